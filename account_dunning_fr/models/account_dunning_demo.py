@@ -1,0 +1,79 @@
+"""Builds the demo invoices, whose dates must follow the day of installation."""
+
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+
+# (customer xml id, days between today and the due date, amount excl. VAT)
+DEMO_INVOICES = [
+    ("partner_boulangerie_martin", -4, 480.0),
+    ("partner_boulangerie_martin", 12, 350.0),
+    ("partner_garage_leroy", -9, 1250.0),
+    ("partner_garage_leroy", -2, 640.0),
+    ("partner_transports_moreau", -38, 7800.0),
+    ("partner_transports_moreau", -20, 2150.0),
+    ("partner_transports_moreau", -13, 990.0),
+    ("partner_imprimerie_dubois", -60, 3400.0),
+    ("partner_imprimerie_dubois", -31, 1800.0),
+    ("partner_groupe_lambert", -16, 15600.0),
+    ("partner_groupe_lambert", 5, 9800.0),
+    ("partner_mairie_saint_aubin", -47, 5200.0),
+    ("partner_mairie_saint_aubin", 20, 2300.0),
+    ("partner_claire_fontaine", -25, 260.0),
+    ("partner_bureau_girard", -90, 2900.0),
+    ("partner_bureau_girard", -1, 720.0),
+]
+
+
+class AccountDunningDemo(models.AbstractModel):
+    _name = "account.dunning.demo"
+    _description = "Dunning Demo Data Loader"
+
+    @api.model
+    def _load_demo(self):
+        company = self.env.ref("account_dunning_fr.demo_company")
+        if not self.env["account.journal"].search_count(
+            [("company_id", "=", company.id)], limit=1
+        ):
+            self.env["account.chart.template"].try_loading("fr", company)
+        company._dunning_install_default_policies()
+        env = self.with_company(company).env
+        journal = env["account.journal"].search(
+            [("company_id", "=", company.id), ("type", "=", "sale")], limit=1
+        )
+        tax = env["account.tax"].search(
+            [
+                ("company_id", "=", company.id),
+                ("type_tax_use", "=", "sale"),
+                ("amount", "=", 20.0),
+                ("price_include", "=", False),
+            ],
+            limit=1,
+        )
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for xmlid, due_offset, amount in DEMO_INVOICES:
+            due = today + timedelta(days=due_offset)
+            vals_list.append(
+                {
+                    "move_type": "out_invoice",
+                    "company_id": company.id,
+                    "journal_id": journal.id,
+                    "partner_id": self.env.ref(f"account_dunning_fr.{xmlid}").id,
+                    "invoice_date": due - timedelta(days=30),
+                    "invoice_date_due": due,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Prestations de service",
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [Command.set(tax.ids)],
+                            }
+                        )
+                    ],
+                }
+            )
+        moves = env["account.move"].create(vals_list)
+        moves.action_post()
+        return moves

@@ -1,0 +1,238 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+LETTER_TYPES = [
+    ("pre_due", "Courtesy reminder before the due date"),
+    ("first", "First reminder"),
+    ("second", "Second reminder"),
+    ("formal_notice", "Formal notice (mise en demeure)"),
+    ("call_confirmation", "Phone call confirmation"),
+    ("payment_plan", "Payment plan agreement"),
+    ("delivery_suspension", "Notice of delivery suspension"),
+    ("statement", "Statement of account"),
+    ("public_moratorium", "Public buyer: moratorium interest request"),
+]
+
+# The law caps the deadline a formal notice may grant (SPEC §2.3, seeds).
+FORMAL_NOTICE_MAX_DAYS = 15
+
+CHANNEL_FIELDS = (
+    "send_email",
+    "send_letter",
+    "send_registered_letter",
+    "send_sms",
+    "create_call",
+    "create_visit",
+    "notify_salesperson",
+    "credit_hold",
+)
+
+
+class AccountDunningLevel(models.Model):
+    """One step of a dunning policy: when it triggers and what it does."""
+
+    _name = "account.dunning.level"
+    _description = "Dunning Level"
+    _order = "policy_id, sequence, id"
+    _check_company_auto = True
+
+    policy_id = fields.Many2one(
+        "account.dunning.policy", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        related="policy_id.company_id", store=True, index=True, precompute=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    sequence = fields.Integer(default=10, required=True)
+    name = fields.Char(required=True, translate=True)
+
+    # When it triggers
+    delay_days = fields.Integer(
+        string="Days After Due Date",
+        required=True,
+        help="Days relative to the invoice due date; negative before it.",
+    )
+    min_days_since_last = fields.Integer(
+        string="Days Since Previous Action",
+        default=7,
+        help="Cadence: minimum number of days since the previous action on "
+        "the same customer.",
+    )
+    min_amount = fields.Monetary(
+        string="Minimum Open Amount",
+        help="This level only applies when the customer owes at least this "
+        "amount (e.g. phone calls for large amounts only).",
+    )
+
+    # What it does
+    send_email = fields.Boolean(string="Email")
+    send_letter = fields.Boolean(string="Letter")
+    send_registered_letter = fields.Boolean(string="Registered Letter")
+    send_sms = fields.Boolean(string="SMS")
+    create_call = fields.Boolean(string="Phone Call")
+    create_visit = fields.Boolean(string="Visit")
+    notify_salesperson = fields.Boolean(string="Inform the Salesperson")
+    credit_hold = fields.Boolean(
+        string="Credit Hold",
+        help="Stop deliveries and services to the customer. Warn them first "
+        "by registered letter.",
+    )
+    letter_type = fields.Selection(LETTER_TYPES, default="first")
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Email Template",
+        domain="[('model', '=', 'account.dunning.action')]",
+    )
+    sms_template_id = fields.Many2one(
+        "sms.template",
+        string="SMS Template",
+        domain="[('model', '=', 'account.dunning.action')]",
+    )
+
+    # Activities
+    activity_type_id = fields.Many2one("mail.activity.type")
+    activity_responsible = fields.Selection(
+        [
+            ("followup", "Follow-up responsible"),
+            ("salesperson", "Salesperson"),
+            ("user", "Named user"),
+        ],
+        string="Activity Assigned To",
+        default="followup",
+        required=True,
+    )
+    activity_user_id = fields.Many2one("res.users", string="Named User")
+    activity_deadline_days = fields.Integer(string="Activity Deadline (days)", default=1)
+
+    # What the letter says
+    payment_deadline_days = fields.Integer(
+        string="Payment Deadline (days)",
+        default=8,
+        help="Deadline granted in the letter; the next level is not due "
+        "before it has passed.",
+    )
+    mention_penalties = fields.Boolean(
+        string="States Penalties and 40 €",
+        help="The letter states the late penalties accrued and the fixed "
+        "recovery indemnity (professional customers only).",
+    )
+    is_formal_notice = fields.Boolean(
+        string="Formal Notice",
+        help="Sending this level sets the formal notice date: legal interest "
+        "starts and the amicable phase ends.",
+    )
+    auto_execute = fields.Boolean(
+        string="Automatic",
+        default=True,
+        help="Executed by the daily run; otherwise proposed and executed once "
+        "an accountant validates it.",
+    )
+
+    @api.constrains("min_days_since_last", "min_amount", "payment_deadline_days",
+                    "activity_deadline_days")
+    def _check_non_negative(self):
+        for level in self:
+            if min(level.min_days_since_last, level.min_amount,
+                   level.payment_deadline_days, level.activity_deadline_days) < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Level “%(level)s”: the cadence, the minimum amount and "
+                        "the deadlines must be zero or more.",
+                        level=level.name,
+                    )
+                )
+
+    @api.constrains("is_formal_notice", "payment_deadline_days", *CHANNEL_FIELDS)
+    def _check_formal_notice(self):
+        for level in self.filtered("is_formal_notice"):
+            if not 1 <= level.payment_deadline_days <= FORMAL_NOTICE_MAX_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "Level “%(level)s” is a formal notice: its payment "
+                        "deadline must be between 1 and %(max)s days.",
+                        level=level.name,
+                        max=FORMAL_NOTICE_MAX_DAYS,
+                    )
+                )
+            if not (level.send_registered_letter or level.send_letter
+                    or level.send_email):
+                raise ValidationError(
+                    self.env._(
+                        "Level “%(level)s” is a formal notice: it must be sent "
+                        "in writing (registered letter, letter or email).",
+                        level=level.name,
+                    )
+                )
+
+    @api.constrains(*CHANNEL_FIELDS)
+    def _check_does_something(self):
+        for level in self:
+            if not any(level[fname] for fname in CHANNEL_FIELDS):
+                raise ValidationError(
+                    self.env._(
+                        "Level “%(level)s” does nothing: choose at least one "
+                        "channel (email, letter, call, …).",
+                        level=level.name,
+                    )
+                )
+
+    @api.constrains("activity_responsible", "activity_user_id")
+    def _check_activity_user(self):
+        for level in self:
+            if level.activity_responsible == "user" and not level.activity_user_id:
+                raise ValidationError(
+                    self.env._(
+                        "Level “%(level)s”: choose the user who receives its "
+                        "activities.",
+                        level=level.name,
+                    )
+                )
+
+    @api.constrains("sequence", "delay_days", "policy_id", "credit_hold",
+                    "send_registered_letter")
+    def _check_policy_order(self):
+        """Levels must be graduated: unique steps whose triggers never go back."""
+        for policy in self.policy_id:
+            levels = policy._get_levels_ordered()
+            sequences = levels.mapped("sequence")
+            if len(sequences) != len(set(sequences)):
+                raise ValidationError(
+                    self.env._(
+                        "Policy “%(policy)s”: two levels have the same sequence; "
+                        "give each level its own place.",
+                        policy=policy.name,
+                    )
+                )
+            warned = False
+            for previous, level in zip(levels, levels[1:]):
+                if level.delay_days < previous.delay_days:
+                    raise ValidationError(
+                        self.env._(
+                            "Policy “%(policy)s”: level “%(level)s” triggers at "
+                            "%(days)s days, before the previous level "
+                            "“%(previous)s” (%(previous_days)s days).",
+                            policy=policy.name,
+                            level=level.name,
+                            days=level.delay_days,
+                            previous=previous.name,
+                            previous_days=previous.delay_days,
+                        )
+                    )
+            for level in levels:
+                warned = warned or level.send_registered_letter
+                if level.credit_hold and not warned:
+                    raise ValidationError(
+                        self.env._(
+                            "Policy “%(policy)s”: level “%(level)s” stops "
+                            "deliveries, but the customer has not been warned by "
+                            "registered letter at this level or before it.",
+                            policy=policy.name,
+                            level=level.name,
+                        )
+                    )
+
+    def _get_channel_labels(self):
+        """Human labels of what the level does, in the user's language."""
+        self.ensure_one()
+        return [self._fields[f].get_description(self.env)["string"]
+                for f in CHANNEL_FIELDS if self[f]]

@@ -1,0 +1,106 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+PAYER_PROFILES = [
+    ("good", "Good payer"),
+    ("negligent", "Negligent payer"),
+    ("bad", "Bad payer"),
+    ("insolvent", "In difficulty / insolvent"),
+    ("administrative", "Administrative payer"),
+]
+
+
+class AccountDunningPolicy(models.Model):
+    """An ordered list of dunning levels followed by a kind of customer."""
+
+    _name = "account.dunning.policy"
+    _description = "Dunning Policy"
+    _inherit = ["mail.thread"]
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        index=True,
+    )
+    payer_profile = fields.Selection(
+        PAYER_PROFILES,
+        tracking=True,
+        help="Customers of this profile follow this policy unless they have "
+        "their own.",
+    )
+    description = fields.Text(translate=True)
+    level_ids = fields.One2many(
+        "account.dunning.level", "policy_id", string="Levels", copy=True
+    )
+    level_count = fields.Integer(compute="_compute_level_count")
+    is_company_default = fields.Boolean(
+        compute="_compute_is_company_default",
+        string="Company Default",
+    )
+
+    @api.depends("level_ids")
+    def _compute_level_count(self):
+        for policy in self:
+            policy.level_count = len(policy.level_ids)
+
+    @api.depends("company_id.dunning_default_policy_id")
+    def _compute_is_company_default(self):
+        for policy in self:
+            policy.is_company_default = (
+                policy.company_id.dunning_default_policy_id == policy
+            )
+
+    @api.constrains("payer_profile", "company_id", "active")
+    def _check_unique_profile(self):
+        """A profile must lead to exactly one policy, or resolution is a guess."""
+        profiled = self.filtered(lambda p: p.payer_profile and p.active)
+        if not profiled:
+            return
+        groups = self._read_group(
+            [
+                ("payer_profile", "in", profiled.mapped("payer_profile")),
+                ("company_id", "in", profiled.company_id.ids),
+                ("active", "=", True),
+            ],
+            ["company_id", "payer_profile"],
+            ["__count"],
+        )
+        labels = dict(self._fields["payer_profile"]._description_selection(self.env))
+        for company, profile, count in groups:
+            if count > 1:
+                raise ValidationError(
+                    self.env._(
+                        "The company %(company)s already has a policy for the "
+                        "profile “%(profile)s”. Remove the profile from one of "
+                        "them or archive it.",
+                        company=company.name,
+                        profile=labels[profile],
+                    )
+                )
+
+    def _get_levels_ordered(self):
+        self.ensure_one()
+        return self.level_ids.sorted(lambda lvl: (lvl.sequence, lvl.id))
+
+    def _get_next_level(self, level=None):
+        """Level that follows ``level`` (the first one when ``level`` is empty)."""
+        self.ensure_one()
+        levels = self._get_levels_ordered()
+        if not level:
+            return levels[:1]
+        if level not in levels:
+            # The customer changed policy: continue from the first level whose
+            # trigger comes after the one already reached.
+            return levels.filtered(lambda lvl: lvl.delay_days > level.delay_days)[:1]
+        index = list(levels).index(level)
+        return levels[index + 1 : index + 2]
+
+    def action_set_company_default(self):
+        self.ensure_one()
+        self.company_id.dunning_default_policy_id = self

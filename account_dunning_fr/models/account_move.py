@@ -1,0 +1,117 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+# Dunning state that only accountants may change (SPEC §2.8).
+PROTECTED_FIELDS = frozenset(
+    {
+        "dunning_level_id",
+        "dunning_blocked",
+        "dunning_block_reason",
+        "dunning_promise_date",
+        "dunning_promise_amount",
+        "dunning_formal_notice_date",
+        "dunning_litigation_stage",
+    }
+)
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    dunning_level_id = fields.Many2one(
+        "account.dunning.level",
+        string="Dunning Level",
+        copy=False,
+        tracking=True,
+        index="btree_not_null",
+    )
+    dunning_last_date = fields.Date(string="Last Dunning Action", copy=False)
+    dunning_next_date = fields.Date(
+        string="Next Dunning Action", compute="_compute_dunning_next_date"
+    )
+    dunning_blocked = fields.Boolean(
+        string="Dunning Blocked",
+        copy=False,
+        tracking=True,
+        help="No reminder is sent for this invoice, e.g. while a dispute is "
+        "open.",
+    )
+    dunning_block_reason = fields.Char(string="Block Reason", copy=False)
+    dunning_promise_date = fields.Date(
+        string="Promised Payment Date", copy=False, tracking=True
+    )
+    dunning_promise_amount = fields.Monetary(
+        string="Promised Amount", copy=False, currency_field="currency_id"
+    )
+    dunning_formal_notice_date = fields.Date(
+        string="Formal Notice Date",
+        copy=False,
+        tracking=True,
+        help="Date of the formal notice: legal interest runs from it.",
+    )
+    dunning_litigation_stage = fields.Selection(
+        [
+            ("amicable", "Amicable"),
+            ("formal_notice", "Formal notice sent"),
+            ("mediation", "Mediation"),
+            ("injunction", "Payment order (injonction de payer)"),
+            ("court", "Court proceedings"),
+            ("agency", "Collection agency"),
+            ("written_off", "Written off"),
+        ],
+        string="Litigation Stage",
+        copy=False,
+        tracking=True,
+    )
+
+    @api.depends(
+        "dunning_level_id",
+        "dunning_last_date",
+        "invoice_date_due",
+        "payment_state",
+        "commercial_partner_id.payer_profile",
+    )
+    @api.depends_context("company")
+    def _compute_dunning_next_date(self):
+        """Date on which the next level becomes due, cadence included."""
+        for move in self:
+            move.dunning_next_date = move._get_dunning_next_date()
+
+    def _get_dunning_next_date(self):
+        self.ensure_one()
+        if (
+            self.move_type != "out_invoice"
+            or self.state != "posted"
+            or self.payment_state not in ("not_paid", "partial")
+            or not self.invoice_date_due
+            or self.dunning_blocked
+        ):
+            return False
+        policy = self.commercial_partner_id.with_company(
+            self.company_id
+        )._get_dunning_policy()
+        level = policy and policy._get_next_level(self.dunning_level_id)
+        if not level:
+            return False
+        next_date = fields.Date.add(self.invoice_date_due, days=level.delay_days)
+        if self.dunning_last_date:
+            # Credibility: never before the deadline the last letter announced.
+            previous = self.dunning_level_id
+            wait = max(level.min_days_since_last, previous.payment_deadline_days + 1
+                       if previous else 0)
+            next_date = max(next_date, fields.Date.add(self.dunning_last_date, days=wait))
+        if self.dunning_promise_date:
+            next_date = max(next_date, fields.Date.add(self.dunning_promise_date, days=1))
+        return next_date
+
+    def write(self, vals):
+        if PROTECTED_FIELDS.intersection(vals) and not (
+            self.env.su or self.env.user.has_group("account.group_account_invoice")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only accountants can change the dunning level, block, "
+                    "promise or formal notice of an invoice."
+                )
+            )
+        return super().write(vals)

@@ -1,0 +1,100 @@
+from odoo import api, fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    dunning_default_policy_id = fields.Many2one(
+        "account.dunning.policy",
+        string="Default Dunning Policy",
+        domain="[('company_id', '=', id)]",
+        help="Policy followed by customers with no policy of their own and no "
+        "payer profile yet.",
+    )
+    dunning_tolerance = fields.Monetary(
+        string="Dunning Tolerance",
+        currency_field="currency_id",
+        default=5.0,
+        help="Open amounts below this are never reminded.",
+    )
+    dunning_penalty_rate_mode = fields.Selection(
+        [
+            ("ecb10", "ECB rate + 10 points"),
+            ("contractual", "Contractual rate"),
+            ("max", "Highest of the two"),
+        ],
+        string="Late Penalty Rate",
+        default="ecb10",
+        required=True,
+    )
+    dunning_contractual_rate = fields.Float(
+        string="Contractual Penalty Rate (%)",
+        digits=(16, 2),
+        help="Rate of your terms of sale; the law forbids a rate below three "
+        "times the legal interest rate.",
+    )
+    dunning_indemnity_enabled = fields.Boolean(
+        string="Claim the 40 € Indemnity",
+        default=True,
+        help="Claim the fixed recovery indemnity from professional customers "
+        "(never from consumers).",
+    )
+    dunning_invoice_mention = fields.Boolean(
+        string="Late Payment Mention on Invoices",
+        default=True,
+        help="Print the due date, the penalty rate and the 40 € indemnity on "
+        "customer invoices.",
+    )
+    dunning_signatory_name = fields.Char(string="Letter Signatory")
+    dunning_signatory_title = fields.Char(string="Signatory Title")
+    dunning_signature_place = fields.Char(
+        string="Place of Signature", help='Printed as "Fait à …" on letters.'
+    )
+    dunning_bank_account_id = fields.Many2one(
+        "res.partner.bank",
+        string="Bank Account Shown in Letters",
+        domain="[('partner_id', '=', partner_id)]",
+    )
+    dunning_bank_freshness_days = fields.Integer(
+        string="Bank Statement Freshness (days)",
+        default=3,
+        help="Reminding a customer who has paid hurts the relationship: the "
+        "run checks that bank statements are recent enough.",
+    )
+    dunning_bank_freshness_mode = fields.Selection(
+        [
+            ("off", "No check"),
+            ("warn", "Warn"),
+            ("pause", "Pause automatic runs"),
+        ],
+        string="When Statements Are Old",
+        default="warn",
+        required=True,
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._dunning_install_default_policies()
+        return companies
+
+    def _dunning_install_default_policies(self):
+        """Give each company its own editable copy of the shipped policies.
+
+        The shipped policies belong to the main company; a company created
+        later starts from the same French practice rather than from nothing.
+        """
+        Policy = self.env["account.dunning.policy"].sudo()
+        templates = Policy.search(
+            [("company_id", "=", self.env.ref("base.main_company").id)]
+        )
+        for company in self:
+            if Policy.search_count([("company_id", "=", company.id)], limit=1):
+                continue
+            default = False
+            for template in templates:
+                copy = template.copy({"company_id": company.id})
+                if template == template.company_id.dunning_default_policy_id:
+                    default = copy
+            if default:
+                company.sudo().dunning_default_policy_id = default

@@ -1,0 +1,42 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    dunning_default_policy_id = fields.Many2one(
+        related="company_id.dunning_default_policy_id", readonly=False
+    )
+    dunning_tolerance = fields.Monetary(
+        related="company_id.dunning_tolerance", readonly=False
+    )
+    dunning_penalty_rate_mode = fields.Selection(
+        related="company_id.dunning_penalty_rate_mode", readonly=False
+    )
+    dunning_contractual_rate = fields.Float(
+        related="company_id.dunning_contractual_rate", readonly=False
+    )
+    dunning_indemnity_enabled = fields.Boolean(
+        related="company_id.dunning_indemnity_enabled", readonly=False
+    )
+    dunning_invoice_mention = fields.Boolean(
+        related="company_id.dunning_invoice_mention", readonly=False
+    )
+    dunning_signatory_name = fields.Char(
+        related="company_id.dunning_signatory_name", readonly=False
+    )
+    dunning_signatory_title = fields.Char(
+        related="company_id.dunning_signatory_title", readonly=False
+    )
+    dunning_signature_place = fields.Char(
+        related="company_id.dunning_signature_place", readonly=False
+    )
+    dunning_bank_account_id = fields.Many2one(
+        related="company_id.dunning_bank_account_id", readonly=False
+    )
+    dunning_bank_freshness_days = fields.Integer(
+        related="company_id.dunning_bank_freshness_days", readonly=False
+    )
+    dunning_bank_freshness_mode = fields.Selection(
+        related="company_id.dunning_bank_freshness_mode", readonly=False
+    )

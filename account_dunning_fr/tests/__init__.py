@@ -1,0 +1,5 @@
+from . import test_policy_resolution
+from . import test_level_validation
+from . import test_recipient
+from . import test_security
+from . import test_french_labels

@@ -1,0 +1,86 @@
+"""Shared factory for the dunning tests: a French company and its customers."""
+
+from odoo import Command
+from odoo.tests import new_test_user
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class DunningCommon(AccountTestInvoicingCommon):
+    @classmethod
+    @AccountTestInvoicingCommon.setup_country("fr")
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.Policy = cls.env["account.dunning.policy"]
+        cls.Level = cls.env["account.dunning.level"]
+        cls.roles = {
+            code: cls.env.ref(f"account_dunning_fr.account_dunning_role_{code}")
+            for code in (
+                "accounts_payable",
+                "purchasing",
+                "accounting",
+                "manager",
+                "ordering",
+                "user",
+            )
+        }
+        cls.accountant = new_test_user(
+            cls.env,
+            login="dunning_accountant",
+            name="Agnès Comptable",
+            groups="account.group_account_invoice,base.group_partner_manager",
+            company_id=cls.company.id,
+        )
+        cls.salesperson = new_test_user(
+            cls.env,
+            login="dunning_salesperson",
+            name="Paul Commercial",
+            groups="sales_team.group_sale_salesman,base.group_partner_manager",
+            company_id=cls.company.id,
+        )
+        cls.admin = new_test_user(
+            cls.env,
+            login="dunning_admin",
+            name="Hélène Gérante",
+            groups="account.group_account_manager",
+            company_id=cls.company.id,
+        )
+
+    @classmethod
+    def _create_customer(cls, name="Transports Moreau SAS", **vals):
+        return cls.env["res.partner"].create(
+            {
+                "name": name,
+                "is_company": True,
+                "street": "3 rue Lavoisier",
+                "zip": "69330",
+                "city": "Meyzieu",
+                "country_id": cls.env.ref("base.fr").id,
+                "email": "accueil@moreau.example",
+                **vals,
+            }
+        )
+
+    @classmethod
+    def _create_contact(cls, customer, name, roles=(), **vals):
+        return cls.env["res.partner"].create(
+            {
+                "name": name,
+                "parent_id": customer.id,
+                "type": "contact",
+                "email": f"{name.split()[0].lower()}@moreau.example",
+                "dunning_role_ids": [Command.set([cls.roles[r].id for r in roles])],
+                **vals,
+            }
+        )
+
+    @classmethod
+    def _level_vals(cls, sequence, delay_days, **vals):
+        return {
+            "sequence": sequence,
+            "name": f"Level {sequence}",
+            "delay_days": delay_days,
+            "send_email": True,
+            **vals,
+        }

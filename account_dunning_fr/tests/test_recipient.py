@@ -1,0 +1,51 @@
+from odoo.tests import tagged
+
+from .common import DunningCommon
+
+
+@tagged("post_install", "-at_install")
+class TestRecipient(DunningCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls._create_customer()
+        cls.ap = cls._create_contact(cls.customer, "Alice Fournisseurs", ["accounts_payable"])
+        cls.buyer = cls._create_contact(cls.customer, "Bruno Achats", ["purchasing"])
+        cls.accounting = cls._create_contact(cls.customer, "Sophie Compta", ["accounting"])
+        cls.owner = cls._create_contact(cls.customer, "Marc Gérant", ["manager"])
+        cls.invoice_address = cls._create_contact(
+            cls.customer, "Adresse de facturation", type="invoice"
+        )
+
+    def test_recipient_by_size(self):
+        expected = {
+            "large": self.ap,
+            "sme": self.accounting,
+            "micro": self.owner,
+            False: self.accounting,
+        }
+        for size, contact in expected.items():
+            with self.subTest(size=size):
+                self.customer.dunning_company_size = size
+                self.assertEqual(self.customer._get_dunning_recipient(), contact)
+
+    def test_large_account_without_accounts_payable(self):
+        self.customer.dunning_company_size = "large"
+        self.ap.active = False
+        self.assertEqual(
+            self.customer._get_dunning_recipient(),
+            self.buyer,
+            "a large account without accounts payable falls back to purchasing",
+        )
+
+    def test_named_contact_wins(self):
+        self.customer.dunning_company_size = "large"
+        self.customer.dunning_contact_id = self.owner
+        self.assertEqual(self.customer._get_dunning_recipient(), self.owner)
+        # Asked from a contact or from the invoice address, the answer is the same.
+        self.assertEqual(self.invoice_address._get_dunning_recipient(), self.owner)
+
+    def test_falls_back_to_invoice_address(self):
+        self.customer.dunning_company_size = "micro"
+        self.owner.dunning_role_ids = False
+        self.assertEqual(self.customer._get_dunning_recipient(), self.invoice_address)

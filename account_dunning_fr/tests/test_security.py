@@ -1,0 +1,78 @@
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import DunningCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSecurity(DunningCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls._create_customer(payer_profile="negligent", user_id=cls.salesperson.id)
+        cls.policy = cls.company.dunning_default_policy_id
+        cls.invoice = cls.init_invoice(
+            "out_invoice", partner=cls.customer, amounts=[1000.0], post=True
+        )
+
+    def test_salesperson_reads_but_cannot_configure(self):
+        policy = self.policy.with_user(self.salesperson)
+        self.assertTrue(policy.name, "a salesperson reads the policy names")
+        self.assertTrue(policy.level_ids.mapped("name"))
+        with self.assertRaises(AccessError):
+            policy.name = "Changée"
+        with self.assertRaises(AccessError):
+            policy.level_ids[0].delay_days = 99
+        with self.assertRaises(AccessError):
+            self.Policy.with_user(self.salesperson).create({"name": "Pirate"})
+        with self.assertRaises(AccessError):
+            policy.unlink()
+
+    def test_salesperson_reads_customer_state_but_cannot_change_it(self):
+        customer = self.customer.with_user(self.salesperson)
+        self.assertEqual(customer.payer_profile, "negligent")
+        self.assertEqual(customer.dunning_effective_policy_id.payer_profile, "negligent")
+        customer.phone = "+33 4 72 00 00 00"  # ordinary contact data stays editable
+        for field, value in [
+            ("payer_profile", "good"),
+            ("dunning_policy_id", self.policy.id),
+            ("dunning_excluded", True),
+            ("dunning_credit_hold", True),
+        ]:
+            with self.subTest(field=field), self.assertRaises(AccessError):
+                customer.write({field: value})
+        self.assertEqual(self.customer.payer_profile, "negligent")
+
+    def test_salesperson_cannot_block_invoice(self):
+        with self.assertRaises(AccessError):
+            self.invoice.with_user(self.salesperson).write(
+                {"dunning_blocked": True, "dunning_block_reason": "Litige"}
+            )
+
+    def test_accountant_classifies_but_does_not_configure(self):
+        self.customer.with_user(self.accountant).payer_profile = "bad"
+        self.assertEqual(self.customer.payer_profile, "bad")
+        self.invoice.with_user(self.accountant).write(
+            {"dunning_blocked": True, "dunning_block_reason": "Litige qualité"}
+        )
+        self.assertTrue(self.invoice.dunning_blocked)
+        with self.assertRaises(AccessError):
+            self.policy.with_user(self.accountant).name = "Changée"
+
+    def test_administrator_configures(self):
+        self.policy.with_user(self.admin).level_ids[0].min_days_since_last = 4
+        self.assertEqual(self.policy.level_ids[0].min_days_since_last, 4)
+
+    def test_other_company_policies_invisible(self):
+        other = self.setup_other_company()["company"]
+        self.assertTrue(
+            self.Policy.search([("company_id", "=", other.id)]),
+            "the other company has its own policies",
+        )
+        for user in (self.accountant, self.admin, self.salesperson):
+            with self.subTest(user=user.login):
+                visible = self.Policy.with_user(user).search([])
+                self.assertTrue(visible)
+                self.assertEqual(visible.company_id, self.company)
+                levels = self.Level.with_user(user).search([])
+                self.assertEqual(levels.company_id, self.company)
