@@ -10,3 +10,6 @@ from . import res_partner_debtor
 from . import account_move
 from . import account_move_amounts
 from . import account_dunning_demo
+from . import account_dunning_action
+from . import account_dunning_engine
+from . import account_dunning_channels

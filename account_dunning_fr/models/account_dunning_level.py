@@ -236,3 +236,10 @@ class AccountDunningLevel(models.Model):
         self.ensure_one()
         return [self._fields[f].get_description(self.env)["string"]
                 for f in CHANNEL_FIELDS if self[f]]
+
+    def _get_letter_report(self):
+        """The report printing this level's letter (one report per type)."""
+        self.ensure_one()
+        return self.env.ref(
+            f"account_dunning_fr.report_dunning_letter_{self.letter_type or 'first'}"
+        )

@@ -25,6 +25,15 @@ class AccountMove(models.Model):
         tracking=True,
         index="btree_not_null",
     )
+    dunning_action_ids = fields.Many2many(
+        "account.dunning.action",
+        "account_dunning_action_move_rel",
+        "move_id",
+        "action_id",
+        string="Dunning Actions",
+        readonly=True,
+        copy=False,
+    )
     dunning_last_date = fields.Date(string="Last Dunning Action", copy=False)
     dunning_next_date = fields.Date(
         string="Next Dunning Action", compute="_compute_dunning_next_date"

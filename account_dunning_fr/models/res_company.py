@@ -1,4 +1,8 @@
+import logging
+
 from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
 
 
 class ResCompany(models.Model):
@@ -98,3 +102,26 @@ class ResCompany(models.Model):
                     default = copy
             if default:
                 company.sudo().dunning_default_policy_id = default
+
+    def _dunning_bank_is_stale(self, date):
+        """Whether the last bank statement line is older than the guard allows:
+        reminding a customer whose payment is simply not imported yet hurts
+        the relationship."""
+        self.ensure_one()
+        groups = self.env["account.bank.statement.line"]._read_group(
+            [("company_id", "=", self.id)], [], ["date:max"]
+        )
+        last = groups[0][0] if groups else False
+        return not last or (date - last).days > self.dunning_bank_freshness_days
+
+    def _dunning_runs_paused(self, date):
+        self.ensure_one()
+        if self.dunning_bank_freshness_mode != "pause":
+            return False
+        if self._dunning_bank_is_stale(date):
+            _logger.warning(
+                "Dunning run paused for %s: bank statements are not recent enough.",
+                self.name,
+            )
+            return True
+        return False

@@ -75,6 +75,10 @@ class ResPartner(models.Model):
         company_dependent=True,
         help="Accountant in charge of this customer's reminders and calls.",
     )
+    dunning_action_ids = fields.One2many(
+        "account.dunning.action", "partner_id", string="Dunning History", readonly=True
+    )
+    dunning_action_count = fields.Integer(compute="_compute_dunning_action_count")
     dunning_level_id = fields.Many2one(
         "account.dunning.level",
         string="Highest Dunning Level",
@@ -97,6 +101,26 @@ class ResPartner(models.Model):
     def _compute_dunning_effective_policy_id(self):
         for partner in self:
             partner.dunning_effective_policy_id = partner._get_dunning_policy()
+
+    def _compute_dunning_action_count(self):
+        counts = dict(
+            self.env["account.dunning.action"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.dunning_action_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_view_dunning_actions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_dunning_fr.account_dunning_action_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
 
     @api.depends_context("company")
     def _compute_dunning_state(self):
@@ -167,22 +191,27 @@ class ResPartner(models.Model):
         """Effective policy: the customer's own, else its profile's, else the
         company default (SPEC §2.3)."""
         self.ensure_one()
+        return self._get_dunning_policies()[self.commercial_partner_id.id]
+
+    def _get_dunning_policies(self):
+        """Effective policy of each commercial partner, in one search.
+
+        :return: {commercial partner id: policy (possibly empty)}
+        """
         company = self.env.company
-        commercial = self.commercial_partner_id
-        policy = commercial.with_company(company).dunning_policy_id
-        if policy:
-            return policy
-        if commercial.payer_profile:
-            policy = self.env["account.dunning.policy"].search(
-                [
-                    ("company_id", "=", company.id),
-                    ("payer_profile", "=", commercial.payer_profile),
-                ],
-                limit=1,
-            )
-            if policy:
-                return policy
-        return company.dunning_default_policy_id
+        commercials = self.commercial_partner_id.with_company(company)
+        by_profile = {}
+        for policy in self.env["account.dunning.policy"].search(
+            [("company_id", "=", company.id), ("payer_profile", "!=", False)]
+        ):
+            by_profile.setdefault(policy.payer_profile, policy)
+        default = company.dunning_default_policy_id
+        return {
+            partner.id: partner.dunning_policy_id
+            or by_profile.get(partner.payer_profile)
+            or default
+            for partner in commercials
+        }
 
     def _get_dunning_recipient(self):
         """Contact who receives reminders for this customer (SPEC §2.2)."""

@@ -1,0 +1,138 @@
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..models.account_dunning_policy import PAYER_PROFILES
+
+
+class AccountDunningRun(models.TransientModel):
+    """Preview, adjust and execute a dunning run by hand (SPEC §2.5)."""
+
+    _name = "account.dunning.run"
+    _description = "Dunning Run"
+
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    policy_ids = fields.Many2many(
+        "account.dunning.policy",
+        string="Policies",
+        domain="[('company_id', '=', company_id)]",
+    )
+    payer_profile = fields.Selection(PAYER_PROFILES)
+    salesperson_ids = fields.Many2many("res.users", string="Salespeople")
+    state = fields.Selection(
+        [("draft", "Draft"), ("preview", "Preview"), ("done", "Done")],
+        default="draft",
+        required=True,
+    )
+    action_ids = fields.Many2many(
+        "account.dunning.action",
+        "account_dunning_run_action_rel",
+        string="Proposed Actions",
+    )
+    created_action_ids = fields.Many2many(
+        "account.dunning.action",
+        "account_dunning_run_created_rel",
+        help="Actions this preview created; those left out are cancelled so "
+        "that a later run proposes them again.",
+    )
+    executed_count = fields.Integer(readonly=True)
+    failed_count = fields.Integer(readonly=True)
+    to_print_count = fields.Integer(compute="_compute_to_print_count")
+
+    @api.depends("action_ids.print_state")
+    def _compute_to_print_count(self):
+        for run in self:
+            run.to_print_count = len(
+                run.action_ids.filtered(lambda a: a.print_state == "to_print")
+            )
+
+    def _check_accountant(self):
+        if not self.env.user.has_group("account.group_account_invoice"):
+            raise AccessError(self.env._("Only accountants can run the dunning."))
+
+    def _get_partners(self):
+        """Customers matching the filters, or None for all of them."""
+        if not (self.payer_profile or self.salesperson_ids):
+            return None
+        domain = [("is_company", "=", True)]
+        if self.payer_profile:
+            domain.append(("payer_profile", "=", self.payer_profile))
+        if self.salesperson_ids:
+            domain.append(("user_id", "in", self.salesperson_ids.ids))
+        partners = self.env["res.partner"].search(domain)
+        return partners or self.env["res.partner"].browse([0])
+
+    def action_preview(self):
+        self.ensure_one()
+        self._check_accountant()
+        Action = self.env["account.dunning.action"].with_company(self.company_id)
+        levels = self.policy_ids.level_ids or None
+        partners = self._get_partners()
+        created = Action._run_dunning(
+            date=self.date,
+            companies=self.company_id,
+            partners=partners,
+            execute=False,
+            levels=levels,
+        )
+        # Levels "to validate" proposed by earlier runs wait here too.
+        waiting_domain = [
+            ("company_id", "=", self.company_id.id),
+            ("state", "=", "proposed"),
+            ("date", "<=", self.date),
+            ("id", "not in", created.ids),
+        ]
+        if levels:
+            waiting_domain.append(("level_id", "in", levels.ids))
+        if partners is not None:
+            waiting_domain.append(("partner_id", "in", partners.ids))
+        waiting = Action.search(waiting_domain)
+        self.write(
+            {
+                "state": "preview",
+                "action_ids": [Command.set((created | waiting).ids)],
+                "created_action_ids": [Command.set(created.ids)],
+            }
+        )
+        return self._reopen()
+
+    def action_execute(self):
+        self.ensure_one()
+        self._check_accountant()
+        if not self.action_ids:
+            raise UserError(self.env._("Select at least one action to execute."))
+        left_out = self.created_action_ids - self.action_ids
+        left_out.action_cancel()
+        self.action_ids.action_execute()
+        self.write(
+            {
+                "state": "done",
+                "executed_count": len(self.action_ids.filtered(lambda a: a.state == "done")),
+                "failed_count": len(self.action_ids.filtered(lambda a: a.state == "failed")),
+            }
+        )
+        return self._reopen()
+
+    def action_print_batch(self):
+        self.ensure_one()
+        return self.action_ids.action_print_batch()
+
+    def action_view_actions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_dunning_fr.account_dunning_action_action"
+        )
+        action["domain"] = [("id", "in", self.action_ids.ids)]
+        return action
+
+    def _reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Dunning Run"),
+        }
