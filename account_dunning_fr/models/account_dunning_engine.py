@@ -22,9 +22,6 @@ _logger = logging.getLogger(__name__)
 # stay far below the cron time limit, large enough to keep the overhead low.
 CRON_BATCH_SIZE = 200
 
-PRESCRIPTION_YEARS = {"consumer": 2}
-DEFAULT_PRESCRIPTION_YEARS = 5
-
 
 class AccountDunningAction(models.Model):
     _inherit = "account.dunning.action"
@@ -143,7 +140,10 @@ class AccountDunningAction(models.Model):
                 continue
             customer = move.commercial_partner_id
             level = self._next_applicable_level(
-                policies[customer.id], move.dunning_level_id, open_total[customer.id]
+                policies[customer.id],
+                move.dunning_level_id,
+                open_total[customer.id],
+                overdue=move.invoice_date_due < date,
             )
             if not level or (levels and level not in levels):
                 continue
@@ -159,13 +159,16 @@ class AccountDunningAction(models.Model):
         ]
 
     @api.model
-    def _next_applicable_level(self, policy, current, open_amount):
-        """Next level of ``policy`` after ``current`` whose amount condition
-        the customer meets; levels that do not apply are passed over."""
+    def _next_applicable_level(self, policy, current, open_amount, overdue=False):
+        """Next level of ``policy`` after ``current`` that applies; levels that
+        do not are passed over: those whose amount condition the customer does
+        not meet, and reminders before the due date once it has passed."""
         if not policy:
             return policy
         level = policy._get_next_level(current)
-        while level and level.min_amount > open_amount:
+        while level and (
+            level.min_amount > open_amount or (overdue and level.delay_days < 0)
+        ):
             level = policy._get_next_level(level)
         return level
 
@@ -235,16 +238,20 @@ class AccountDunningAction(models.Model):
             return self.browse()
         try:
             with self.env.cr.savepoint():
-                return self.create(vals_list)
+                actions = self.create(vals_list)
+            return actions
         except IntegrityError:
             _logger.info("Dunning run: concurrent run detected, creating one by one")
         actions = self.browse()
         for vals in vals_list:
             try:
+                # The database checks uniqueness when the savepoint flushes:
+                # keep the record only once the savepoint is released.
                 with self.env.cr.savepoint():
-                    actions |= self.create(vals)
+                    action = self.create(vals)
             except IntegrityError:
                 continue
+            actions |= action
         return actions
 
 
@@ -255,6 +262,7 @@ class AccountMove(models.Model):
         """Whether the claim is time-barred on ``date``: a prescribed invoice
         is never reminded (SPEC §4.6)."""
         self.ensure_one()
-        debtor_type = self.commercial_partner_id.dunning_debtor_type
-        years = PRESCRIPTION_YEARS.get(debtor_type, DEFAULT_PRESCRIPTION_YEARS)
-        return self.invoice_date_due + relativedelta(years=years) <= date
+        years = self._dunning_prescription_years(
+            self.commercial_partner_id.dunning_debtor_type
+        )
+        return self.invoice_date_due + relativedelta(years=years) < date

@@ -31,7 +31,6 @@ class AccountDunningRate(models.Model):
     _rec_name = "semester_start"
 
     semester_start = fields.Date(
-        string="Semester Start",
         required=True,
         help="First day of the half-year: 1 January or 1 July.",
     )

@@ -40,3 +40,11 @@ class ResConfigSettings(models.TransientModel):
     dunning_bank_freshness_mode = fields.Selection(
         related="company_id.dunning_bank_freshness_mode", readonly=False
     )
+    dunning_rate_missing = fields.Boolean(compute="_compute_dunning_rate_missing")
+
+    def _compute_dunning_rate_missing(self):
+        # The legal rates are published each semester: warn the administrator
+        # as long as the current one has not been entered.
+        missing = self.env["account.dunning.rate"]._is_current_semester_missing()
+        for settings in self:
+            settings.dunning_rate_missing = missing

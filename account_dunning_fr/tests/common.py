@@ -1,6 +1,8 @@
 """Shared factory for the dunning tests: a French company and its customers."""
 
-from odoo import Command
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -84,3 +86,46 @@ class DunningCommon(AccountTestInvoicingCommon):
             "send_email": True,
             **vals,
         }
+
+    @classmethod
+    def _create_invoice(cls, partner, amount, due, invoice_date=None, post=True):
+        """A customer invoice without tax, due on ``due``."""
+        due = fields.Date.to_date(due)
+        move = cls.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_date": invoice_date or due - timedelta(days=30),
+                "invoice_date_due": due,
+                "invoice_payment_term_id": False,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Pose de menuiseries",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        if post:
+            move.action_post()
+        return move
+
+    @classmethod
+    def _pay(cls, invoice, date, amount=None):
+        """Register a payment through the wizard an accountant uses."""
+        wizard = (
+            cls.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"payment_date": date, **({"amount": amount} if amount else {})})
+        )
+        return wizard._create_payments()
+
+    @classmethod
+    def _create_policy(cls, name, levels, **vals):
+        return cls.env["account.dunning.policy"].create(
+            {"name": name, "level_ids": [(0, 0, level) for level in levels], **vals}
+        )

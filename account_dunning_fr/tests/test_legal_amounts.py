@@ -99,6 +99,22 @@ class TestLatePenalties(LegalAmountsCommon):
             indemnity=40.0,
         )
 
+    def test_payment_on_the_first_day_of_a_semester(self):
+        # 10 000 € due 2025-06-01, 4 000 € paid on 2025-07-01:
+        #   02/06 → 30/06: 29 days at 13.15 % on 10 000: 104.479…
+        #   01/07        :  1 day  at 12.15 % on 10 000:   3.328…
+        #   02/07 → 31/07: 30 days at 12.15 % on  6 000:  59.917…
+        #   total 167.726… → 167.73
+        invoice = self._invoice(self.professional, 10000.0, "2025-06-01")
+        self._pay(invoice, 4000.0, "2025-07-01")
+        self.assertDunningAmounts(
+            invoice,
+            "2025-07-31",
+            "A payment made on 1 July still leaves that day late on the full amount",
+            days_late=60,
+            penalty=167.73,
+        )
+
     def test_paid_on_time_owes_nothing(self):
         invoice = self._invoice(self.professional, 10000.0, "2025-03-01")
         self._pay(invoice, 10000.0, "2025-03-01")

@@ -1,0 +1,22 @@
+# Developer entry points; the logic lives in scripts/.
+#   make run    create (once) a demo database in French and serve Odoo on http://localhost:8069
+#   make test   lint + install into a fresh database + pytest
+
+.PHONY: run test lint setup clean
+
+run:
+	scripts/run.sh
+
+test:
+	scripts/test.sh
+
+# lint only (ruff, pylint-odoo, oca-checks-*)
+lint:
+	scripts/test.sh --lint
+
+setup:
+	scripts/setup.sh
+
+# drop the test databases and the local cache (the demo database is kept)
+clean:
+	scripts/clean.sh

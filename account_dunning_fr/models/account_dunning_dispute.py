@@ -1,0 +1,173 @@
+"""A dispute (litige) on some invoices of a customer.
+
+While it is open, only the disputed invoices are blocked: the customer's other
+invoices keep being reminded (SPEC §2.7).
+"""
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+# A dispute still open after this many days is a real, lasting one: the
+# médiateur des entreprises (free, official) is worth suggesting.
+MEDIATION_AFTER_DAYS = 60
+
+DISPUTE_REASONS = [
+    ("quality", "Quality of the goods or services"),
+    ("quantity", "Quantity delivered"),
+    ("price", "Price or discount"),
+    ("delivery", "Delivery not received or late"),
+    ("invoice", "Invoice error or missing reference"),
+    ("other", "Other"),
+]
+
+
+class AccountDunningDispute(models.Model):
+    _name = "account.dunning.dispute"
+    _description = "Dunning Dispute"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "state, date_open desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('parent_id', '=', False)]",
+    )
+    move_ids = fields.Many2many(
+        "account.move",
+        "account_dunning_dispute_move_rel",
+        "dispute_id",
+        "move_id",
+        string="Disputed Invoices",
+        required=True,
+        check_company=True,
+        domain="[('commercial_partner_id', '=', partner_id), "
+        "('move_type', '=', 'out_invoice'), ('state', '=', 'posted')]",
+    )
+    reason_type = fields.Selection(
+        DISPUTE_REASONS, string="Kind", required=True, default="other", tracking=True
+    )
+    reason = fields.Char(required=True, tracking=True, help="What the customer contests.")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Owner",
+        default=lambda self: self.env.user,
+        tracking=True,
+        help="Who settles the dispute with the customer.",
+    )
+    review_date = fields.Date(tracking=True)
+    date_open = fields.Date(
+        string="Opened On", required=True, default=fields.Date.context_today, readonly=True
+    )
+    date_resolved = fields.Date(string="Resolved On", readonly=True, copy=False)
+    resolution = fields.Text()
+    state = fields.Selection(
+        [("open", "Open"), ("resolved", "Resolved")],
+        default="open",
+        required=True,
+        tracking=True,
+        index=True,
+    )
+    days_open = fields.Integer(compute="_compute_mediation_suggested")
+    mediation_suggested = fields.Boolean(
+        string="Suggest Mediation",
+        compute="_compute_mediation_suggested",
+        help=f"Open for more than {MEDIATION_AFTER_DAYS} days.",
+    )
+    amount_disputed = fields.Monetary(compute="_compute_amount_disputed")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+
+    @api.depends("partner_id", "reason")
+    def _compute_name(self):
+        for dispute in self:
+            dispute.name = f"{dispute.partner_id.name or ''} – {dispute.reason or ''}"
+
+    @api.depends("date_open", "date_resolved", "state")
+    def _compute_mediation_suggested(self):
+        today = fields.Date.context_today(self)
+        for dispute in self:
+            end = dispute.date_resolved or today
+            dispute.days_open = (end - dispute.date_open).days if dispute.date_open else 0
+            dispute.mediation_suggested = (
+                dispute.state == "open" and dispute.days_open > MEDIATION_AFTER_DAYS
+            )
+
+    @api.depends("move_ids.amount_residual_signed")
+    def _compute_amount_disputed(self):
+        for dispute in self:
+            dispute.amount_disputed = sum(dispute.move_ids.mapped("amount_residual_signed"))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        disputes = super().create(vals_list)
+        disputes.filtered(lambda d: d.state == "open")._block_moves()
+        return disputes
+
+    def write(self, vals):
+        old_moves = {dispute: dispute.move_ids for dispute in self}
+        res = super().write(vals)
+        if "move_ids" in vals:
+            for dispute in self.filtered(lambda d: d.state == "open"):
+                removed = old_moves[dispute] - dispute.move_ids
+                dispute._unblock_moves(removed)
+                dispute._block_moves()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_open(self):
+        if any(dispute.state == "open" for dispute in self):
+            raise UserError(
+                self.env._("Resolve the dispute before deleting it: its invoices are blocked.")
+            )
+
+    def action_resolve(self):
+        for dispute in self.filtered(lambda d: d.state == "open"):
+            dispute.write({"state": "resolved", "date_resolved": fields.Date.context_today(self)})
+            dispute._unblock_moves(dispute.move_ids)
+            dispute.message_post(body=self.env._("Dispute resolved: the reminders resume."))
+        return True
+
+    def action_reopen(self):
+        for dispute in self.filtered(lambda d: d.state == "resolved"):
+            dispute.write({"state": "open", "date_resolved": False})
+            dispute._block_moves()
+        return True
+
+    def action_view_moves(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Disputed Invoices"),
+            "res_model": "account.move",
+            "view_mode": "list,form",
+            "domain": [("id", "in", self.move_ids.ids)],
+        }
+
+    def _block_moves(self):
+        for dispute in self:
+            reason = self.env._("Dispute: %(reason)s", reason=dispute.reason)
+            dispute.move_ids.sudo().write(
+                {"dunning_blocked": True, "dunning_block_reason": reason}
+            )
+            dispute.move_ids._message_log_batch(
+                bodies=dict.fromkeys(dispute.move_ids.ids, reason)
+            )
+
+    def _unblock_moves(self, moves):
+        """Unblock ``moves`` unless another open dispute still covers them."""
+        self.ensure_one()
+        if not moves:
+            return
+        still_disputed = self.search(
+            [("id", "!=", self.id), ("state", "=", "open"), ("move_ids", "in", moves.ids)]
+        ).move_ids
+        (moves - still_disputed).sudo().write(
+            {"dunning_blocked": False, "dunning_block_reason": False}
+        )

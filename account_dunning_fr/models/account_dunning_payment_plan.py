@@ -1,0 +1,354 @@
+"""Payment plans (échéanciers): a down payment and instalments agreed with a
+customer who cannot pay at once (SPEC §2.7).
+
+While a plan runs, its invoices are not reminded. Payments are allocated to
+the instalments in date order; an instalment still unpaid after its date plus
+the company's grace period breaks the plan and the reminders resume.
+"""
+
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+
+class AccountDunningPaymentPlan(models.Model):
+    _name = "account.dunning.payment.plan"
+    _description = "Dunning Payment Plan"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('parent_id', '=', False)]",
+    )
+    move_ids = fields.Many2many(
+        "account.move",
+        "account_dunning_payment_plan_move_rel",
+        "plan_id",
+        "move_id",
+        string="Invoices",
+        required=True,
+        check_company=True,
+        domain="[('commercial_partner_id', '=', partner_id), "
+        "('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
+        "('payment_state', 'in', ('not_paid', 'partial'))]",
+    )
+    line_ids = fields.One2many(
+        "account.dunning.payment.plan.line", "plan_id", string="Schedule", copy=True
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("running", "Running"),
+            ("done", "Done"),
+            ("broken", "Broken"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        index=True,
+    )
+    date_start = fields.Date(
+        string="Start Date", required=True, default=fields.Date.context_today
+    )
+    signed_date = fields.Date(
+        string="Signed On",
+        tracking=True,
+        help="Date the customer signed the agreement: an acknowledgment of the "
+        "debt, which restarts the prescription period.",
+    )
+    interest_rate = fields.Float(
+        string="Interest Rate (%)",
+        digits=(16, 2),
+        help="Yearly rate, close to market terms; leave empty for none.",
+    )
+    interest_at_end = fields.Boolean(
+        string="Invoice Interest at the End",
+        help="Interest is invoiced only once the plan is completed, which "
+        "leaves room for a commercial gesture.",
+    )
+    bills_of_exchange = fields.Boolean(
+        string="Bills of Exchange",
+        help="Each instalment is paid by a bill of exchange sent for acceptance.",
+    )
+    amount_initial = fields.Monetary(
+        string="Amount Due When Agreed",
+        readonly=True,
+        help="Open amount of the invoices when the plan started; payments are "
+        "measured against it.",
+    )
+    amount_total = fields.Monetary(
+        string="Scheduled Total", compute="_compute_amounts", store=True
+    )
+    amount_total_words = fields.Char(
+        string="Amount in Words", compute="_compute_amount_total_words"
+    )
+    amount_paid = fields.Monetary(compute="_compute_amounts_paid")
+    amount_interest = fields.Monetary(
+        string="Interest", compute="_compute_amount_interest",
+        help="Simple interest on the balance still due between instalments.",
+    )
+    agreement_action_id = fields.Many2one(
+        "account.dunning.action", string="Agreement Letter", readonly=True, copy=False
+    )
+    note = fields.Html()
+
+    @api.depends("partner_id", "date_start")
+    def _compute_name(self):
+        for plan in self:
+            plan.name = f"{plan.partner_id.name or ''} – {plan.date_start or ''}"
+
+    @api.depends("line_ids.amount")
+    def _compute_amounts(self):
+        for plan in self:
+            plan.amount_total = sum(plan.line_ids.mapped("amount"))
+
+    @api.depends("amount_total", "currency_id")
+    def _compute_amount_total_words(self):
+        for plan in self:
+            lang = plan.partner_id.lang or self.env.lang
+            plan.amount_total_words = plan.currency_id.with_context(
+                lang=lang
+            ).amount_to_text(plan.amount_total)
+
+    @api.depends("amount_initial", "move_ids.amount_residual_signed")
+    def _compute_amounts_paid(self):
+        for plan in self:
+            if plan.state == "draft":
+                plan.amount_paid = 0.0
+                continue
+            left = sum(plan.move_ids.mapped("amount_residual_signed"))
+            plan.amount_paid = max(plan.amount_initial - left, 0.0)
+
+    @api.depends("interest_rate", "line_ids.amount", "line_ids.date", "date_start")
+    def _compute_amount_interest(self):
+        for plan in self:
+            balance, previous, interest = plan.amount_total, plan.date_start, 0.0
+            for line in plan.line_ids.sorted("date"):
+                if previous and line.date:
+                    days = max((line.date - previous).days, 0)
+                    interest += balance * plan.interest_rate / 100 * days / 365
+                balance -= line.amount
+                previous = line.date
+            plan.amount_interest = plan.currency_id.round(interest)
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("signed_date"):
+            self.filtered(lambda p: p.state == "running")._restart_prescription()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_running(self):
+        if any(plan.state != "draft" for plan in self):
+            raise UserError(self.env._("Only draft payment plans can be deleted."))
+
+    def action_start(self):
+        """The customer agreed: the plan runs and the reminders pause."""
+        for plan in self:
+            if plan.state != "draft":
+                continue
+            open_amount = sum(plan.move_ids.mapped("amount_residual_signed"))
+            if plan.currency_id.compare_amounts(plan.amount_total, open_amount) != 0:
+                raise UserError(
+                    self.env._(
+                        "The schedule totals %(scheduled)s but the invoices still "
+                        "owe %(open)s: adjust the instalments.",
+                        scheduled=plan.amount_total,
+                        open=open_amount,
+                    )
+                )
+            if not plan.line_ids:
+                raise UserError(self.env._("Add at least one instalment to the schedule."))
+            plan.write({"state": "running", "amount_initial": open_amount})
+            plan._restart_prescription()
+            plan._post_on_moves(
+                self.env._("Payment plan started: the reminders pause while it is kept.")
+            )
+        return True
+
+    def action_cancel(self):
+        self.filtered(lambda p: p.state in ("draft", "running")).write({"state": "broken"})
+        return True
+
+    def action_print_agreement(self):
+        """Record and print the agreement letter to be signed by the customer."""
+        self.ensure_one()
+        if not self.agreement_action_id or self.agreement_action_id.state != "done":
+            action = self.env["account.dunning.action"].create(
+                self._prepare_agreement_action_vals()
+            )
+            action._execute()
+            if action.state == "failed":
+                raise UserError(action.failure_reason)
+            self.agreement_action_id = action
+        return self.agreement_action_id.action_print_letter()
+
+    def _prepare_agreement_action_vals(self):
+        self.ensure_one()
+        level = self.move_ids._dunning_current_level()
+        if not level:
+            raise UserError(
+                self.env._("Customer %(name)s has no dunning policy.", name=self.partner_id.name)
+            )
+        return {
+            "company_id": self.company_id.id,
+            "partner_id": self.partner_id.id,
+            "contact_id": self.partner_id._get_dunning_recipient().id,
+            "level_id": level.id,
+            "move_ids": [Command.set(self.move_ids.ids)],
+            "date": fields.Date.context_today(self),
+            "amount_due": sum(self.move_ids.mapped("amount_residual_signed")),
+            "deadline_date": self.line_ids[:1].date,
+            "channel_letter": True,
+            "dunning_workflow": "payment_plan",
+            "letter_type_override": "payment_plan",
+            "payment_plan_id": self.id,
+        }
+
+    def _restart_prescription(self):
+        for plan in self.filtered("signed_date"):
+            plan.move_ids.sudo().write(
+                {"dunning_prescription_restart_date": plan.signed_date}
+            )
+
+    def _post_on_moves(self, text):
+        self.ensure_one()
+        self.message_post(body=text)
+        self.move_ids._message_log_batch(bodies=dict.fromkeys(self.move_ids.ids, text))
+        self.partner_id._message_log(body=text)
+
+    @api.model
+    def _check_payment_plans(self, date):
+        """Daily check of running plans: done when everything is paid, broken
+        when an instalment is still unpaid after its date plus the grace."""
+        grace = timedelta(days=self.env.company.dunning_promise_grace_days)
+        plans = self.search(
+            [("company_id", "=", self.env.company.id), ("state", "=", "running")]
+        )
+        for plan in plans:
+            if all(
+                m.payment_state in ("paid", "in_payment", "reversed") for m in plan.move_ids
+            ):
+                plan.state = "done"
+                plan._post_on_moves(self.env._("Payment plan completed."))
+                continue
+            late = plan.line_ids.filtered(lambda line: not line.paid and line.date + grace < date)
+            if late:
+                plan._break(late[0])
+
+    def _break(self, line):
+        """A missed instalment: the reminders resume at a firm level."""
+        self.ensure_one()
+        self.state = "broken"
+        level = self._get_resume_level()
+        if level:
+            lower = self.move_ids.filtered(
+                lambda m: not m.dunning_level_id
+                or (m.dunning_level_id.policy_id == level.policy_id
+                    and m.dunning_level_id.sequence < level.sequence)
+            )
+            lower.sudo().write({"dunning_level_id": level.id})
+        self._post_on_moves(
+            self.env._(
+                "Payment plan broken: the instalment of %(date)s was not paid. "
+                "The reminders resume.",
+                date=fields.Date.to_string(line.date),
+            )
+        )
+
+    def _get_resume_level(self):
+        """Level the invoices are set to when the plan breaks.
+
+        The level just before the last amicable (non formal-notice) level: the
+        next run then sends the firmest amicable reminder at once. The formal
+        notice itself is left to the accountant, who must go through its
+        checklist.
+        """
+        self.ensure_one()
+        policy = self.partner_id.with_company(self.company_id)._get_dunning_policy()
+        if not policy:
+            return policy
+        amicable = policy._get_levels_ordered().filtered(lambda lvl: not lvl.is_formal_notice)
+        return amicable[-2:-1] or amicable[:1]
+
+
+class AccountDunningPaymentPlanLine(models.Model):
+    _name = "account.dunning.payment.plan.line"
+    _description = "Dunning Payment Plan Instalment"
+    _order = "plan_id, date, id"
+    _check_company_auto = True
+
+    plan_id = fields.Many2one(
+        "account.dunning.payment.plan", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="plan_id.currency_id")
+    date = fields.Date(required=True)
+    amount = fields.Monetary(required=True)
+    is_down_payment = fields.Boolean(string="Down Payment")
+    amount_paid = fields.Monetary(compute="_compute_paid")
+    paid = fields.Boolean(compute="_compute_paid")
+    state = fields.Selection(
+        [("pending", "Pending"), ("paid", "Paid"), ("late", "Late")],
+        compute="_compute_paid",
+    )
+
+    _sql_constraints = [
+        ("amount_positive", "CHECK(amount > 0)", "An instalment must be a positive amount."),
+    ]
+
+    @api.depends("amount", "date", "plan_id.amount_paid")
+    @api.depends_context("date")
+    def _compute_paid(self):
+        today = self.env.context.get("date") or fields.Date.context_today(self)
+        for plan in self.plan_id:
+            # Payments settle the instalments in date order.
+            left = plan.amount_paid
+            for line in plan.line_ids.sorted(lambda ln: (ln.date, ln.id)):
+                share = min(left, line.amount)
+                left -= share
+                line.amount_paid = share
+                line.paid = plan.currency_id.compare_amounts(share, line.amount) >= 0
+                if line.paid:
+                    line.state = "paid"
+                else:
+                    line.state = "late" if line.date < fields.Date.to_date(today) else "pending"
+        for line in self - self.plan_id.line_ids:
+            line.amount_paid, line.paid, line.state = 0.0, False, "pending"
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    dunning_payment_plan_ids = fields.Many2many(
+        "account.dunning.payment.plan",
+        "account_dunning_payment_plan_move_rel",
+        "move_id",
+        "plan_id",
+        string="Payment Plans",
+        readonly=True,
+        copy=False,
+    )
+
+    def _dunning_current_level(self):
+        """Highest level reached by these invoices, else the first level of
+        their customer's policy (a recorded action needs a level)."""
+        levels = self.dunning_level_id
+        if levels:
+            return max(levels, key=lambda lvl: (lvl.delay_days, lvl.sequence))
+        partner = self.commercial_partner_id[:1]
+        company = self.company_id[:1] or self.env.company
+        policy = partner.with_company(company)._get_dunning_policy() if partner else False
+        return policy._get_levels_ordered()[:1] if policy else self.env["account.dunning.level"]

@@ -1,0 +1,284 @@
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import DunningCommon
+
+DUE = date(2026, 3, 2)
+
+
+def day(offset):
+    return DUE + timedelta(days=offset)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningEngine(DunningCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Action = cls.env["account.dunning.action"]
+        cls.policy = cls._create_policy(
+            "Politique de test",
+            [
+                cls._level_vals(10, -5, name="Rappel", payment_deadline_days=0,
+                                min_days_since_last=0, letter_type="pre_due"),
+                cls._level_vals(20, 3, name="Relance 1", payment_deadline_days=8,
+                                min_days_since_last=3),
+                cls._level_vals(30, 12, name="Appel", send_email=False, create_call=True,
+                                payment_deadline_days=0, min_days_since_last=5),
+                cls._level_vals(40, 15, name="Relance 2", send_letter=True,
+                                letter_type="second", mention_penalties=True,
+                                payment_deadline_days=8, min_days_since_last=3),
+                cls._level_vals(50, 30, name="Mise en demeure", send_email=True,
+                                send_registered_letter=True, is_formal_notice=True,
+                                letter_type="formal_notice", payment_deadline_days=15,
+                                min_days_since_last=3),
+            ],
+        )
+        cls.levels = cls.policy._get_levels_ordered()
+        cls.followup_user = cls.accountant
+        cls.customer = cls._create_customer(
+            dunning_policy_id=cls.policy.id,
+            user_id=cls.salesperson.id,
+            dunning_followup_user_id=cls.followup_user.id,
+            lang="fr_FR" if cls.env["res.lang"]._lang_get("fr_FR") else "en_US",
+        )
+
+    def _run(self, on, **kwargs):
+        with freeze_time(on):
+            return self.Action._run_dunning(date=on, companies=self.company, **kwargs)
+
+    def test_policy_walked_day_by_day(self):
+        """60 days of daily runs, as a table: date -> level and channels."""
+        invoice = self._create_invoice(self.customer, 1200.0, DUE)
+        journal = {}
+        for offset in range(-10, 51):
+            for action in self._run(day(offset)):
+                journal[offset] = (action.level_id.name, action.channels_display, action.state)
+        self.assertEqual(
+            journal,
+            {
+                -5: ("Rappel", "Email", "done"),
+                3: ("Relance 1", "Email", "done"),
+                # 3 + 8-day deadline + 1: never before the announced deadline
+                12: ("Appel", "Phone Call", "done"),
+                15: ("Relance 2", "Email, Letter", "done"),
+                30: ("Mise en demeure", "Email, Registered Letter", "done"),
+            },
+        )
+        self.assertEqual(invoice.dunning_level_id, self.levels[-1])
+        self.assertEqual(invoice.dunning_last_date, day(30))
+        self.assertEqual(invoice.dunning_formal_notice_date, day(30))
+        actions = self.Action.search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(len(actions), 5)
+        self.assertEqual(
+            set(actions.filtered("channel_registered").mapped("print_state")), {"to_print"}
+        )
+        for action in actions.filtered(lambda a: a.channel_email):
+            self.assertTrue(action.mail_id, f"{action.level_id.name}: an email is queued")
+            self.assertIn(action.letter_attachment_id, action.mail_id.attachment_ids)
+            self.assertEqual(action.mail_id.recipient_ids, self.customer)
+        self.assertIn(
+            "Mise en demeure",
+            " ".join(invoice.message_ids.mapped("body")),
+            "every action is logged on the invoice",
+        )
+
+    def test_run_twice_same_day_creates_nothing(self):
+        self._create_invoice(self.customer, 500.0, DUE)
+        first = self._run(day(3))
+        self.assertEqual(len(first), 1)
+        self.assertFalse(self._run(day(3)), "a second run the same day creates nothing")
+
+    def test_to_validate_level_waits_and_is_not_duplicated(self):
+        self.levels[1].auto_execute = False
+        invoice = self._create_invoice(self.customer, 500.0, DUE)
+        proposed = self._run(day(3))
+        self.assertEqual(proposed.state, "proposed")
+        self.assertFalse(invoice.dunning_level_id, "nothing happens before validation")
+        self.assertFalse(self._run(day(4)), "a waiting proposal is not proposed again")
+        with freeze_time(day(4)):
+            proposed.with_user(self.accountant).action_execute()
+        self.assertEqual(proposed.state, "done")
+        self.assertEqual(invoice.dunning_level_id, self.levels[1])
+
+    def test_paid_between_preview_and_execution(self):
+        self.levels[1].auto_execute = False
+        paid = self._create_invoice(self.customer, 500.0, DUE)
+        unpaid = self._create_invoice(self.customer, 300.0, DUE)
+        action = self._run(day(3))
+        self.assertEqual(action.move_ids, paid | unpaid)
+        self._pay(paid, day(4))
+        with freeze_time(day(4)):
+            action.action_execute()
+        self.assertEqual(action.state, "done")
+        self.assertEqual(action.move_ids, unpaid, "the paid invoice is dropped")
+        self.assertEqual(action.amount_due, 300.0)
+        self.assertFalse(paid.dunning_level_id)
+
+        self._pay(unpaid, day(5))
+        # Nothing left: the next proposal is cancelled, never sent.
+        late = self._create_invoice(self.customer, 100.0, day(-20))
+        proposal = self._run(day(7))  # cadence: 3 days after the action of day 3
+        self._pay(late, day(7))
+        with freeze_time(day(7)):
+            proposal.action_execute()
+        self.assertEqual(proposal.state, "cancelled")
+        self.assertFalse(proposal.mail_id)
+        self.assertFalse(proposal.activity_ids)
+
+    def test_blocked_invoice_and_promise(self):
+        blocked = self._create_invoice(self.customer, 500.0, DUE)
+        blocked.write({"dunning_blocked": True, "dunning_block_reason": "Litige sur la livraison"})
+        promised = self._create_invoice(self.customer, 700.0, DUE)
+        promised.dunning_promise_date = day(6)
+        self.assertFalse(self._run(day(3)), "blocked and promised invoices wait")
+        self.assertFalse(self._run(day(6)), "the promise covers its whole day")
+        action = self._run(day(7))
+        self.assertEqual(action.move_ids, promised, "the promise expired, the block holds")
+
+    def test_invoices_grouped_per_customer_and_level(self):
+        invoices = self._create_invoice(self.customer, 100.0, DUE) | self._create_invoice(
+            self.customer, 200.0, day(-2)
+        )
+        other = self._create_customer("Garage Leroy", dunning_policy_id=self.policy.id)
+        other_invoice = self._create_invoice(other, 300.0, DUE)
+        actions = self._run(day(3))
+        self.assertEqual(len(actions), 2)
+        mine = actions.filtered(lambda a: a.partner_id == self.customer)
+        self.assertEqual(mine.move_ids, invoices, "one letter lists all the invoices")
+        self.assertEqual(mine.amount_due, 300.0)
+        self.assertEqual(actions.filtered(lambda a: a.partner_id == other).move_ids, other_invoice)
+
+    def test_cadence_respected(self):
+        self._create_invoice(self.customer, 100.0, DUE)
+        self._run(day(3))  # Relance 1 for the first invoice
+        second = self._create_invoice(self.customer, 200.0, day(-2))
+        # The second invoice reaches "Relance 1" (3 days of cadence) only on day 4+...
+        self.assertFalse(self._run(day(5)), "cadence: 3 days since the last action")
+        action = self._run(day(6))
+        self.assertEqual(action.move_ids, second)
+
+    def test_failure_does_not_stop_the_run(self):
+        no_email = self._create_customer(
+            "Imprimerie Dubois", email=False, dunning_policy_id=self.policy.id
+        )
+        self._create_invoice(no_email, 400.0, DUE)
+        self._create_invoice(self.customer, 500.0, DUE)
+        actions = self._run(day(3))
+        failed = actions.filtered(lambda a: a.partner_id == no_email)
+        self.assertEqual(failed.state, "failed")
+        self.assertIn("No email address", failed.failure_reason)
+        self.assertFalse(failed.mail_id)
+        self.assertEqual((actions - failed).state, "done")
+        self.assertFalse(self._run(day(4)), "a failure counts for the cadence")
+
+    def test_activities_on_the_right_users(self):
+        self._create_invoice(self.customer, 8000.0, DUE)
+        self.levels[2].notify_salesperson = True
+        for offset in (-5, 3, 12):
+            self._run(day(offset))
+        call = self.Action.search(
+            [("partner_id", "=", self.customer.id), ("level_id", "=", self.levels[2].id)]
+        )
+        activities = call.activity_ids
+        call_type = self.env.ref("account_dunning_fr.mail_activity_type_dunning_call")
+        info_type = self.env.ref("account_dunning_fr.mail_activity_type_dunning_salesperson")
+        self.assertEqual(
+            activities.filtered(lambda a: a.activity_type_id == call_type).user_id,
+            self.followup_user,
+        )
+        self.assertEqual(
+            activities.filtered(lambda a: a.activity_type_id == info_type).user_id,
+            self.salesperson,
+        )
+        self.assertEqual(activities.mapped("date_deadline"), [day(13), day(13)])
+
+    def test_credit_hold(self):
+        self.levels[-1].credit_hold = True
+        self._create_invoice(self.customer, 900.0, day(-40))
+        for offset in (-5, 3, 12, 15, 30):
+            self._run(day(offset))
+        self.assertTrue(self.customer.dunning_credit_hold)
+
+    def test_two_companies_kept_apart(self):
+        other_company = self.setup_other_company()["company"]
+        self._create_invoice(self.customer, 500.0, DUE)
+        actions = self._run(day(3))
+        self.assertEqual(actions.company_id, self.company)
+        with freeze_time(day(3)):
+            other_actions = self.Action._run_dunning(date=day(3), companies=other_company)
+        self.assertFalse(other_actions)
+        self.accountant.company_ids = self.company
+        self.assertEqual(self.Action.with_user(self.accountant).search([]), actions)
+
+    def test_salesperson_cannot_run(self):
+        with self.assertRaises(AccessError):
+            self.env["account.dunning.run"].with_user(self.salesperson).create({})
+        self.levels[1].auto_execute = False
+        self._create_invoice(self.customer, 500.0, DUE)
+        proposal = self._run(day(3))
+        with self.assertRaises(AccessError):
+            proposal.with_user(self.salesperson).action_execute()
+        self.assertEqual(proposal.state, "proposed")
+        self.assertTrue(proposal.with_user(self.salesperson).read(["state"]))
+
+    def test_prescribed_invoice_never_reminded(self):
+        self._create_invoice(self.customer, 500.0, date(2020, 1, 10), invoice_date=date(2019, 12, 10))
+        self.assertFalse(self._run(date(2026, 1, 12)))
+
+    def test_duplicate_live_action_refused_by_database(self):
+        """The last line of defence when two runs overlap."""
+        invoice = self._create_invoice(self.customer, 500.0, DUE)
+        vals = self.Action._prepare_action_vals(self.customer, self.levels[1], invoice, day(3))
+        first = self.Action._create_proposals([vals])
+        self.assertEqual(len(first), 1)
+        second = self.Action._create_proposals([dict(vals)])
+        self.assertFalse(second, "the database refuses a second live action")
+        first.action_cancel()
+        self.assertEqual(len(self.Action._create_proposals([dict(vals)])), 1,
+                         "a cancelled action no longer blocks")
+
+    def test_queries_per_batch_do_not_grow_with_customers(self):
+        def count_queries(customers):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self.Action._prepare_proposals(day(3), partners=customers)
+            return self.env.cr.sql_log_count - before
+
+        customers = [
+            self._create_customer(f"Client {i}", dunning_policy_id=self.policy.id)
+            for i in range(6)
+        ]
+        for customer in customers:
+            self._create_invoice(customer, 100.0, DUE)
+        count_queries(customers[0])  # warm Odoo's caches (ormcache, registry)
+        small = count_queries(customers[0] | customers[1])
+        large = count_queries(self.env["res.partner"].concat(*customers))
+        self.assertEqual(small, large, "SQL queries must not grow with the batch")
+
+    def test_run_wizard_preview_adjust_execute(self):
+        self._create_invoice(self.customer, 500.0, DUE)
+        other = self._create_customer("Garage Leroy", dunning_policy_id=self.policy.id)
+        self._create_invoice(other, 300.0, DUE)
+        with freeze_time(day(3)):
+            wizard = self.env["account.dunning.run"].with_user(self.accountant).create(
+                {"date": day(3)}
+            )
+            wizard.action_preview()
+            self.assertEqual(len(wizard.action_ids), 2)
+            self.assertEqual(set(wizard.action_ids.mapped("state")), {"proposed"})
+            kept = wizard.action_ids.filtered(lambda a: a.partner_id == self.customer)
+            left_out = wizard.action_ids - kept
+            kept.channel_letter = True
+            wizard.action_ids = kept
+            wizard.action_execute()
+        self.assertEqual(kept.state, "done")
+        self.assertEqual(kept.print_state, "to_print")
+        self.assertEqual(left_out.state, "cancelled", "a line left out is not sent")
+        self.assertEqual(wizard.executed_count, 1)
+        # The line left out comes back in the next run.
+        self.assertEqual(self._run(day(4)).partner_id, other)

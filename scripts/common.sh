@@ -1,0 +1,107 @@
+# shellcheck shell=bash
+# Shared helpers, sourced by setup.sh, run.sh and test.sh (not executed directly).
+
+# Repo root = parent of this scripts/ directory, whatever the caller's cwd.
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# The add-on under work. DUNNING_ADDONS_DIR / DUNNING_MODULE only exist so the
+# tooling can be exercised against a scratch module; defaults are the real ones.
+ADDONS_DIR="${DUNNING_ADDONS_DIR:-$REPO_ROOT}"
+MODULE="${DUNNING_MODULE:-account_dunning_fr}"
+MODULE_DIR="$ADDONS_DIR/$MODULE"
+
+# Local, git-ignored cache: generated Odoo configs, logs, test filestore.
+CACHE_DIR="$REPO_ROOT/.cache"
+mkdir -p "$CACHE_DIR"
+
+PYTHON="${PYTHON:-python3}"
+
+# Silence "NOTICE: database ... does not exist, skipping" from dropdb --if-exists.
+export PGOPTIONS="${PGOPTIONS:---client-min-messages=warning}"
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+warn() { printf '\033[1;33mWARNING:\033[0m %s\n' "$*" >&2; }
+die() {
+    printf '\033[1;31mERROR:\033[0m %s\n' "$*" >&2
+    exit 1
+}
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# Directory where pip puts console scripts for $PYTHON (odoo, pytest, ruff...).
+# Calling tools from there avoids picking up a different interpreter's copy
+# that happens to be first on PATH.
+py_scripts_dir() { "$PYTHON" -c 'import sysconfig; print(sysconfig.get_path("scripts"))'; }
+
+# Run a console script installed for $PYTHON, falling back to PATH.
+py_tool() {
+    local tool="$1"
+    shift
+    local dir
+    dir="$(py_scripts_dir)"
+    if [ -x "$dir/$tool" ]; then
+        "$dir/$tool" "$@"
+    else
+        "$tool" "$@"
+    fi
+}
+
+# Odoo is run as "python3 -m odoo" so that it is always the importable Odoo
+# (the one setup.sh checked), never a stray "odoo" script on PATH.
+odoo_cmd() { "$PYTHON" -m odoo "$@"; }
+
+# Addons path of the importable Odoo: <pkg>/addons (base, web...) and, for a
+# source checkout, <src>/addons (account, l10n_fr_account...).
+odoo_addons_path() {
+    "$PYTHON" - <<'EOF'
+import os
+import odoo
+
+pkg = os.path.dirname(odoo.__file__)
+paths = [os.path.join(pkg, "addons"), os.path.join(os.path.dirname(pkg), "addons")]
+print(",".join(p for p in paths if os.path.isdir(p)))
+EOF
+}
+
+full_addons_path() { echo "$(odoo_addons_path),$ADDONS_DIR"; }
+
+odoo_version() { "$PYTHON" -c 'import odoo.release as r; print(r.version)'; }
+
+# PostgreSQL connection: libpq env vars (PGHOST, PGPORT, PGUSER, PGPASSWORD)
+# are honoured by psql/createdb and forwarded to Odoo (see odoo_db_args).
+# setup.sh may export PGHOST=127.0.0.1 when only TCP answers.
+psql_q() { psql -X -q -v ON_ERROR_STOP=1 -d postgres -tAc "$1"; }
+
+db_exists() {
+    [ "$(psql_q "SELECT 1 FROM pg_database WHERE datname = '$1'")" = "1" ]
+}
+
+# State of an Odoo module in a database ("" if absent / not an Odoo db).
+module_state() {
+    psql -X -q -d "$1" -tAc "SELECT state FROM ir_module_module WHERE name = '$2'" 2>/dev/null || true
+}
+
+# Odoo CLI args mirroring the libpq environment.
+odoo_db_args() {
+    local args=()
+    [ -n "${PGHOST:-}" ] && args+=("--db_host=$PGHOST")
+    [ -n "${PGPORT:-}" ] && args+=("--db_port=$PGPORT")
+    [ -n "${PGUSER:-}" ] && args+=("--db_user=$PGUSER")
+    [ -n "${PGPASSWORD:-}" ] && args+=("--db_password=$PGPASSWORD")
+    [ ${#args[@]} -eq 0 ] || printf '%s\n' "${args[@]}"
+}
+
+# The same, as odoo.conf lines.
+odoo_db_conf() {
+    [ -n "${PGHOST:-}" ] && echo "db_host = $PGHOST"
+    [ -n "${PGPORT:-}" ] && echo "db_port = $PGPORT"
+    [ -n "${PGUSER:-}" ] && echo "db_user = $PGUSER"
+    [ -n "${PGPASSWORD:-}" ] && echo "db_password = $PGPASSWORD"
+    return 0
+}
+
+# setup.sh records the PostgreSQL connection it found here for later scripts.
+PG_ENV_FILE="$CACHE_DIR/pg.env"
+# shellcheck disable=SC1090
+[ -f "$PG_ENV_FILE" ] && . "$PG_ENV_FILE"
+true

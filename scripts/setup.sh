@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Make sure everything `make run` / `make test` need is present:
+#   PostgreSQL answering, Odoo 18.0 importable, Python dev tools, wkhtmltopdf.
+# Idempotent: on a second run every step is a quick check.
+set -euo pipefail
+# shellcheck source=scripts/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+ODOO_BRANCH=18.0
+ODOO_SRC="${XDG_CACHE_HOME:-$HOME/.cache}/account_dunning_fr/odoo"
+
+apt_install() {
+    # Only possible as root on Debian/Ubuntu; callers handle the other cases.
+    log "apt-get install $*"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+can_apt() { is_root && command -v apt-get >/dev/null; }
+
+pip_install() {
+    log "pip install $*"
+    "$PYTHON" -m pip install -q "$@"
+}
+
+# --- PostgreSQL -------------------------------------------------------------
+pg_answers() { pg_isready -q "$@" >/dev/null 2>&1 && psql -X -d postgres -tAc 'SELECT 1' "$@" >/dev/null 2>&1; }
+
+ensure_postgres() {
+    command -v psql >/dev/null && command -v pg_isready >/dev/null || {
+        can_apt || die "PostgreSQL client tools (psql, pg_isready, createdb) are missing; install PostgreSQL (Debian: apt-get install postgresql) and re-run."
+        apt_install postgresql
+    }
+    # 1) whatever libpq defaults / PG* env vars point to (usually the socket)
+    if pg_answers; then return 0; fi
+    # 2) the TCP port; remember it for the other scripts
+    if [ -z "${PGHOST:-}" ] && PGHOST=127.0.0.1 pg_answers; then
+        export PGHOST=127.0.0.1
+        echo ': "${PGHOST:=127.0.0.1}"; export PGHOST' >"$PG_ENV_FILE"
+        return 0
+    fi
+    # 3) start (or install then start) a local Debian cluster
+    if can_apt; then
+        if ! ls -d /etc/postgresql/*/main >/dev/null 2>&1 || ! command -v pg_ctlcluster >/dev/null; then
+            apt_install postgresql
+        fi
+        local ver
+        ver="$(ls /etc/postgresql | sort -V | tail -n1)"
+        log "starting PostgreSQL cluster $ver/main"
+        pg_ctlcluster --skip-systemctl-redirect "$ver" main start || true
+        for _ in $(seq 1 20); do
+            pg_isready -q && break
+            sleep 0.5
+        done
+        # Superuser role for the current user so that peer/trust auth works.
+        local me
+        me="$(id -un)"
+        su postgres -c "psql -X -tAc \"SELECT 1 FROM pg_roles WHERE rolname='$me'\"" | grep -q 1 ||
+            su postgres -c "createuser --superuser '$me'"
+        pg_answers && return 0
+    fi
+    die "No PostgreSQL server answers (tried libpq defaults${PGHOST:+ PGHOST=$PGHOST} and 127.0.0.1:5432) and one cannot be started here (need root + Debian). Start PostgreSQL, make sure role '$(id -un)' exists with CREATEDB (superuser is simplest), or set PGHOST/PGPORT/PGUSER/PGPASSWORD, then re-run."
+}
+
+# --- Odoo 18.0 --------------------------------------------------------------
+odoo_ok() {
+    "$PYTHON" -c 'import sys, odoo.release as r; sys.exit(0 if r.version.startswith("18.0") else 1)' 2>/dev/null
+}
+
+install_odoo() {
+    log "Odoo 18.0 is not importable by $PYTHON: installing it from github.com/odoo/odoo ($ODOO_BRANCH) into $ODOO_SRC"
+    if can_apt; then
+        # Headers needed to build psycopg2 and python-ldap from requirements.txt.
+        apt_install git build-essential python3-dev libpq-dev libldap2-dev libsasl2-dev
+    fi
+    command -v git >/dev/null || die "git is required to fetch Odoo"
+    if [ ! -f "$ODOO_SRC/odoo/release.py" ]; then
+        rm -rf "$ODOO_SRC"
+        mkdir -p "$(dirname "$ODOO_SRC")"
+        git clone --depth 1 --branch "$ODOO_BRANCH" https://github.com/odoo/odoo "$ODOO_SRC"
+    fi
+    # cbor2==5.4.2 (pinned by Odoo) has an sdist that no longer builds with
+    # modern setuptools; 5.6.2 is API compatible and ships wheels.
+    local reqs="$CACHE_DIR/odoo-requirements.txt"
+    sed 's/^cbor2==5\.4\.2\b/cbor2==5.6.2/' "$ODOO_SRC/requirements.txt" >"$reqs"
+    pip_install -r "$reqs" || die "installing Odoo's Python requirements failed (Debian packages libpq-dev libldap2-dev libsasl2-dev are needed to build them)"
+    pip_install wheel
+    pip_install --no-deps --no-build-isolation -e "$ODOO_SRC"
+    odoo_ok || die "Odoo still not importable as 18.0 after install"
+}
+
+# --- Python tools -------------------------------------------------------------
+ensure_py_tools() {
+    # find_spec only locates the packages (no import), which keeps re-runs fast.
+    local missing
+    missing="$("$PYTHON" -c '
+from importlib.util import find_spec
+
+wanted = {
+    "pytest": "pytest",
+    "pytest_odoo": "pytest-odoo",
+    "freezegun": "freezegun",
+    "ruff": "ruff",
+    "pylint_odoo": "pylint-odoo",
+    "oca_pre_commit_hooks": "oca-odoo-pre-commit-hooks",
+}
+print(" ".join(pkg for mod, pkg in wanted.items() if find_spec(mod) is None))
+')"
+    if [ -n "$missing" ]; then
+        # shellcheck disable=SC2086  # word splitting wanted: one arg per package
+        pip_install $missing || die "pip install $missing failed (use a virtualenv if this Python is externally managed)"
+    fi
+}
+
+# --- wkhtmltopdf (PDF reports only; tests do not need it) -------------------
+ensure_wkhtmltopdf() {
+    command -v wkhtmltopdf >/dev/null && return 0
+    if can_apt; then
+        apt_install wkhtmltopdf || warn "could not install wkhtmltopdf; PDF reports will not render"
+    else
+        warn "wkhtmltopdf is missing: PDF reports (dunning letters) will not render. Install it (Debian: apt-get install wkhtmltopdf)."
+    fi
+}
+
+ensure_postgres
+odoo_ok || install_odoo
+ensure_py_tools
+ensure_wkhtmltopdf
+log "setup OK: Odoo $(odoo_version), $(psql -X -d postgres -tAc 'SHOW server_version'), PostgreSQL at ${PGHOST:-local socket}"

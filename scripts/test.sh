@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# Lint the add-on, install it into a fresh database and run its tests with pytest.
+#
+# Usage: scripts/test.sh            lint + install + tests
+#        scripts/test.sh --lint     lint only
+#        scripts/test.sh --no-lint  install + tests only
+#        scripts/test.sh [...] -- <extra pytest args>   e.g. -- -k reminder -x
+# Exits non-zero if any lint, the install or any test fails (including when
+# pytest collects no test at all: exit code 5).
+set -euo pipefail
+# shellcheck source=scripts/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+DO_LINT=1
+DO_TESTS=1
+PYTEST_EXTRA=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --lint) DO_TESTS=0 ;;
+    --no-lint) DO_LINT=0 ;;
+    --) shift; PYTEST_EXTRA=("$@"); break ;;
+    *) die "unknown argument: $1 (see header of $0)" ;;
+    esac
+    shift
+done
+
+TEST_DB="${DUNNING_TEST_DB:-dunning_test}"
+TEST_CONF="$CACHE_DIR/odoo-test.conf"
+DATA_DIR="$CACHE_DIR/odoo-data"
+INSTALL_LOG="$CACHE_DIR/install.log"
+TEMPLATE_LOG="$CACHE_DIR/template.log"
+
+"$REPO_ROOT/scripts/setup.sh"
+
+[ -f "$MODULE_DIR/__manifest__.py" ] || die "no add-on at $MODULE_DIR (missing __manifest__.py)"
+
+FAILED=()
+# "a; b; c" for messages.
+failed_list() { local IFS=";"; echo "${FAILED[*]}" | sed "s/;/; /g"; }
+
+# --- Lint -------------------------------------------------------------------
+# Every linter runs even if an earlier one failed, so one pass shows everything.
+run_lint() {
+    local name="$1"
+    shift
+    log "lint: $name"
+    if ! "$@"; then
+        FAILED+=("lint: $name")
+    fi
+}
+
+if [ "$DO_LINT" = 1 ]; then
+    # Python sources checked by ruff: the add-on, plus bench/ when it exists.
+    py_targets=("$MODULE_DIR")
+    [ -d "$REPO_ROOT/bench" ] && py_targets+=("$REPO_ROOT/bench")
+    cd "$REPO_ROOT" # ruff and pylint pick their config (pyproject.toml, .pylintrc) from here
+    # --no-fix: the shared config may enable fixing, CI must only report.
+    run_lint "ruff check" "$PYTHON" -m ruff check --config "$REPO_ROOT/pyproject.toml" --no-fix "${py_targets[@]}"
+    run_lint "ruff format --check" "$PYTHON" -m ruff format --config "$REPO_ROOT/pyproject.toml" --check "${py_targets[@]}"
+    run_lint "pylint-odoo (OCA mandatory checks)" "$PYTHON" -m pylint --rcfile="$REPO_ROOT/.pylintrc" "$MODULE_DIR"
+    run_lint "oca-checks-odoo-module" py_tool oca-checks-odoo-module "$MODULE_DIR"
+    mapfile -t po_files < <(find "$MODULE_DIR" -path '*/i18n*/*' \( -name '*.po' -o -name '*.pot' \) | sort)
+    if [ ${#po_files[@]} -gt 0 ]; then
+        # po-pretty-format (exact msgcat layout) is disabled, as in OCA's
+        # own pre-commit config; everything else is enforced.
+        run_lint "oca-checks-po" py_tool oca-checks-po --disable=po-pretty-format "${po_files[@]}"
+    else
+        log "lint: oca-checks-po skipped (no .po/.pot files)"
+    fi
+fi
+
+if [ "$DO_TESTS" = 0 ]; then
+    if [ ${#FAILED[@]} -gt 0 ]; then die "failed: $(failed_list)"; fi
+    log "lint OK"
+    exit 0
+fi
+
+# --- Odoo config for tests ----------------------------------------------------
+# Generated each time (cheap) so it follows the current Odoo / PG location.
+# A private data_dir keeps the test filestore next to the test databases.
+ADDONS_PATH="$(full_addons_path)"
+{
+    echo "[options]"
+    echo "addons_path = $ADDONS_PATH"
+    echo "data_dir = $DATA_DIR"
+    odoo_db_conf
+    echo "db_name = $TEST_DB"
+    echo "dbfilter = ^$TEST_DB\$"
+    echo "without_demo = all"
+    echo "http_interface = 127.0.0.1"
+    echo "max_cron_threads = 0"
+    echo "log_level = info"
+} >"$TEST_CONF"
+
+
+# Fail if any of the given modules is not 'installed' in the database.
+check_installed() {
+    local db="$1" mod state ok=0
+    shift
+    for mod in "$@"; do
+        state="$(module_state "$db" "$mod")"
+        if [ "$state" != installed ]; then
+            echo "module $mod is '${state:-absent}' in database $db" >&2
+            ok=1
+        fi
+    done
+    return $ok
+}
+
+# Odoo may exit 0 after logging an install error; treat ERROR/CRITICAL log
+# lines as failures too.
+log_has_errors() { grep -Eq '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$1"; }
+
+show_log() {
+    warn "last 200 lines of $1:"
+    tail -n 200 "$1" >&2
+}
+
+# --- Template database (cached) ---------------------------------------------
+# Installing account + l10n_fr_account is the slow part (~30 s+), so it is done once into
+# a template database named after a hash of the Odoo version and the module
+# list; a new Odoo or a changed 'depends' gives a new template.
+# Only Odoo's own modules go in (modules from this repo are installed fresh).
+mapfile -t TEMPLATE_MODULES < <("$PYTHON" - "$MODULE_DIR/__manifest__.py" "$(odoo_addons_path)" <<'EOF'
+import ast
+import os
+import sys
+
+manifest = ast.literal_eval(open(sys.argv[1]).read())
+odoo_dirs = sys.argv[2].split(",")
+# l10n_fr_account: the tests use the French chart of accounts.
+mods = set(manifest.get("depends", [])) | {"l10n_fr_account"}
+for m in sorted(mods):
+    if any(os.path.isfile(os.path.join(d, m, "__manifest__.py")) for d in odoo_dirs):
+        print(m)
+EOF
+)
+TEMPLATE_KEY="v1 $(odoo_version) ${TEMPLATE_MODULES[*]}"
+TEMPLATE_DB="dunning_tmpl_$(printf '%s' "$TEMPLATE_KEY" | sha1sum | cut -c1-10)"
+
+if db_exists "$TEMPLATE_DB"; then
+    log "template database $TEMPLATE_DB is cached (${TEMPLATE_MODULES[*]})"
+else
+    # Drop templates of other Odoo versions / dependency lists.
+    for old in $(psql_q "SELECT datname FROM pg_database WHERE datname LIKE 'dunning\_tmpl\_%'"); do
+        log "dropping stale template $old"
+        dropdb --if-exists "$old"
+        rm -rf "$DATA_DIR/filestore/$old"
+    done
+    # Build under a temporary name and rename only on success, so an
+    # interrupted or failed build is never mistaken for a good template.
+    building="${TEMPLATE_DB}_building"
+    dropdb --if-exists "$building"
+    rm -rf "$DATA_DIR/filestore/$building"
+    log "building template $TEMPLATE_DB: installing ${TEMPLATE_MODULES[*]} without demo (a few minutes, log: $TEMPLATE_LOG)"
+    mods_csv="$(IFS=,; echo "${TEMPLATE_MODULES[*]}")"
+    : >"$TEMPLATE_LOG" # Odoo appends to --logfile; keep only this run
+    if ! odoo_cmd -c "$TEST_CONF" -d "$building" --db-filter="^$building\$" -i "$mods_csv" \
+        --without-demo=all --stop-after-init --logfile="$TEMPLATE_LOG" ||
+        log_has_errors "$TEMPLATE_LOG" || ! check_installed "$building" "${TEMPLATE_MODULES[@]}"; then
+        show_log "$TEMPLATE_LOG"
+        die "building the template database failed (log: $TEMPLATE_LOG)"
+    fi
+    psql_q "ALTER DATABASE \"$building\" RENAME TO \"$TEMPLATE_DB\""
+    mkdir -p "$DATA_DIR/filestore"
+    if [ -d "$DATA_DIR/filestore/$building" ]; then
+        mv "$DATA_DIR/filestore/$building" "$DATA_DIR/filestore/$TEMPLATE_DB"
+    fi
+fi
+
+# --- Fresh test database ------------------------------------------------------
+log "creating fresh database $TEST_DB from $TEMPLATE_DB"
+dropdb --if-exists "$TEST_DB"
+rm -rf "$DATA_DIR/filestore/$TEST_DB"
+createdb -T "$TEMPLATE_DB" "$TEST_DB"
+# createdb copies the SQL data only; attachments live in the filestore.
+if [ -d "$DATA_DIR/filestore/$TEMPLATE_DB" ]; then
+    cp -a "$DATA_DIR/filestore/$TEMPLATE_DB" "$DATA_DIR/filestore/$TEST_DB"
+fi
+
+log "installing $MODULE into $TEST_DB (log: $INSTALL_LOG)"
+: >"$INSTALL_LOG" # Odoo appends to --logfile; keep only this run
+if ! odoo_cmd -c "$TEST_CONF" -d "$TEST_DB" -i "$MODULE" --without-demo=all \
+    --stop-after-init --logfile="$INSTALL_LOG" ||
+    log_has_errors "$INSTALL_LOG" || ! check_installed "$TEST_DB" "$MODULE"; then
+    show_log "$INSTALL_LOG"
+    FAILED+=("install of $MODULE")
+    die "failed: $(failed_list)"
+fi
+
+# --- Tests ---------------------------------------------------------------------
+# pytest-odoo loads the registry of $TEST_DB from $TEST_CONF and imports the
+# tests as odoo.addons.<module>.tests.*; --odoo-http starts a server on a
+# random port so HttpCase tests run instead of being skipped.
+if [ ${#FAILED[@]} -gt 0 ]; then
+    warn "failed: $(failed_list) -- running the tests anyway; the exit status will be non-zero"
+fi
+log "running pytest on $MODULE/tests"
+cd "$REPO_ROOT"
+set +e
+"$PYTHON" -m pytest -c "$REPO_ROOT/pyproject.toml" -p no:benchmark --odoo-database="$TEST_DB" --odoo-config="$TEST_CONF" --odoo-http \
+    "$MODULE_DIR/tests" "${PYTEST_EXTRA[@]}"
+rc=$?
+set -e
+# Nothing is printed after pytest so that its summary line ends the output.
+# Any non-zero pytest status fails, including 5 = no tests collected
+# ("no tests ran"), which must not pass silently.
+[ "$rc" -eq 0 ] || exit "$rc"
+[ ${#FAILED[@]} -eq 0 ] || exit 1
