@@ -13,3 +13,10 @@ from . import account_dunning_demo
 from . import account_dunning_action
 from . import account_dunning_engine
 from . import account_dunning_channels
+from . import res_company_workflow
+from . import account_dunning_action_workflow
+from . import account_dunning_promise
+from . import account_dunning_dispute
+from . import account_dunning_payment_plan
+from . import account_dunning_analysis
+from . import res_partner_cockpit

@@ -62,9 +62,7 @@ class AccountDunningAction(models.Model):
         string="Invoices",
         check_company=True,
     )
-    level_id = fields.Many2one(
-        "account.dunning.level", string="Level", required=True, index=True
-    )
+    level_id = fields.Many2one("account.dunning.level", required=True, index=True)
     policy_id = fields.Many2one(related="level_id.policy_id", store=True)
     letter_type = fields.Selection(related="level_id.letter_type")
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
@@ -83,7 +81,9 @@ class AccountDunningAction(models.Model):
     channel_visit = fields.Boolean(string="Visit")
     channel_salesperson = fields.Boolean(string="Salesperson Informed")
     channel_credit_hold = fields.Boolean(string="Credit Hold")
-    channels_display = fields.Char(string="Channels", compute="_compute_channels_display")
+    channels_display = fields.Char(
+        string="Channels", compute="_compute_channels_display"
+    )
     amount_due = fields.Monetary(
         string="Amount Reminded",
         help="Open amount of the invoices when the action was prepared.",
@@ -97,13 +97,19 @@ class AccountDunningAction(models.Model):
         "ir.attachment", string="Letter File", readonly=True, copy=False
     )
     print_state = fields.Selection(
-        [("none", "Nothing to print"), ("to_print", "To print"), ("printed", "Printed")],
+        [
+            ("none", "Nothing to print"),
+            ("to_print", "To print"),
+            ("printed", "Printed"),
+        ],
         default="none",
         required=True,
         copy=False,
         index=True,
     )
-    mail_id = fields.Many2one("mail.mail", string="Email Sent", readonly=True, copy=False)
+    mail_id = fields.Many2one(
+        "mail.mail", string="Email Sent", readonly=True, copy=False
+    )
     registered_number = fields.Char(string="Registered Letter Number", copy=False)
     registered_ack_date = fields.Date(string="Acknowledgment of Receipt", copy=False)
     notes = fields.Html()
@@ -146,9 +152,10 @@ class AccountDunningAction(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code(
-                    "account.dunning.action"
-                ) or "/"
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("account.dunning.action")
+                    or "/"
+                )
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
@@ -200,7 +207,9 @@ class AccountDunningAction(models.Model):
         }
 
     def _check_can_run(self):
-        if not (self.env.su or self.env.user.has_group("account.group_account_invoice")):
+        if not (
+            self.env.su or self.env.user.has_group("account.group_account_invoice")
+        ):
             raise AccessError(
                 self.env._("Only accountants can execute or cancel dunning actions.")
             )

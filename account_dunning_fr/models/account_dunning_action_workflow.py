@@ -106,7 +106,9 @@ class AccountDunningAction(models.Model):
         # they must never collide with the run's duplicate guard.
         super()._compute_dedup_key()
         for action in self.filtered("dunning_workflow"):
-            action.dedup_key = f"{action.dedup_key}:{action.dunning_workflow}:{action.id}"
+            action.dedup_key = (
+                f"{action.dedup_key}:{action.dunning_workflow}:{action.id}"
+            )
 
     @api.depends("state", "deadline_date", "move_ids.amount_residual")
     @api.depends_context("date")
@@ -126,7 +128,9 @@ class AccountDunningAction(models.Model):
         """
         self.ensure_one()
         date = date or self.env.context.get("date") or fields.Date.context_today(self)
-        is_notice = self.dunning_workflow == "formal_notice" or self.level_id.is_formal_notice
+        is_notice = (
+            self.dunning_workflow == "formal_notice" or self.level_id.is_formal_notice
+        )
         if self.state != "done" or not is_notice or not self.deadline_date:
             return []
         if self.deadline_date >= fields.Date.to_date(date):
@@ -186,5 +190,7 @@ class AccountDunningLevel(models.Model):
     def _get_letter_report(self):
         letter_type = self.env.context.get("dunning_letter_type")
         if letter_type:
-            return self.env.ref(f"account_dunning_fr.report_dunning_letter_{letter_type}")
+            return self.env.ref(
+                f"account_dunning_fr.report_dunning_letter_{letter_type}"
+            )
         return super()._get_letter_report()

@@ -26,6 +26,20 @@ class AccountDunningAnalysis(models.Model):
     _auto = False
     _order = "days_overdue desc"
     _rec_name = "move_id"
+    _depends = {
+        "account.move": [
+            "move_type",
+            "state",
+            "payment_state",
+            "amount_residual_signed",
+            "invoice_date_due",
+            "company_id",
+            "commercial_partner_id",
+            "dunning_level_id",
+            "dunning_blocked",
+        ],
+        "res.partner": ["payer_profile", "user_id"],
+    }
 
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
@@ -51,7 +65,10 @@ class AccountDunningAnalysis(models.Model):
                     WITH base AS (
                         SELECT m.*,
                                COALESCE(
-                                   NULLIF(current_setting('account_dunning_fr.today', true), ''),
+                                   NULLIF(
+                                       current_setting('dunning_fr.today', true),
+                                       ''
+                                   ),
                                    CURRENT_DATE::text
                                )::date - m.invoice_date_due AS age
                           FROM account_move m
@@ -91,9 +108,11 @@ class AccountDunningAnalysis(models.Model):
         )
 
     def _set_analysis_today(self):
+        for model, fnames in self._depends.items():
+            self.env[model].flush_model(fnames)
         self.env.cr.execute(
             SQL(
-                "SELECT set_config('account_dunning_fr.today', %s, true)",
+                "SELECT set_config('dunning_fr.today', %s, true)",
                 fields.Date.to_string(fields.Date.context_today(self)),
             )
         )
@@ -151,5 +170,7 @@ class AccountDunningAnalysis(models.Model):
             for partner in set(receivables) | set(sales)
         }
         total_sales = sum(sales.values())
-        result[False] = sum(receivables.values()) / total_sales * 365 if total_sales else 0.0
+        result[False] = (
+            sum(receivables.values()) / total_sales * 365 if total_sales else 0.0
+        )
         return result

@@ -9,8 +9,8 @@ import base64
 import logging
 from datetime import timedelta
 
-from psycopg2 import errors as pg_errors
 from markupsafe import Markup
+from psycopg2 import errors as pg_errors
 
 from odoo import Command, fields, models
 from odoo.exceptions import UserError
@@ -58,9 +58,13 @@ class AccountDunningAction(models.Model):
         if self.channel_sms:
             self._send_sms()
         if self.channel_call:
-            self._schedule_activity("account_dunning_fr.mail_activity_type_dunning_call")
+            self._schedule_activity(
+                "account_dunning_fr.mail_activity_type_dunning_call"
+            )
         if self.channel_visit:
-            self._schedule_activity("account_dunning_fr.mail_activity_type_dunning_visit")
+            self._schedule_activity(
+                "account_dunning_fr.mail_activity_type_dunning_visit"
+            )
         if self.channel_salesperson:
             self._schedule_activity(
                 "account_dunning_fr.mail_activity_type_dunning_salesperson",
@@ -69,9 +73,7 @@ class AccountDunningAction(models.Model):
         if self.channel_credit_hold:
             self.partner_id.sudo().dunning_credit_hold = True
         self._update_moves()
-        self.write(
-            {"state": "done", "user_id": self.env.uid, "failure_reason": False}
-        )
+        self.write({"state": "done", "user_id": self.env.uid, "failure_reason": False})
         self._post_history(
             self.env._(
                 "Dunning level “%(level)s” carried out: %(channels)s.",
@@ -87,8 +89,10 @@ class AccountDunningAction(models.Model):
         """
         self.move_ids.invalidate_recordset(["amount_residual", "payment_state"])
         paid = self.move_ids.filtered(
-            lambda m: m.payment_state not in ("not_paid", "partial")
-            or m.currency_id.is_zero(m.amount_residual)
+            lambda m: (
+                m.payment_state not in ("not_paid", "partial")
+                or m.currency_id.is_zero(m.amount_residual)
+            )
         )
         if paid:
             self.move_ids = [Command.unlink(move.id) for move in paid]
@@ -111,7 +115,9 @@ class AccountDunningAction(models.Model):
         contact = self.contact_id or self.partner_id
         if self.channel_email and not contact.email:
             raise DunningFailure(
-                self.env._("No email address for %(contact)s.", contact=contact.display_name)
+                self.env._(
+                    "No email address for %(contact)s.", contact=contact.display_name
+                )
             )
         if (self.channel_letter or self.channel_registered) and not (
             contact.street and contact.zip and contact.city
@@ -124,7 +130,9 @@ class AccountDunningAction(models.Model):
             )
         if self.channel_sms and not (contact.mobile or contact.phone):
             raise DunningFailure(
-                self.env._("No mobile number for %(contact)s.", contact=contact.display_name)
+                self.env._(
+                    "No mobile number for %(contact)s.", contact=contact.display_name
+                )
             )
 
     def _render_letter(self):
@@ -151,9 +159,13 @@ class AccountDunningAction(models.Model):
         template = self.level_id.mail_template_id or self.env.ref(
             "account_dunning_fr.mail_template_dunning_action"
         )
-        email_values = {"recipient_ids": [Command.set((self.contact_id or self.partner_id).ids)]}
+        email_values = {
+            "recipient_ids": [Command.set((self.contact_id or self.partner_id).ids)]
+        }
         if self.letter_attachment_id:
-            email_values["attachment_ids"] = [Command.link(self.letter_attachment_id.id)]
+            email_values["attachment_ids"] = [
+                Command.link(self.letter_attachment_id.id)
+            ]
         mail_id = template.send_mail(self.id, email_values=email_values)
         self.mail_id = self.env["mail.mail"].browse(mail_id)
 
@@ -202,12 +214,13 @@ class AccountDunningAction(models.Model):
             )
             for move in self.move_ids
         )
+        user = user or self.env.user
+        type_name = activity_type.with_context(lang=user.lang).name
         self.activity_schedule(
             activity_type_id=activity_type.id,
             date_deadline=self.date + timedelta(days=level.activity_deadline_days),
-            user_id=(user or self.env.user).id,
-            summary=f"{activity_type.with_context(lang=(user or self.env.user).lang).name}"
-            f" – {self.partner_id.display_name}",
+            user_id=user.id,
+            summary=f"{type_name} – {self.partner_id.display_name}",
             note=Markup("<ul>%s</ul>") % lines,
         )
 
@@ -215,13 +228,20 @@ class AccountDunningAction(models.Model):
         vals = {"dunning_level_id": self.level_id.id, "dunning_last_date": self.date}
         self.move_ids.sudo().write(vals)
         if self.level_id.is_formal_notice:
-            notified = self.move_ids.filtered(lambda m: not m.dunning_formal_notice_date)
+            notified = self.move_ids.filtered(
+                lambda m: not m.dunning_formal_notice_date
+            )
             notified.sudo().write(
-                {"dunning_formal_notice_date": self.date, "dunning_litigation_stage": "formal_notice"}
+                {
+                    "dunning_formal_notice_date": self.date,
+                    "dunning_litigation_stage": "formal_notice",
+                }
             )
 
     def _mark_failed(self, reason):
-        self.write({"state": "failed", "failure_reason": reason, "user_id": self.env.uid})
+        self.write(
+            {"state": "failed", "failure_reason": reason, "user_id": self.env.uid}
+        )
         self._post_history(
             self.env._("Dunning action failed: %(reason)s", reason=reason)
         )
@@ -237,7 +257,9 @@ class AccountDunningAction(models.Model):
         self.message_post(body=html_escape(text))
         self.partner_id._message_log(body=body)
         if self.move_ids:
-            self.move_ids._message_log_batch(bodies=dict.fromkeys(self.move_ids.ids, body))
+            self.move_ids._message_log_batch(
+                bodies=dict.fromkeys(self.move_ids.ids, body)
+            )
 
     def _merge_letters(self):
         """One PDF of every letter waiting to be printed, for the post room."""
@@ -257,7 +279,9 @@ class AccountDunningAction(models.Model):
         merged = merge_pdf([base64.b64decode(att.datas) for att in letters])
         attachment = self.env["ir.attachment"].create(
             {
-                "name": self.env._("Dunning letters %(date)s.pdf", date=fields.Date.today()),
+                "name": self.env._(
+                    "Dunning letters %(date)s.pdf", date=fields.Date.today()
+                ),
                 "raw": merged,
                 "mimetype": "application/pdf",
             }

@@ -54,7 +54,9 @@ class AccountDunningDispute(models.Model):
     reason_type = fields.Selection(
         DISPUTE_REASONS, string="Kind", required=True, default="other", tracking=True
     )
-    reason = fields.Char(required=True, tracking=True, help="What the customer contests.")
+    reason = fields.Char(
+        required=True, tracking=True, help="What the customer contests."
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Owner",
@@ -64,7 +66,10 @@ class AccountDunningDispute(models.Model):
     )
     review_date = fields.Date(tracking=True)
     date_open = fields.Date(
-        string="Opened On", required=True, default=fields.Date.context_today, readonly=True
+        string="Opened On",
+        required=True,
+        default=fields.Date.context_today,
+        readonly=True,
     )
     date_resolved = fields.Date(string="Resolved On", readonly=True, copy=False)
     resolution = fields.Text()
@@ -94,7 +99,9 @@ class AccountDunningDispute(models.Model):
         today = fields.Date.context_today(self)
         for dispute in self:
             end = dispute.date_resolved or today
-            dispute.days_open = (end - dispute.date_open).days if dispute.date_open else 0
+            dispute.days_open = (
+                (end - dispute.date_open).days if dispute.date_open else 0
+            )
             dispute.mediation_suggested = (
                 dispute.state == "open" and dispute.days_open > MEDIATION_AFTER_DAYS
             )
@@ -102,7 +109,9 @@ class AccountDunningDispute(models.Model):
     @api.depends("move_ids.amount_residual_signed")
     def _compute_amount_disputed(self):
         for dispute in self:
-            dispute.amount_disputed = sum(dispute.move_ids.mapped("amount_residual_signed"))
+            dispute.amount_disputed = sum(
+                dispute.move_ids.mapped("amount_residual_signed")
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -124,14 +133,20 @@ class AccountDunningDispute(models.Model):
     def _unlink_except_open(self):
         if any(dispute.state == "open" for dispute in self):
             raise UserError(
-                self.env._("Resolve the dispute before deleting it: its invoices are blocked.")
+                self.env._(
+                    "Resolve the dispute before deleting it: its invoices are blocked."
+                )
             )
 
     def action_resolve(self):
         for dispute in self.filtered(lambda d: d.state == "open"):
-            dispute.write({"state": "resolved", "date_resolved": fields.Date.context_today(self)})
+            dispute.write(
+                {"state": "resolved", "date_resolved": fields.Date.context_today(self)}
+            )
             dispute._unblock_moves(dispute.move_ids)
-            dispute.message_post(body=self.env._("Dispute resolved: the reminders resume."))
+            dispute.message_post(
+                body=self.env._("Dispute resolved: the reminders resume.")
+            )
         return True
 
     def action_reopen(self):
@@ -166,7 +181,11 @@ class AccountDunningDispute(models.Model):
         if not moves:
             return
         still_disputed = self.search(
-            [("id", "!=", self.id), ("state", "=", "open"), ("move_ids", "in", moves.ids)]
+            [
+                ("id", "!=", self.id),
+                ("state", "=", "open"),
+                ("move_ids", "in", moves.ids),
+            ]
         ).move_ids
         (moves - still_disputed).sudo().write(
             {"dunning_blocked": False, "dunning_block_reason": False}

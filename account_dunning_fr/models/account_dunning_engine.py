@@ -27,12 +27,13 @@ class AccountDunningAction(models.Model):
     _inherit = "account.dunning.action"
 
     @api.model
-    def _run_dunning(self, date=None, companies=None, partners=None, execute=True,
-                     levels=None):
+    def _run_dunning(
+        self, date=None, companies=None, partners=None, execute=True, levels=None
+    ):
         """Propose, then execute, the actions due on ``date``.
 
         :param date: run date (default: today)
-        :param companies: companies to run (default: every company)
+        :param companies: companies to run (default: the user's companies)
         :param partners: restrict to these customers
         :param execute: execute automatic levels at once; when False every
             action stays proposed (the wizard's preview)
@@ -40,11 +41,13 @@ class AccountDunningAction(models.Model):
         :return: the actions created
         """
         date = date or fields.Date.context_today(self)
-        companies = companies or self.env["res.company"].search([])
+        companies = companies or self.env.companies
         created = self.browse()
         for company in companies:
             engine = self.with_company(company)
-            proposals = engine._prepare_proposals(date, partners=partners, levels=levels)
+            proposals = engine._prepare_proposals(
+                date, partners=partners, levels=levels
+            )
             actions = engine._create_proposals(proposals)
             created |= actions
             if execute:
@@ -106,7 +109,9 @@ class AccountDunningAction(models.Model):
         """
         domain = self._get_candidate_domain(date)
         if partners:
-            domain.append(("commercial_partner_id", "in", partners.commercial_partner_id.ids))
+            domain.append(
+                ("commercial_partner_id", "in", partners.commercial_partner_id.ids)
+            )
         moves = self.env["account.move"].search(domain, order="invoice_date_due, id")
         if not moves:
             return moves
@@ -118,7 +123,9 @@ class AccountDunningAction(models.Model):
             )
         )
         locked = {row[0] for row in self.env.cr.fetchall()}
-        return moves.filtered(lambda m: m.id in locked and not m._dunning_is_prescribed(date))
+        return moves.filtered(
+            lambda m: m.id in locked and not m._dunning_is_prescribed(date)
+        )
 
     @api.model
     def _prepare_proposals(self, date, partners=None, levels=None):
@@ -184,7 +191,8 @@ class AccountDunningAction(models.Model):
         if previous and move.dunning_last_date:
             due = max(
                 due,
-                move.dunning_last_date + timedelta(days=previous.payment_deadline_days + 1),
+                move.dunning_last_date
+                + timedelta(days=previous.payment_deadline_days + 1),
             )
         return due
 
@@ -226,8 +234,12 @@ class AccountDunningAction(models.Model):
             "amount_due": sum(moves.mapped("amount_residual")),
             "deadline_date": date + timedelta(days=level.payment_deadline_days),
         }
-        vals.update({action_field: level[level_field]
-                     for action_field, level_field in CHANNELS.items()})
+        vals.update(
+            {
+                action_field: level[level_field]
+                for action_field, level_field in CHANNELS.items()
+            }
+        )
         return vals
 
     @api.model

@@ -73,7 +73,6 @@ class AccountDunningLevel(models.Model):
     create_visit = fields.Boolean(string="Visit")
     notify_salesperson = fields.Boolean(string="Inform the Salesperson")
     credit_hold = fields.Boolean(
-        string="Credit Hold",
         help="Stop deliveries and services to the customer. Warn them first "
         "by registered letter.",
     )
@@ -102,7 +101,9 @@ class AccountDunningLevel(models.Model):
         required=True,
     )
     activity_user_id = fields.Many2one("res.users", string="Named User")
-    activity_deadline_days = fields.Integer(string="Activity Deadline (days)", default=1)
+    activity_deadline_days = fields.Integer(
+        string="Activity Deadline (days)", default=1
+    )
 
     # What the letter says
     payment_deadline_days = fields.Integer(
@@ -128,12 +129,23 @@ class AccountDunningLevel(models.Model):
         "an accountant validates it.",
     )
 
-    @api.constrains("min_days_since_last", "min_amount", "payment_deadline_days",
-                    "activity_deadline_days")
+    @api.constrains(
+        "min_days_since_last",
+        "min_amount",
+        "payment_deadline_days",
+        "activity_deadline_days",
+    )
     def _check_non_negative(self):
         for level in self:
-            if min(level.min_days_since_last, level.min_amount,
-                   level.payment_deadline_days, level.activity_deadline_days) < 0:
+            if (
+                min(
+                    level.min_days_since_last,
+                    level.min_amount,
+                    level.payment_deadline_days,
+                    level.activity_deadline_days,
+                )
+                < 0
+            ):
                 raise ValidationError(
                     self.env._(
                         "Level “%(level)s”: the cadence, the minimum amount and "
@@ -154,8 +166,9 @@ class AccountDunningLevel(models.Model):
                         max=FORMAL_NOTICE_MAX_DAYS,
                     )
                 )
-            if not (level.send_registered_letter or level.send_letter
-                    or level.send_email):
+            if not (
+                level.send_registered_letter or level.send_letter or level.send_email
+            ):
                 raise ValidationError(
                     self.env._(
                         "Level “%(level)s” is a formal notice: it must be sent "
@@ -188,8 +201,9 @@ class AccountDunningLevel(models.Model):
                     )
                 )
 
-    @api.constrains("sequence", "delay_days", "policy_id", "credit_hold",
-                    "send_registered_letter")
+    @api.constrains(
+        "sequence", "delay_days", "policy_id", "credit_hold", "send_registered_letter"
+    )
     def _check_policy_order(self):
         """Levels must be graduated: unique steps whose triggers never go back."""
         for policy in self.policy_id:
@@ -204,7 +218,7 @@ class AccountDunningLevel(models.Model):
                     )
                 )
             warned = False
-            for previous, level in zip(levels, levels[1:]):
+            for previous, level in zip(levels, levels[1:], strict=False):
                 if level.delay_days < previous.delay_days:
                     raise ValidationError(
                         self.env._(
@@ -234,8 +248,11 @@ class AccountDunningLevel(models.Model):
     def _get_channel_labels(self):
         """Human labels of what the level does, in the user's language."""
         self.ensure_one()
-        return [self._fields[f].get_description(self.env)["string"]
-                for f in CHANNEL_FIELDS if self[f]]
+        return [
+            self._fields[f].get_description(self.env)["string"]
+            for f in CHANNEL_FIELDS
+            if self[f]
+        ]
 
     def _get_letter_report(self):
         """The report printing this level's letter (one report per type)."""

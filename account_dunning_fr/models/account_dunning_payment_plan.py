@@ -96,7 +96,8 @@ class AccountDunningPaymentPlan(models.Model):
     )
     amount_paid = fields.Monetary(compute="_compute_amounts_paid")
     amount_interest = fields.Monetary(
-        string="Interest", compute="_compute_amount_interest",
+        string="Interest",
+        compute="_compute_amount_interest",
         help="Simple interest on the balance still due between instalments.",
     )
     agreement_action_id = fields.Many2one(
@@ -170,16 +171,22 @@ class AccountDunningPaymentPlan(models.Model):
                     )
                 )
             if not plan.line_ids:
-                raise UserError(self.env._("Add at least one instalment to the schedule."))
+                raise UserError(
+                    self.env._("Add at least one instalment to the schedule.")
+                )
             plan.write({"state": "running", "amount_initial": open_amount})
             plan._restart_prescription()
             plan._post_on_moves(
-                self.env._("Payment plan started: the reminders pause while it is kept.")
+                self.env._(
+                    "Payment plan started: the reminders pause while it is kept."
+                )
             )
         return True
 
     def action_cancel(self):
-        self.filtered(lambda p: p.state in ("draft", "running")).write({"state": "broken"})
+        self.filtered(lambda p: p.state in ("draft", "running")).write(
+            {"state": "broken"}
+        )
         return True
 
     def action_print_agreement(self):
@@ -200,7 +207,10 @@ class AccountDunningPaymentPlan(models.Model):
         level = self.move_ids._dunning_current_level()
         if not level:
             raise UserError(
-                self.env._("Customer %(name)s has no dunning policy.", name=self.partner_id.name)
+                self.env._(
+                    "Customer %(name)s has no dunning policy.",
+                    name=self.partner_id.name,
+                )
             )
         return {
             "company_id": self.company_id.id,
@@ -239,12 +249,15 @@ class AccountDunningPaymentPlan(models.Model):
         )
         for plan in plans:
             if all(
-                m.payment_state in ("paid", "in_payment", "reversed") for m in plan.move_ids
+                m.payment_state in ("paid", "in_payment", "reversed")
+                for m in plan.move_ids
             ):
                 plan.state = "done"
                 plan._post_on_moves(self.env._("Payment plan completed."))
                 continue
-            late = plan.line_ids.filtered(lambda line: not line.paid and line.date + grace < date)
+            late = plan.line_ids.filtered(
+                lambda line: not line.paid and line.date + grace < date
+            )
             if late:
                 plan._break(late[0])
 
@@ -255,9 +268,13 @@ class AccountDunningPaymentPlan(models.Model):
         level = self._get_resume_level()
         if level:
             lower = self.move_ids.filtered(
-                lambda m: not m.dunning_level_id
-                or (m.dunning_level_id.policy_id == level.policy_id
-                    and m.dunning_level_id.sequence < level.sequence)
+                lambda m: (
+                    not m.dunning_level_id
+                    or (
+                        m.dunning_level_id.policy_id == level.policy_id
+                        and m.dunning_level_id.sequence < level.sequence
+                    )
+                )
             )
             lower.sudo().write({"dunning_level_id": level.id})
         self._post_on_moves(
@@ -280,7 +297,9 @@ class AccountDunningPaymentPlan(models.Model):
         policy = self.partner_id.with_company(self.company_id)._get_dunning_policy()
         if not policy:
             return policy
-        amicable = policy._get_levels_ordered().filtered(lambda lvl: not lvl.is_formal_notice)
+        amicable = policy._get_levels_ordered().filtered(
+            lambda lvl: not lvl.is_formal_notice
+        )
         return amicable[-2:-1] or amicable[:1]
 
 
@@ -306,7 +325,11 @@ class AccountDunningPaymentPlanLine(models.Model):
     )
 
     _sql_constraints = [
-        ("amount_positive", "CHECK(amount > 0)", "An instalment must be a positive amount."),
+        (
+            "amount_positive",
+            "CHECK(amount > 0)",
+            "An instalment must be a positive amount.",
+        ),
     ]
 
     @api.depends("amount", "date", "plan_id.amount_paid")
@@ -324,7 +347,9 @@ class AccountDunningPaymentPlanLine(models.Model):
                 if line.paid:
                     line.state = "paid"
                 else:
-                    line.state = "late" if line.date < fields.Date.to_date(today) else "pending"
+                    line.state = (
+                        "late" if line.date < fields.Date.to_date(today) else "pending"
+                    )
         for line in self - self.plan_id.line_ids:
             line.amount_paid, line.paid, line.state = 0.0, False, "pending"
 
@@ -350,5 +375,11 @@ class AccountMove(models.Model):
             return max(levels, key=lambda lvl: (lvl.delay_days, lvl.sequence))
         partner = self.commercial_partner_id[:1]
         company = self.company_id[:1] or self.env.company
-        policy = partner.with_company(company)._get_dunning_policy() if partner else False
-        return policy._get_levels_ordered()[:1] if policy else self.env["account.dunning.level"]
+        policy = (
+            partner.with_company(company)._get_dunning_policy() if partner else False
+        )
+        return (
+            policy._get_levels_ordered()[:1]
+            if policy
+            else self.env["account.dunning.level"]
+        )

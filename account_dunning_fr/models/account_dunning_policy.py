@@ -31,8 +31,7 @@ class AccountDunningPolicy(models.Model):
     payer_profile = fields.Selection(
         PAYER_PROFILES,
         tracking=True,
-        help="Customers of this profile follow this policy unless they have "
-        "their own.",
+        help="Customers of this profile follow this policy unless they have their own.",
     )
     description = fields.Text(translate=True)
     level_ids = fields.One2many(

@@ -46,13 +46,17 @@ class AccountDunningAction(models.Model):
         )
 
     @api.model
-    def _run_dunning(self, date=None, companies=None, partners=None, execute=True,
-                     levels=None):
+    def _run_dunning(
+        self, date=None, companies=None, partners=None, execute=True, levels=None
+    ):
         self._run_dunning_checks(
             date or fields.Date.context_today(self), companies or None
         )
         return super()._run_dunning(
-            date=date, companies=companies, partners=partners, execute=execute,
+            date=date,
+            companies=companies,
+            partners=partners,
+            execute=execute,
             levels=levels,
         )
 
@@ -104,7 +108,9 @@ class AccountMove(models.Model):
         years = self._dunning_prescription_years(
             self.commercial_partner_id.dunning_debtor_type
         )
-        return self.dunning_prescription_restart_date + relativedelta(years=years) <= date
+        return (
+            self.dunning_prescription_restart_date + relativedelta(years=years) <= date
+        )
 
     def _dunning_record_promise(self, promise_date, amount, action):
         """Spread a promised amount over these invoices, oldest due first."""
@@ -148,10 +154,14 @@ class AccountMove(models.Model):
         broken = moves.filtered(lambda m: not m._dunning_promise_is_kept())
         kept = moves - broken
         for action in moves.dunning_promise_action_id:
-            action_moves = moves.filtered(lambda m, a=action: m.dunning_promise_action_id == a)
+            action_moves = moves.filtered(
+                lambda m, a=action: m.dunning_promise_action_id == a
+            )
             action.sudo().promise_state = "broken" if action_moves & broken else "kept"
         for customer in broken.commercial_partner_id:
-            customer_moves = broken.filtered(lambda m, c=customer: m.commercial_partner_id == c)
+            customer_moves = broken.filtered(
+                lambda m, c=customer: m.commercial_partner_id == c
+            )
             customer.sudo().dunning_promise_broken_count += 1
             customer._message_log(
                 body=self.env._(

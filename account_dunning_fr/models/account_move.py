@@ -20,7 +20,6 @@ class AccountMove(models.Model):
 
     dunning_level_id = fields.Many2one(
         "account.dunning.level",
-        string="Dunning Level",
         copy=False,
         tracking=True,
         index="btree_not_null",
@@ -39,11 +38,9 @@ class AccountMove(models.Model):
         string="Next Dunning Action", compute="_compute_dunning_next_date"
     )
     dunning_blocked = fields.Boolean(
-        string="Dunning Blocked",
         copy=False,
         tracking=True,
-        help="No reminder is sent for this invoice, e.g. while a dispute is "
-        "open.",
+        help="No reminder is sent for this invoice, e.g. while a dispute is open.",
     )
     dunning_block_reason = fields.Char(string="Block Reason", copy=False)
     dunning_promise_date = fields.Date(
@@ -106,11 +103,17 @@ class AccountMove(models.Model):
         if self.dunning_last_date:
             # Credibility: never before the deadline the last letter announced.
             previous = self.dunning_level_id
-            wait = max(level.min_days_since_last, previous.payment_deadline_days + 1
-                       if previous else 0)
-            next_date = max(next_date, fields.Date.add(self.dunning_last_date, days=wait))
+            wait = max(
+                level.min_days_since_last,
+                previous.payment_deadline_days + 1 if previous else 0,
+            )
+            next_date = max(
+                next_date, fields.Date.add(self.dunning_last_date, days=wait)
+            )
         if self.dunning_promise_date:
-            next_date = max(next_date, fields.Date.add(self.dunning_promise_date, days=1))
+            next_date = max(
+                next_date, fields.Date.add(self.dunning_promise_date, days=1)
+            )
         return next_date
 
     def write(self, vals):

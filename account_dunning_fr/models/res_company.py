@@ -16,7 +16,6 @@ class ResCompany(models.Model):
         "payer profile yet.",
     )
     dunning_tolerance = fields.Monetary(
-        string="Dunning Tolerance",
         currency_field="currency_id",
         default=5.0,
         help="Open amounts below this are never reminded.",

@@ -25,7 +25,6 @@ class ResPartner(models.Model):
 
     payer_profile = fields.Selection(
         PAYER_PROFILES,
-        string="Payer Profile",
         tracking=True,
         help="How this customer pays; it chooses the dunning policy unless "
         "one is set on the customer.",
@@ -37,7 +36,6 @@ class ResPartner(models.Model):
     )
     dunning_policy_id = fields.Many2one(
         "account.dunning.policy",
-        string="Dunning Policy",
         company_dependent=True,
         domain="[('company_id', '=', current_company_id)]",
         help="Overrides the policy of the payer profile.",
@@ -54,7 +52,6 @@ class ResPartner(models.Model):
     )
     dunning_contact_id = fields.Many2one(
         "res.partner",
-        string="Dunning Contact",
         domain="[('parent_id', '=', id), ('type', '!=', 'private')]",
         help="Receives every reminder; when empty, the contact is chosen by "
         "company size and roles.",
@@ -141,8 +138,7 @@ class ResPartner(models.Model):
         for partner in self:
             invoices = by_partner.get(partner.commercial_partner_id.id, [])
             overdue = [
-                m for m in invoices
-                if m.invoice_date_due and m.invoice_date_due < today
+                m for m in invoices if m.invoice_date_due and m.invoice_date_due < today
             ]
             levels = [m.dunning_level_id for m in invoices if m.dunning_level_id]
             next_dates = [m.dunning_next_date for m in invoices if m.dunning_next_date]

@@ -71,7 +71,9 @@ class ResPartner(models.Model):
         help="Every payment promise this customer did not keep.",
     )
     dunning_dispute_count = fields.Integer(compute="_compute_dunning_workflow_counts")
-    dunning_payment_plan_count = fields.Integer(compute="_compute_dunning_workflow_counts")
+    dunning_payment_plan_count = fields.Integer(
+        compute="_compute_dunning_workflow_counts"
+    )
     dunning_dso = fields.Float(
         string="DSO (days)",
         digits=(16, 1),
@@ -93,8 +95,8 @@ class ResPartner(models.Model):
             partner.dunning_stat_late_share = values.get("late_share", 0.0)
             partner.dunning_stat_broken_promises = values.get("broken_promises", 0)
             partner.dunning_stat_open_disputes = values.get("open_disputes", 0)
-            partner.dunning_suggested_profile = partner.commercial_partner_id._suggest_profile(
-                values
+            partner.dunning_suggested_profile = (
+                partner.commercial_partner_id._suggest_profile(values)
             )
 
     def _compute_dunning_workflow_counts(self):
@@ -102,19 +104,25 @@ class ResPartner(models.Model):
         counts = {}
         for model in ("account.dunning.dispute", "account.dunning.payment.plan"):
             counts[model] = dict(
-                self.env[model].sudo()._read_group(
-                    [("partner_id", "in", commercials.ids),
-                     ("company_id", "in", self.env.companies.ids)],
+                self.env[model]
+                .sudo()
+                ._read_group(
+                    [
+                        ("partner_id", "in", commercials.ids),
+                        ("company_id", "in", self.env.companies.ids),
+                    ],
                     ["partner_id"],
                     ["__count"],
                 )
             )
         for partner in self:
             commercial = partner.commercial_partner_id
-            partner.dunning_dispute_count = counts["account.dunning.dispute"].get(commercial, 0)
-            partner.dunning_payment_plan_count = counts["account.dunning.payment.plan"].get(
+            partner.dunning_dispute_count = counts["account.dunning.dispute"].get(
                 commercial, 0
             )
+            partner.dunning_payment_plan_count = counts[
+                "account.dunning.payment.plan"
+            ].get(commercial, 0)
 
     @api.depends_context("company")
     def _compute_dunning_dso(self):
@@ -218,7 +226,9 @@ class ResPartner(models.Model):
         for partner_id, broken, disputes, broken_plans in self.env.cr.fetchall():
             if broken or disputes or broken_plans:
                 stats[partner_id].update(
-                    broken_promises=broken, open_disputes=disputes, broken_plans=broken_plans
+                    broken_promises=broken,
+                    open_disputes=disputes,
+                    broken_plans=broken_plans,
                 )
         return stats
 
@@ -231,7 +241,11 @@ class ResPartner(models.Model):
             return False
         avg = stats.get("avg_days_late", 0.0)
         share = stats.get("late_share", 0.0)
-        if self.dunning_insolvency_date or stats.get("broken_plans") or avg > INSOLVENT_AVG_DAYS:
+        if (
+            self.dunning_insolvency_date
+            or stats.get("broken_plans")
+            or avg > INSOLVENT_AVG_DAYS
+        ):
             return "insolvent"
         if (
             stats.get("broken_promises", 0) >= BAD_BROKEN_PROMISES
@@ -306,7 +320,9 @@ class ResPartner(models.Model):
             context["default_action_id"] = action.id
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Log a Visit") if kind == "visit" else self.env._("Log a Call"),
+            "name": self.env._("Log a Visit")
+            if kind == "visit"
+            else self.env._("Log a Call"),
             "res_model": "account.dunning.call",
             "view_mode": "form",
             "target": "new",
@@ -332,3 +348,33 @@ class ResPartner(models.Model):
                     customer=self.commercial_partner_id.display_name,
                 )
             )
+
+    def _dunning_injunction_values(self):
+        """What the payment order file lists: the unpaid invoices and every
+        dunning action carried out, oldest first."""
+        self.ensure_one()
+        company = self.env.company
+        moves = self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "=", self.commercial_partner_id.id),
+                ("company_id", "=", company.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+            ],
+            order="invoice_date_due, id",
+        )
+        actions = self.env["account.dunning.action"].search(
+            [
+                ("partner_id", "=", self.commercial_partner_id.id),
+                ("company_id", "=", company.id),
+                ("state", "=", "done"),
+            ],
+            order="date, id",
+        )
+        return {
+            "moves": moves,
+            "actions": actions,
+            "total": sum(moves.mapped("amount_residual_signed")),
+            "currency": company.currency_id,
+        }

@@ -1,10 +1,12 @@
 from datetime import date, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from ..models import account_dunning_engine as engine
 from .common import DunningCommon
 
 DUE = date(2026, 3, 2)
@@ -23,19 +25,51 @@ class TestDunningEngine(DunningCommon):
         cls.policy = cls._create_policy(
             "Politique de test",
             [
-                cls._level_vals(10, -5, name="Rappel", payment_deadline_days=0,
-                                min_days_since_last=0, letter_type="pre_due"),
-                cls._level_vals(20, 3, name="Relance 1", payment_deadline_days=8,
-                                min_days_since_last=3),
-                cls._level_vals(30, 12, name="Appel", send_email=False, create_call=True,
-                                payment_deadline_days=0, min_days_since_last=5),
-                cls._level_vals(40, 15, name="Relance 2", send_letter=True,
-                                letter_type="second", mention_penalties=True,
-                                payment_deadline_days=8, min_days_since_last=3),
-                cls._level_vals(50, 30, name="Mise en demeure", send_email=True,
-                                send_registered_letter=True, is_formal_notice=True,
-                                letter_type="formal_notice", payment_deadline_days=15,
-                                min_days_since_last=3),
+                cls._level_vals(
+                    10,
+                    -5,
+                    name="Rappel",
+                    payment_deadline_days=0,
+                    min_days_since_last=0,
+                    letter_type="pre_due",
+                ),
+                cls._level_vals(
+                    20,
+                    3,
+                    name="Relance 1",
+                    payment_deadline_days=8,
+                    min_days_since_last=3,
+                ),
+                cls._level_vals(
+                    30,
+                    12,
+                    name="Appel",
+                    send_email=False,
+                    create_call=True,
+                    payment_deadline_days=0,
+                    min_days_since_last=5,
+                ),
+                cls._level_vals(
+                    40,
+                    15,
+                    name="Relance 2",
+                    send_letter=True,
+                    letter_type="second",
+                    mention_penalties=True,
+                    payment_deadline_days=8,
+                    min_days_since_last=3,
+                ),
+                cls._level_vals(
+                    50,
+                    30,
+                    name="Mise en demeure",
+                    send_email=True,
+                    send_registered_letter=True,
+                    is_formal_notice=True,
+                    letter_type="formal_notice",
+                    payment_deadline_days=15,
+                    min_days_since_last=3,
+                ),
             ],
         )
         cls.levels = cls.policy._get_levels_ordered()
@@ -57,7 +91,11 @@ class TestDunningEngine(DunningCommon):
         journal = {}
         for offset in range(-10, 51):
             for action in self._run(day(offset)):
-                journal[offset] = (action.level_id.name, action.channels_display, action.state)
+                journal[offset] = (
+                    action.level_id.name,
+                    action.channels_display,
+                    action.state,
+                )
         self.assertEqual(
             journal,
             {
@@ -75,10 +113,13 @@ class TestDunningEngine(DunningCommon):
         actions = self.Action.search([("partner_id", "=", self.customer.id)])
         self.assertEqual(len(actions), 5)
         self.assertEqual(
-            set(actions.filtered("channel_registered").mapped("print_state")), {"to_print"}
+            set(actions.filtered("channel_registered").mapped("print_state")),
+            {"to_print"},
         )
         for action in actions.filtered(lambda a: a.channel_email):
-            self.assertTrue(action.mail_id, f"{action.level_id.name}: an email is queued")
+            self.assertTrue(
+                action.mail_id, f"{action.level_id.name}: an email is queued"
+            )
             self.assertIn(action.letter_attachment_id, action.mail_id.attachment_ids)
             self.assertEqual(action.mail_id.recipient_ids, self.customer)
         self.assertIn(
@@ -132,18 +173,22 @@ class TestDunningEngine(DunningCommon):
 
     def test_blocked_invoice_and_promise(self):
         blocked = self._create_invoice(self.customer, 500.0, DUE)
-        blocked.write({"dunning_blocked": True, "dunning_block_reason": "Litige sur la livraison"})
+        blocked.write(
+            {"dunning_blocked": True, "dunning_block_reason": "Litige sur la livraison"}
+        )
         promised = self._create_invoice(self.customer, 700.0, DUE)
         promised.dunning_promise_date = day(6)
         self.assertFalse(self._run(day(3)), "blocked and promised invoices wait")
         self.assertFalse(self._run(day(6)), "the promise covers its whole day")
         action = self._run(day(7))
-        self.assertEqual(action.move_ids, promised, "the promise expired, the block holds")
+        self.assertEqual(
+            action.move_ids, promised, "the promise expired, the block holds"
+        )
 
     def test_invoices_grouped_per_customer_and_level(self):
-        invoices = self._create_invoice(self.customer, 100.0, DUE) | self._create_invoice(
-            self.customer, 200.0, day(-2)
-        )
+        invoices = self._create_invoice(
+            self.customer, 100.0, DUE
+        ) | self._create_invoice(self.customer, 200.0, day(-2))
         other = self._create_customer("Garage Leroy", dunning_policy_id=self.policy.id)
         other_invoice = self._create_invoice(other, 300.0, DUE)
         actions = self._run(day(3))
@@ -151,7 +196,9 @@ class TestDunningEngine(DunningCommon):
         mine = actions.filtered(lambda a: a.partner_id == self.customer)
         self.assertEqual(mine.move_ids, invoices, "one letter lists all the invoices")
         self.assertEqual(mine.amount_due, 300.0)
-        self.assertEqual(actions.filtered(lambda a: a.partner_id == other).move_ids, other_invoice)
+        self.assertEqual(
+            actions.filtered(lambda a: a.partner_id == other).move_ids, other_invoice
+        )
 
     def test_cadence_respected(self):
         self._create_invoice(self.customer, 100.0, DUE)
@@ -182,11 +229,16 @@ class TestDunningEngine(DunningCommon):
         for offset in (-5, 3, 12):
             self._run(day(offset))
         call = self.Action.search(
-            [("partner_id", "=", self.customer.id), ("level_id", "=", self.levels[2].id)]
+            [
+                ("partner_id", "=", self.customer.id),
+                ("level_id", "=", self.levels[2].id),
+            ]
         )
         activities = call.activity_ids
         call_type = self.env.ref("account_dunning_fr.mail_activity_type_dunning_call")
-        info_type = self.env.ref("account_dunning_fr.mail_activity_type_dunning_salesperson")
+        info_type = self.env.ref(
+            "account_dunning_fr.mail_activity_type_dunning_salesperson"
+        )
         self.assertEqual(
             activities.filtered(lambda a: a.activity_type_id == call_type).user_id,
             self.followup_user,
@@ -210,7 +262,9 @@ class TestDunningEngine(DunningCommon):
         actions = self._run(day(3))
         self.assertEqual(actions.company_id, self.company)
         with freeze_time(day(3)):
-            other_actions = self.Action._run_dunning(date=day(3), companies=other_company)
+            other_actions = self.Action._run_dunning(
+                date=day(3), companies=other_company
+            )
         self.assertFalse(other_actions)
         self.accountant.company_ids = self.company
         self.assertEqual(self.Action.with_user(self.accountant).search([]), actions)
@@ -227,20 +281,27 @@ class TestDunningEngine(DunningCommon):
         self.assertTrue(proposal.with_user(self.salesperson).read(["state"]))
 
     def test_prescribed_invoice_never_reminded(self):
-        self._create_invoice(self.customer, 500.0, date(2020, 1, 10), invoice_date=date(2019, 12, 10))
+        self._create_invoice(
+            self.customer, 500.0, date(2020, 1, 10), invoice_date=date(2019, 12, 10)
+        )
         self.assertFalse(self._run(date(2026, 1, 12)))
 
     def test_duplicate_live_action_refused_by_database(self):
         """The last line of defence when two runs overlap."""
         invoice = self._create_invoice(self.customer, 500.0, DUE)
-        vals = self.Action._prepare_action_vals(self.customer, self.levels[1], invoice, day(3))
+        vals = self.Action._prepare_action_vals(
+            self.customer, self.levels[1], invoice, day(3)
+        )
         first = self.Action._create_proposals([vals])
         self.assertEqual(len(first), 1)
         second = self.Action._create_proposals([dict(vals)])
         self.assertFalse(second, "the database refuses a second live action")
         first.action_cancel()
-        self.assertEqual(len(self.Action._create_proposals([dict(vals)])), 1,
-                         "a cancelled action no longer blocks")
+        self.assertEqual(
+            len(self.Action._create_proposals([dict(vals)])),
+            1,
+            "a cancelled action no longer blocks",
+        )
 
     def test_queries_per_batch_do_not_grow_with_customers(self):
         def count_queries(customers):
@@ -265,8 +326,10 @@ class TestDunningEngine(DunningCommon):
         other = self._create_customer("Garage Leroy", dunning_policy_id=self.policy.id)
         self._create_invoice(other, 300.0, DUE)
         with freeze_time(day(3)):
-            wizard = self.env["account.dunning.run"].with_user(self.accountant).create(
-                {"date": day(3)}
+            wizard = (
+                self.env["account.dunning.run"]
+                .with_user(self.accountant)
+                .create({"date": day(3)})
             )
             wizard.action_preview()
             self.assertEqual(len(wizard.action_ids), 2)
@@ -282,3 +345,41 @@ class TestDunningEngine(DunningCommon):
         self.assertEqual(wizard.executed_count, 1)
         # The line left out comes back in the next run.
         self.assertEqual(self._run(day(4)).partner_id, other)
+
+    def test_cron_works_in_batches(self):
+        """Each cron call handles one batch and reports what is left, so
+        Odoo commits between batches and a crash loses one batch at most."""
+        customers = [
+            self._create_customer(f"Client {i}", dunning_policy_id=self.policy.id)
+            for i in range(3)
+        ]
+        for customer in customers:
+            self._create_invoice(customer, 100.0, DUE)
+        cron = self.env.ref("account_dunning_fr.ir_cron_account_dunning_run")
+        progress = self.env["ir.cron.progress"].create({"cron_id": cron.id})
+        # The scheduled action runs as the superuser, over every company.
+        Action = self.Action.sudo().with_context(ir_cron_progress_id=progress.id)
+        with (
+            patch.object(engine, "CRON_BATCH_SIZE", 2),
+            freeze_time(day(3)),
+        ):
+            Action._cron_run_dunning()
+            self.assertEqual((progress.done, progress.remaining), (2, 1))
+            Action._cron_run_dunning()
+            self.assertEqual((progress.done, progress.remaining), (1, 0))
+            Action._cron_run_dunning()
+            self.assertEqual((progress.done, progress.remaining), (0, 0))
+        self.assertEqual(
+            len(self.Action.search([("partner_id", "in", [c.id for c in customers])])),
+            3,
+        )
+
+    def test_cron_paused_when_bank_statements_are_old(self):
+        self.company.dunning_bank_freshness_mode = "pause"
+        self._create_invoice(self.customer, 100.0, DUE)
+        with freeze_time(day(3)):
+            self.Action.sudo()._cron_run_dunning()
+        self.assertFalse(
+            self.Action.search([("partner_id", "=", self.customer.id)]),
+            "no bank statement at all: the automatic run waits",
+        )

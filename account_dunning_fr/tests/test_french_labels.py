@@ -44,8 +44,12 @@ class TestFrenchLabels(DunningCommon):
             self._selection("res.partner", "dunning_company_size"),
             {"large": "Grand compte", "sme": "PME", "micro": "TPE"},
         )
-        self.assertEqual(self._label("account.dunning.level", "is_formal_notice"), "Mise en demeure")
-        self.assertEqual(self._label("account.move", "dunning_level_id"), "Niveau de relance")
+        self.assertEqual(
+            self._label("account.dunning.level", "is_formal_notice"), "Mise en demeure"
+        )
+        self.assertEqual(
+            self._label("account.move", "dunning_level_id"), "Niveau de relance"
+        )
 
     def test_shipped_data_in_french(self):
         policy = self.company.dunning_default_policy_id.with_env(self.fr)
@@ -74,11 +78,11 @@ class TestFrenchLabels(DunningCommon):
         """No English left: every exported term has a French translation."""
         # Read the terms from the installed module itself, so a stale .pot
         # cannot hide a new English string.
+        reader = TranslationModuleReader(self.env.cr, modules=["account_dunning_fr"])
         sources = {
-            source
-            for module, _type, _name, _res_id, source, _value, _comments
-            in TranslationModuleReader(self.env.cr, modules=["account_dunning_fr"])
-            if module == "account_dunning_fr" and source.strip()
+            entry[4]
+            for entry in reader
+            if entry[0] == "account_dunning_fr" and entry[4].strip()
         }
         french = polib.pofile(str(I18N / "fr.po"))
         translated = {entry.msgid for entry in french.translated_entries()}

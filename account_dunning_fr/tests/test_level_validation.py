@@ -39,21 +39,36 @@ class TestLevelValidation(DunningCommon):
     def test_refused_configurations(self):
         cases = [
             ("same sequence", [self._level_vals(10, 3), self._level_vals(10, 10)]),
-            ("before the previous level", [self._level_vals(10, 10), self._level_vals(20, 3)]),
             (
-                "between 1 and 15 days",
-                [self._level_vals(10, 30, is_formal_notice=True, payment_deadline_days=20)],
+                "before the previous level",
+                [self._level_vals(10, 10), self._level_vals(20, 3)],
             ),
             (
                 "between 1 and 15 days",
-                [self._level_vals(10, 30, is_formal_notice=True, payment_deadline_days=0)],
+                [
+                    self._level_vals(
+                        10, 30, is_formal_notice=True, payment_deadline_days=20
+                    )
+                ],
+            ),
+            (
+                "between 1 and 15 days",
+                [
+                    self._level_vals(
+                        10, 30, is_formal_notice=True, payment_deadline_days=0
+                    )
+                ],
             ),
             (
                 "sent in writing",
                 [
                     self._level_vals(
-                        10, 30, send_email=False, create_call=True,
-                        is_formal_notice=True, payment_deadline_days=8,
+                        10,
+                        30,
+                        send_email=False,
+                        create_call=True,
+                        is_formal_notice=True,
+                        payment_deadline_days=8,
                     )
                 ],
             ),
@@ -76,7 +91,9 @@ class TestLevelValidation(DunningCommon):
         with self.assertRaisesRegex(ValidationError, "before the previous level"):
             with self.env.cr.savepoint():
                 policy.level_ids.sorted("sequence")[1].delay_days = 1
-        self.assertEqual(policy.level_ids.sorted("sequence").mapped("delay_days"), [3, 15])
+        self.assertEqual(
+            policy.level_ids.sorted("sequence").mapped("delay_days"), [3, 15]
+        )
 
     def test_one_policy_per_profile(self):
         with self.assertRaisesRegex(ValidationError, "already has a policy"):
@@ -107,7 +124,7 @@ class TestLevelValidation(DunningCommon):
         a level never triggers before the deadline the previous letter gave."""
         for policy in self.Policy.search([("company_id", "=", self.company.id)]):
             levels = policy._get_levels_ordered()
-            for previous, level in zip(levels, levels[1:]):
+            for previous, level in zip(levels, levels[1:], strict=False):
                 self.assertGreater(
                     level.delay_days,
                     previous.delay_days + previous.payment_deadline_days,

@@ -56,9 +56,7 @@ class TestPolicyResolution(DunningCommon):
         customer = self._create_customer(payer_profile="bad")
         contact = self._create_contact(customer, "Sophie Bernard", ["accounting"])
         self.assertEqual(contact.payer_profile, "bad", "the profile is the payer's")
-        self.assertEqual(
-            contact._get_dunning_policy(), customer._get_dunning_policy()
-        )
+        self.assertEqual(contact._get_dunning_policy(), customer._get_dunning_policy())
 
     def test_no_default_and_no_profile(self):
         self.company.dunning_default_policy_id = False

@@ -9,9 +9,13 @@ class TestRecipient(DunningCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.customer = cls._create_customer()
-        cls.ap = cls._create_contact(cls.customer, "Alice Fournisseurs", ["accounts_payable"])
+        cls.ap = cls._create_contact(
+            cls.customer, "Alice Fournisseurs", ["accounts_payable"]
+        )
         cls.buyer = cls._create_contact(cls.customer, "Bruno Achats", ["purchasing"])
-        cls.accounting = cls._create_contact(cls.customer, "Sophie Compta", ["accounting"])
+        cls.accounting = cls._create_contact(
+            cls.customer, "Sophie Compta", ["accounting"]
+        )
         cls.owner = cls._create_contact(cls.customer, "Marc Gérant", ["manager"])
         cls.invoice_address = cls._create_contact(
             cls.customer, "Adresse de facturation", type="invoice"

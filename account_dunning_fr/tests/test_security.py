@@ -9,7 +9,9 @@ class TestSecurity(DunningCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customer = cls._create_customer(payer_profile="negligent", user_id=cls.salesperson.id)
+        cls.customer = cls._create_customer(
+            payer_profile="negligent", user_id=cls.salesperson.id
+        )
         cls.policy = cls.company.dunning_default_policy_id
         cls.invoice = cls.init_invoice(
             "out_invoice", partner=cls.customer, amounts=[1000.0], post=True
@@ -31,7 +33,9 @@ class TestSecurity(DunningCommon):
     def test_salesperson_reads_customer_state_but_cannot_change_it(self):
         customer = self.customer.with_user(self.salesperson)
         self.assertEqual(customer.payer_profile, "negligent")
-        self.assertEqual(customer.dunning_effective_policy_id.payer_profile, "negligent")
+        self.assertEqual(
+            customer.dunning_effective_policy_id.payer_profile, "negligent"
+        )
         customer.phone = "+33 4 72 00 00 00"  # ordinary contact data stays editable
         for field, value in [
             ("payer_profile", "good"),

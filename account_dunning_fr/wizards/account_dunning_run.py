@@ -109,8 +109,12 @@ class AccountDunningRun(models.TransientModel):
         self.write(
             {
                 "state": "done",
-                "executed_count": len(self.action_ids.filtered(lambda a: a.state == "done")),
-                "failed_count": len(self.action_ids.filtered(lambda a: a.state == "failed")),
+                "executed_count": len(
+                    self.action_ids.filtered(lambda a: a.state == "done")
+                ),
+                "failed_count": len(
+                    self.action_ids.filtered(lambda a: a.state == "failed")
+                ),
             }
         )
         return self._reopen()

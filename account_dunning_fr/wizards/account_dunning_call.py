@@ -1,0 +1,364 @@
+"""Log the outcome of a dunning call or customer visit (SPEC §2.7).
+
+"Note the date, the time, who you called and what was said; never hang up
+without agreeing on the next call": every outcome becomes a done dunning
+action, a promise pauses the reminders, a dispute blocks the invoices.
+"""
+
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.account_dunning_action_workflow import (
+    CALL_OUTCOMES,
+    DELAY_REASONS,
+    PAYMENT_MEANS,
+)
+
+# When nobody answered, try again after this many days.
+RETRY_CALL_DAYS = 2
+
+
+class AccountDunningCall(models.TransientModel):
+    _name = "account.dunning.call"
+    _description = "Dunning Call or Visit Outcome"
+
+    kind = fields.Selection(
+        [("call", "Phone call"), ("visit", "Visit")], required=True, default="call"
+    )
+    action_id = fields.Many2one("account.dunning.action", string="From Action")
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        domain="[('parent_id', '=', False)]",
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        string="Person Reached",
+        domain="['|', ('id', '=', partner_id), ('parent_id', '=', partner_id)]",
+    )
+    move_ids = fields.Many2many(
+        "account.move",
+        string="Invoices",
+        compute="_compute_move_ids",
+        store=True,
+        readonly=False,
+        help="Invoices discussed; all the customer's overdue invoices when empty.",
+    )
+    call_datetime = fields.Datetime(
+        string="Date and Time", required=True, default=fields.Datetime.now
+    )
+    outcome = fields.Selection(CALL_OUTCOMES, required=True, default="reached")
+    delay_reason = fields.Selection(DELAY_REASONS, string="Reason for the Delay")
+    dispute_reason = fields.Char(string="What Is Disputed")
+    promise_date = fields.Date(string="Promised Payment Date")
+    promise_amount = fields.Monetary(
+        string="Promised Amount", help="The whole open amount when left empty."
+    )
+    promise_means = fields.Selection(PAYMENT_MEANS, string="Payment Means")
+    next_call_date = fields.Date(string="Next Call")
+    notes = fields.Text(string="What Was Said")
+    voicemail_text = fields.Text(
+        string="Suggested Voicemail", compute="_compute_voicemail_text", readonly=False
+    )
+    send_confirmation = fields.Boolean(
+        string="Send a Confirmation Email",
+        help="Email the customer a letter recapping what was agreed.",
+    )
+    amount_open = fields.Monetary(compute="_compute_amount_open")
+
+    @api.depends("partner_id", "action_id")
+    def _compute_move_ids(self):
+        for wizard in self:
+            if wizard.action_id:
+                moves = wizard.action_id.sudo().move_ids
+            else:
+                moves = wizard._get_overdue_moves()
+            wizard.move_ids = [Command.set(moves.ids)]
+
+    @api.depends("move_ids", "partner_id")
+    def _compute_amount_open(self):
+        for wizard in self:
+            wizard.amount_open = sum(
+                wizard._get_moves().sudo().mapped("amount_residual_signed")
+            )
+
+    @api.depends("outcome", "partner_id", "move_ids", "contact_id")
+    def _compute_voicemail_text(self):
+        for wizard in self:
+            if wizard.outcome != "not_reached" or not wizard.partner_id:
+                wizard.voicemail_text = False
+                continue
+            wizard.voicemail_text = wizard._get_voicemail_text()
+
+    def _get_voicemail_text(self):
+        """A factual message: the invoices, their amounts and due dates, who
+        is calling and how to call back, nothing else."""
+        self.ensure_one()
+        user = self.env.user
+        lang = (self.contact_id or self.partner_id).lang or self.env.lang
+        env_lang = self.with_context(lang=lang).env
+        moves = self._get_moves().sudo()
+        lines = [
+            env_lang._(
+                "invoice %(number)s of %(date)s, %(amount)s, due on %(due)s",
+                number=move.name,
+                date=fields.Date.to_string(move.invoice_date),
+                amount=f"{move.amount_residual:.2f} {move.currency_id.symbol}",
+                due=fields.Date.to_string(move.invoice_date_due),
+            )
+            for move in moves
+        ]
+        return env_lang._(
+            "Hello, this is %(user)s from %(company)s, about %(invoices)s. "
+            "Please call me back on %(phone)s. Thank you.",
+            user=user.name,
+            company=self.company_id.name,
+            invoices="; ".join(lines) or env_lang._("your account"),
+            phone=user.phone or self.company_id.phone or "",
+        )
+
+    def _get_overdue_moves(self):
+        self.ensure_one()
+        if not self.partner_id:
+            return self.env["account.move"]
+        return (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    (
+                        "commercial_partner_id",
+                        "=",
+                        self.partner_id.commercial_partner_id.id,
+                    ),
+                    ("company_id", "=", self.company_id.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("invoice_date_due", "<", fields.Date.context_today(self)),
+                ]
+            )
+        )
+
+    def _get_moves(self):
+        self.ensure_one()
+        return self.move_ids or self._get_overdue_moves()
+
+    # ---------------------------------------------------------------- actions
+    def action_confirm(self):
+        self.ensure_one()
+        self.partner_id._dunning_check_may_log()
+        self._check_outcome()
+        # Checked above: the salesperson acts for their own customer only.
+        wizard = self.sudo()
+        moves = wizard._get_moves()
+        action = wizard._create_outcome_action(moves)
+        if wizard.promise_date:
+            amount = wizard.promise_amount or sum(moves.mapped("amount_residual"))
+            moves._dunning_record_promise(wizard.promise_date, amount, action)
+            action.promise_state = "pending"
+        if wizard.outcome == "reached" and wizard.delay_reason == "dispute":
+            wizard._open_dispute(moves)
+        wizard._schedule_next_call(action)
+        wizard._close_origin_activities()
+        if wizard.send_confirmation and wizard.outcome == "reached":
+            wizard._send_confirmation(action, moves)
+        return {"type": "ir.actions.act_window_close"}
+
+    def _check_outcome(self):
+        today = fields.Date.context_today(self)
+        if self.outcome == "reached" and not self.next_call_date:
+            raise UserError(
+                self.env._(
+                    "Never hang up without agreeing on the next call: set the "
+                    "next call date."
+                )
+            )
+        if self.next_call_date and self.next_call_date < today:
+            raise UserError(self.env._("The next call must be today or later."))
+        if self.promise_date and self.outcome != "reached":
+            raise UserError(
+                self.env._(
+                    "A promise can only be recorded when the customer was reached."
+                )
+            )
+        if self.promise_date and self.promise_date < today:
+            raise UserError(self.env._("The promised payment date is already past."))
+        if self.promise_amount < 0:
+            raise UserError(self.env._("The promised amount cannot be negative."))
+        if not self._get_moves():
+            raise UserError(
+                self.env._(
+                    "%(customer)s has no overdue invoice.",
+                    customer=self.partner_id.name,
+                )
+            )
+
+    def _create_outcome_action(self, moves):
+        level = self.action_id.level_id or moves._dunning_current_level()
+        if not level:
+            raise UserError(
+                self.env._(
+                    "%(customer)s has no dunning policy: set one before logging calls.",
+                    customer=self.partner_id.name,
+                )
+            )
+        action = self.env["account.dunning.action"].create(
+            {
+                "company_id": self.company_id.id,
+                "partner_id": self.partner_id.commercial_partner_id.id,
+                "contact_id": self.contact_id.id,
+                "level_id": level.id,
+                "move_ids": [Command.set(moves.ids)],
+                "date": fields.Date.context_today(self),
+                "amount_due": sum(moves.mapped("amount_residual_signed")),
+                "state": "done",
+                "user_id": self.env.uid,
+                "channel_call": self.kind == "call",
+                "channel_visit": self.kind == "visit",
+                "dunning_workflow": self.kind,
+                "call_datetime": self.call_datetime,
+                "call_outcome": self.outcome,
+                "call_delay_reason": self.delay_reason,
+                "next_call_date": self.next_call_date,
+                "promise_date": self.promise_date,
+                "promise_amount": self.promise_amount,
+                "promise_means": self.promise_means,
+                "deadline_date": self.promise_date,
+                "notes": self._get_notes_html(),
+            }
+        )
+        action._post_history(self._get_summary())
+        return action
+
+    def _get_summary(self):
+        labels = dict(self._fields["outcome"]._description_selection(self.env))
+        kind = dict(self._fields["kind"]._description_selection(self.env))[self.kind]
+        return self.env._(
+            "%(kind)s with %(who)s: %(outcome)s.",
+            kind=kind,
+            who=(self.contact_id or self.partner_id).display_name,
+            outcome=labels[self.outcome],
+        )
+
+    def _get_notes_html(self):
+        """Date, time, who, what was said: the evidence of the call."""
+
+        def label(fname):
+            value = self[fname]
+            if not value:
+                return ""
+            field = self._fields[fname]
+            if field.type == "selection":
+                return dict(field._description_selection(self.env))[value]
+            if field.type == "datetime":
+                return fields.Datetime.to_string(
+                    fields.Datetime.context_timestamp(self, value)
+                )
+            return str(value)
+
+        rows = [
+            (self.env._("When"), label("call_datetime")),
+            (self.env._("Called by"), self.env.user.name),
+            (
+                self.env._("Person reached"),
+                (self.contact_id or self.partner_id).display_name,
+            ),
+            (self.env._("Outcome"), label("outcome")),
+            (self.env._("Reason for the delay"), label("delay_reason")),
+            (self.env._("Promised date"), label("promise_date")),
+            (self.env._("Promised amount"), label("promise_amount")),
+            (self.env._("Payment means"), label("promise_means")),
+            (self.env._("Next call"), label("next_call_date")),
+            (self.env._("What was said"), self.notes or ""),
+            (self.env._("Voicemail left"), self.voicemail_text or ""),
+        ]
+        return Markup("<ul>%s</ul>") % Markup("").join(
+            Markup("<li><b>%s:</b> %s</li>") % (name, value)
+            for name, value in rows
+            if value
+        )
+
+    def _open_dispute(self, moves):
+        self.env["account.dunning.dispute"].create(
+            {
+                "company_id": self.company_id.id,
+                "partner_id": self.partner_id.commercial_partner_id.id,
+                "move_ids": [Command.set(moves.ids)],
+                "reason": self.dispute_reason
+                or self.notes
+                or self.env._("Reported on a call"),
+                "user_id": (
+                    self.partner_id.with_company(
+                        self.company_id
+                    ).dunning_followup_user_id
+                    or self.env.user
+                ).id,
+                "review_date": self.next_call_date,
+            }
+        )
+
+    def _schedule_next_call(self, action):
+        date = self.next_call_date or fields.Date.context_today(self) + timedelta(
+            days=RETRY_CALL_DAYS
+        )
+        if self.outcome == "wrong_number" and not self.next_call_date:
+            return
+        activity_type = self.env.ref(
+            "account_dunning_fr.mail_activity_type_dunning_call"
+        )
+        note = Markup("<p>%s</p>") % self.voicemail_text if self.voicemail_text else ""
+        action.activity_schedule(
+            activity_type_id=activity_type.id,
+            date_deadline=date,
+            user_id=self.env.uid,
+            summary=f"{activity_type.name} – {self.partner_id.display_name}",
+            note=note,
+        )
+
+    def _close_origin_activities(self):
+        if not self.action_id:
+            return
+        types = self.env.ref(
+            "account_dunning_fr.mail_activity_type_dunning_call"
+        ) | self.env.ref("account_dunning_fr.mail_activity_type_dunning_visit")
+        activities = self.action_id.activity_ids.filtered(
+            lambda a: a.activity_type_id in types or a.activity_category == "phonecall"
+        )
+        if activities:
+            activities.action_feedback(feedback=self._get_summary())
+
+    def _send_confirmation(self, call_action, moves):
+        """Email the customer the call-confirmation letter."""
+        confirmation = self.env["account.dunning.action"].create(
+            {
+                "company_id": self.company_id.id,
+                "partner_id": call_action.partner_id.id,
+                "contact_id": (self.contact_id or call_action.partner_id).id,
+                "level_id": call_action.level_id.id,
+                "move_ids": [Command.set(moves.ids)],
+                "date": call_action.date,
+                "amount_due": call_action.amount_due,
+                "deadline_date": self.promise_date or self.next_call_date,
+                "channel_email": True,
+                "dunning_workflow": "confirmation",
+                "letter_type_override": "call_confirmation",
+                "call_datetime": self.call_datetime,
+                "call_outcome": self.outcome,
+                "promise_date": self.promise_date,
+                "promise_amount": call_action.promise_amount,
+                "promise_means": self.promise_means,
+                "next_call_date": self.next_call_date,
+            }
+        )
+        confirmation._execute()
+        return confirmation
