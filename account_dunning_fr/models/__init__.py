@@ -20,3 +20,4 @@ from . import account_dunning_dispute
 from . import account_dunning_payment_plan
 from . import account_dunning_analysis
 from . import res_partner_cockpit
+from . import account_dunning_letter

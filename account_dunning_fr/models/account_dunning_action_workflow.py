@@ -85,7 +85,7 @@ class AccountDunningAction(models.Model):
         index=True,
     )
     payment_plan_id = fields.Many2one(
-        "account.dunning.payment.plan", string="Payment Plan", readonly=True, index=True
+        "account.dunning.payment.plan", readonly=True, index=True
     )
     fn_signed_order = fields.Boolean(string="Signed order or contract")
     fn_delivery_proof = fields.Boolean(string="Proof of delivery")
@@ -104,11 +104,12 @@ class AccountDunningAction(models.Model):
     def _compute_dedup_key(self):
         # Calls, visits and letters recorded by hand are not run proposals:
         # they must never collide with the run's duplicate guard.
-        super()._compute_dedup_key()
+        res = super()._compute_dedup_key()
         for action in self.filtered("dunning_workflow"):
             action.dedup_key = (
                 f"{action.dedup_key}:{action.dunning_workflow}:{action.id}"
             )
+        return res
 
     @api.depends("state", "deadline_date", "move_ids.amount_residual")
     @api.depends_context("date")

@@ -45,7 +45,7 @@ class AccountDunningAnalysis(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    level_id = fields.Many2one("account.dunning.level", string="Level", readonly=True)
+    level_id = fields.Many2one("account.dunning.level", readonly=True)
     payer_profile = fields.Selection(PAYER_PROFILES, readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     invoice_date_due = fields.Date(string="Due Date", readonly=True)

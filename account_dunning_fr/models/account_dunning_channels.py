@@ -49,11 +49,14 @@ class AccountDunningAction(models.Model):
         if not self._drop_paid_moves():
             return
         self._check_channels()
-        if any(self[fname] for fname in WRITTEN_CHANNELS):
+        # The demo history skips rendering: without a running server,
+        # wkhtmltopdf cannot fetch the stylesheets (see account_dunning_demo).
+        render = not self.env.context.get("dunning_skip_letter_rendering")
+        if render and any(self[fname] for fname in WRITTEN_CHANNELS):
             self._render_letter()
         if self.channel_email:
             self._send_email()
-        if self.channel_letter or self.channel_registered:
+        if (self.channel_letter or self.channel_registered) and render:
             self.print_state = "to_print"
         if self.channel_sms:
             self._send_sms()

@@ -4,6 +4,9 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 
+# Days of daily runs replayed to give the demo a history.
+HISTORY_DAYS = 45
+
 # (customer xml id, days between today and the due date, amount excl. VAT)
 DEMO_INVOICES = [
     ("partner_boulangerie_martin", -4, 480.0),
@@ -76,4 +79,19 @@ class AccountDunningDemo(models.AbstractModel):
             )
         moves = env["account.move"].create(vals_list)
         moves.action_post()
+        self._run_demo_history(company, today)
         return moves
+
+    @api.model
+    def _run_demo_history(self, company, today):
+        """Replay the daily run over the last weeks, so the demo opens on
+        customers already at various levels, with their history."""
+        Action = (
+            self.env["account.dunning.action"]
+            .with_company(company)
+            .with_context(dunning_skip_letter_rendering=True)
+        )
+        for days_ago in range(HISTORY_DAYS, 0, -1):
+            Action._run_dunning(
+                date=today - timedelta(days=days_ago), companies=company
+            )

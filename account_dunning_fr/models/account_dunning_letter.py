@@ -139,6 +139,7 @@ class AccountDunningAction(models.Model):
             ),
             "bank": self._letter_bank_account(),
             "place": company.dunning_signature_place or company.city or "",
+            "deadline": self._letter_deadline(date),
             "previous_dates": self._letter_previous_dates(),
             "handled_by": self._letter_handled_by(),
             "shows_penalties": debtor_type != "consumer"
@@ -148,6 +149,15 @@ class AccountDunningAction(models.Model):
             values["total_claimed"]
         )
         return values
+
+    def _letter_deadline(self, date):
+        """Payment deadline announced, as a date: the one recorded on the
+        action, else the level's number of days from the letter's date."""
+        self.ensure_one()
+        if self.deadline_date:
+            return self.deadline_date
+        days = self.level_id.payment_deadline_days
+        return days and date + timedelta(days=days)
 
     def _letter_line(self, move, amounts, date):
         """One row of the invoice table."""
@@ -263,10 +273,11 @@ class AccountDunningAction(models.Model):
         company, whatever the action reminds."""
         self.ensure_one()
         date = self.date or fields.Date.context_today(self)
+        customer = self.partner_id.commercial_partner_id
         moves = self.env["account.move"].search(
             [
                 ("company_id", "=", self.company_id.id),
-                ("commercial_partner_id", "=", self.partner_id.commercial_partner_id.id),
+                ("commercial_partner_id", "=", customer.id),
                 ("move_type", "in", STATEMENT_MOVE_TYPES),
                 ("state", "=", "posted"),
                 ("payment_state", "in", ("not_paid", "partial")),

@@ -123,7 +123,7 @@ class AccountDunningPaymentPlan(models.Model):
                 lang=lang
             ).amount_to_text(plan.amount_total)
 
-    @api.depends("amount_initial", "move_ids.amount_residual_signed")
+    @api.depends("state", "amount_initial", "move_ids.amount_residual_signed")
     def _compute_amounts_paid(self):
         for plan in self:
             if plan.state == "draft":

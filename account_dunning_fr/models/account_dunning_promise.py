@@ -100,6 +100,21 @@ class AccountMove(models.Model):
         "part payment): the prescription period runs again from it.",
     )
 
+    def _get_dunning_next_date(self):
+        next_date = super()._get_dunning_next_date()
+        if next_date and self.dunning_promise_date:
+            # The run waits for the grace period after a promise too.
+            grace = self.company_id.dunning_promise_grace_days
+            next_date = max(
+                next_date,
+                fields.Date.add(self.dunning_promise_date, days=grace + 1),
+            )
+        if next_date and any(
+            plan.state == "running" for plan in self.dunning_payment_plan_ids
+        ):
+            return False
+        return next_date
+
     def _dunning_is_prescribed(self, date):
         self.ensure_one()
         prescribed = super()._dunning_is_prescribed(date)

@@ -6,3 +6,4 @@ from . import test_french_labels
 from . import test_engine
 from . import test_legal_amounts
 from . import test_workflows
+from . import test_letters

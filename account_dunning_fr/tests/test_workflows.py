@@ -194,6 +194,7 @@ class TestDunningWorkflows(DunningCommon):
             form.send_confirmation = True
             form.save().action_confirm()
         confirmation = self.Action.search([("dunning_workflow", "=", "confirmation")])
+        self.assertEqual(confirmation.state, "done", confirmation.failure_reason)
         self.assertRecordValues(
             confirmation,
             [
@@ -310,6 +311,26 @@ class TestDunningWorkflows(DunningCommon):
         self.assertIn(invoice, resumed.move_ids)
         self.assertEqual(resumed.level_id, self.levels[3], "Relance 2, not the notice")
 
+    def test_payment_plan_agreement_letter(self):
+        invoice = self._create_invoice(self.customer, 1000.0, DUE)
+        plan = self._create_plan(invoice, 100.0, 3, 15, day(20))
+        with freeze_time(day(20)):
+            plan.with_user(self.accountant).action_print_agreement()
+        letter = plan.agreement_action_id
+        self.assertRecordValues(
+            letter,
+            [
+                {
+                    "state": "done",
+                    "dunning_workflow": "payment_plan",
+                    "letter_type_override": "payment_plan",
+                    "payment_plan_id": plan.id,
+                    "print_state": "to_print",
+                }
+            ],
+        )
+        self.assertTrue(letter.letter_attachment_id)
+
     def test_signed_plan_restarts_prescription(self):
         old = self._create_invoice(self.customer, 800.0, date(2020, 1, 15))
         self.assertTrue(old._dunning_is_prescribed(date(2026, 3, 1)))
@@ -417,6 +438,20 @@ class TestDunningWorkflows(DunningCommon):
         call = self.Action.search([("dunning_workflow", "=", "call")])
         self.assertEqual(call.user_id, self.salesperson)
         self.assertEqual(call.move_ids, invoice)
+
+    def test_salesperson_opens_the_customer_form(self):
+        partner = self.customer.with_user(self.salesperson)
+        # The cockpit fields read with a salesperson's rights.
+        partner.read(
+            ["dunning_suggested_profile", "dunning_dso", "dunning_dispute_count"]
+        )
+        self.assertEqual(
+            partner.action_dunning_log_visit()["context"]["default_kind"], "visit"
+        )
+        with self.assertRaises(AccessError, msg="salespeople cannot open disputes"):
+            self.env["account.dunning.dispute"].with_user(self.salesperson).create(
+                {"partner_id": self.customer.id, "reason": "x"}
+            )
 
     def test_other_salesperson_refused_a_call(self):
         self._create_invoice(self.customer, 1000.0, DUE)
@@ -539,3 +574,7 @@ class TestDunningAnalysis(DunningCommon):
         self.assertAlmostEqual(dso[self.customer.id], 1500 / 3500 * 365, places=2)
         self.assertAlmostEqual(dso[self.other.id], 365.0, places=2)
         self.assertAlmostEqual(dso[False], 2200 / 4200 * 365, places=2)
+        with freeze_time(self.TODAY):
+            self.assertAlmostEqual(
+                self.customer.dunning_dso, 1500 / 3500 * 365, places=1
+            )
