@@ -179,8 +179,12 @@ class TestDunningEngine(DunningCommon):
         promised = self._create_invoice(self.customer, 700.0, DUE)
         promised.dunning_promise_date = day(6)
         self.assertFalse(self._run(day(3)), "blocked and promised invoices wait")
-        self.assertFalse(self._run(day(6)), "the promise covers its whole day")
-        action = self._run(day(7))
+        grace = self.company.dunning_promise_grace_days
+        self.assertEqual(grace, 3, "default grace period after a promised date")
+        self.assertFalse(
+            self._run(day(6 + grace)), "the promise and its grace cover their days"
+        )
+        action = self._run(day(7 + grace))
         self.assertEqual(
             action.move_ids, promised, "the promise expired, the block holds"
         )

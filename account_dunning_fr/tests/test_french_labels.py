@@ -52,13 +52,15 @@ class TestFrenchLabels(DunningCommon):
         )
 
     def test_shipped_data_in_french(self):
-        policy = self.company.dunning_default_policy_id.with_env(self.fr)
+        # A company created once French is installed gets French copies.
+        company = self.env["res.company"].create({"name": "Ébénisterie Roche SARL"})
+        policy = company.dunning_default_policy_id.with_env(self.fr)
         self.assertEqual(policy.name, "Standard")
         names = policy._get_levels_ordered().mapped("name")
         self.assertIn("Première relance", names)
         self.assertIn("Mise en demeure", names)
         bad = self.fr["account.dunning.policy"].search(
-            [("payer_profile", "=", "bad"), ("company_id", "=", self.company.id)]
+            [("payer_profile", "=", "bad"), ("company_id", "=", company.id)]
         )
         self.assertEqual(bad.name, "Mauvais payeurs")
         role = self.roles["accounts_payable"].with_env(self.fr)
@@ -67,7 +69,8 @@ class TestFrenchLabels(DunningCommon):
     def test_error_in_users_language(self):
         self.admin.lang = "fr_FR"
         with self.assertRaisesRegex(ValidationError, "ne fait rien"):
-            self.Policy.with_user(self.admin).create(
+            # The web client sends the user's language in the context.
+            self.Policy.with_user(self.admin).with_context(lang="fr_FR").create(
                 {
                     "name": "Vide",
                     "level_ids": [(0, 0, self._level_vals(10, 3, send_email=False))],

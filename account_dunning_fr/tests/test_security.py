@@ -13,9 +13,7 @@ class TestSecurity(DunningCommon):
             payer_profile="negligent", user_id=cls.salesperson.id
         )
         cls.policy = cls.company.dunning_default_policy_id
-        cls.invoice = cls.init_invoice(
-            "out_invoice", partner=cls.customer, amounts=[1000.0], post=True
-        )
+        cls.invoice = cls._create_invoice(cls.customer, 1000.0, "2026-01-15")
 
     def test_salesperson_reads_but_cannot_configure(self):
         policy = self.policy.with_user(self.salesperson)
@@ -31,11 +29,19 @@ class TestSecurity(DunningCommon):
             policy.unlink()
 
     def test_salesperson_reads_customer_state_but_cannot_change_it(self):
+        # A new request: nothing computed earlier in this transaction is reused.
+        self.env.invalidate_all()
         customer = self.customer.with_user(self.salesperson)
         self.assertEqual(customer.payer_profile, "negligent")
         self.assertEqual(
             customer.dunning_effective_policy_id.payer_profile, "negligent"
         )
+        self.assertEqual(
+            customer.dunning_overdue_amount,
+            self.invoice.amount_residual,
+            "a salesperson reads the overdue total without accounting rights",
+        )
+        self.assertEqual(customer.dunning_overdue_count, 1)
         customer.phone = "+33 4 72 00 00 00"  # ordinary contact data stays editable
         for field, value in [
             ("payer_profile", "good"),
