@@ -159,9 +159,7 @@ class AccountDunningAction(models.Model):
         )
 
     def _send_email(self):
-        template = self.level_id.mail_template_id or self.env.ref(
-            "account_dunning_fr.mail_template_dunning_action"
-        )
+        template = self._get_mail_template()
         email_values = {
             "recipient_ids": [Command.set((self.contact_id or self.partner_id).ids)]
         }
