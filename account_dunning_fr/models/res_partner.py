@@ -125,14 +125,18 @@ class ResPartner(models.Model):
         commercials = self.commercial_partner_id
         # Salespeople see their customers' dunning state without access to
         # accounting: the figures are aggregates of the current company.
-        moves = self.env["account.move"].sudo().search(
-            [
-                ("commercial_partner_id", "in", commercials.ids),
-                ("company_id", "=", self.env.company.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial", "in_payment")),
-            ]
+        moves = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("commercial_partner_id", "in", commercials.ids),
+                    ("company_id", "=", self.env.company.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial", "in_payment")),
+                ]
+            )
         )
         by_partner = {}
         for move in moves:

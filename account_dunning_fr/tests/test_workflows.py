@@ -159,7 +159,7 @@ class TestDunningWorkflows(DunningCommon):
             form = self._call_form()
             form.outcome = "not_reached"
             self.assertIn(invoice.name, form.voicemail_text)
-            self.assertIn("1234.56", form.voicemail_text)
+            self.assertIn("1,234.56", form.voicemail_text)
             form.save().action_confirm()
         call = self.Action.search([("dunning_workflow", "=", "call")])
         self.assertEqual(call.call_outcome, "not_reached")

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_amount, format_date
 
 from ..models.account_dunning_action_workflow import (
     CALL_OUTCOMES,
@@ -107,16 +108,18 @@ class AccountDunningCall(models.TransientModel):
         lang = (self.contact_id or self.partner_id).lang or self.env.lang
         env_lang = self.with_context(lang=lang).env
         moves = self._get_moves().sudo()
-        lines = [
-            env_lang._(
-                "invoice %(number)s of %(date)s, %(amount)s, due on %(due)s",
-                number=move.name,
-                date=fields.Date.to_string(move.invoice_date),
-                amount=f"{move.amount_residual:.2f} {move.currency_id.symbol}",
-                due=fields.Date.to_string(move.invoice_date_due),
+        lines = []
+        for move in moves:
+            amount = format_amount(env_lang, move.amount_residual, move.currency_id)
+            lines.append(
+                env_lang._(
+                    "invoice %(number)s of %(date)s, %(amount)s, due on %(due)s",
+                    number=move.name,
+                    date=format_date(env_lang, move.invoice_date),
+                    amount=amount,
+                    due=format_date(env_lang, move.invoice_date_due),
+                )
             )
-            for move in moves
-        ]
         return env_lang._(
             "Hello, this is %(user)s from %(company)s, about %(invoices)s. "
             "Please call me back on %(phone)s. Thank you.",
