@@ -52,6 +52,7 @@
         "report/account_dunning_letter_public_moratorium_templates.xml",
     ],
     "demo": ["demo/account_dunning_demo.xml"],
+    "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,
 }

@@ -21,3 +21,4 @@ from . import account_dunning_payment_plan
 from . import account_dunning_analysis
 from . import res_partner_cockpit
 from . import account_dunning_letter
+from . import ir_module_module

@@ -45,6 +45,12 @@ class AccountDunningLevel(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     sequence = fields.Integer(default=10, required=True)
     name = fields.Char(required=True, translate=True)
+    template_id = fields.Many2one(
+        "account.dunning.level",
+        string="Copied From",
+        copy=False,
+        readonly=True,
+    )
 
     # When it triggers
     delay_days = fields.Integer(

@@ -10,6 +10,22 @@ PAYER_PROFILES = [
 ]
 
 
+def copy_translations(record, source, fnames):
+    """Give ``record`` the translations of ``source`` for ``fnames``, unless
+    the user changed the English wording of ``record``."""
+    for fname in fnames:
+        field = record._fields.get(fname)
+        if not field or not field.translate:
+            continue
+        theirs = field._get_stored_translations(source) or {}
+        mine = field._get_stored_translations(record) or {}
+        if not theirs or mine.get("en_US") != theirs.get("en_US"):
+            continue  # renamed by the user: keep their wording
+        record.update_field_translations(
+            fname, {lang: value for lang, value in theirs.items() if lang != "en_US"}
+        )
+
+
 class AccountDunningPolicy(models.Model):
     """An ordered list of dunning levels followed by a kind of customer."""
 
@@ -38,6 +54,13 @@ class AccountDunningPolicy(models.Model):
         "account.dunning.level", "policy_id", string="Levels", copy=True
     )
     level_count = fields.Integer(compute="_compute_level_count")
+    template_id = fields.Many2one(
+        "account.dunning.policy",
+        string="Copied From",
+        copy=False,
+        readonly=True,
+        help="Shipped policy this one was copied from for its company.",
+    )
     is_company_default = fields.Boolean(
         compute="_compute_is_company_default",
         string="Company Default",
@@ -99,6 +122,44 @@ class AccountDunningPolicy(models.Model):
             return levels.filtered(lambda lvl: lvl.delay_days > level.delay_days)[:1]
         index = list(levels).index(level)
         return levels[index + 1 : index + 2]
+
+    @api.model
+    def _dunning_shipped_policies(self):
+        """The policies this module ships (main company, editable data)."""
+        data = (
+            self.env["ir.model.data"]
+            .sudo()
+            .search([("module", "=", "account_dunning_fr"), ("model", "=", self._name)])
+        )
+        return self.browse(data.mapped("res_id")).exists()
+
+    def _dunning_copy_for_company(self, company):
+        """Copy this shipped policy for ``company``, remembering the source of
+        the policy and of each level so translations can follow them."""
+        self.ensure_one()
+        copy = self.copy({"company_id": company.id, "template_id": self.id})
+        source_levels = self.level_ids.sorted("id")
+        for source, level in zip(
+            source_levels, copy.level_ids.sorted("id"), strict=True
+        ):
+            level.template_id = source
+        return copy
+
+    @api.model
+    def _dunning_sync_translations(self):
+        """Give the companies' copies the translations of the shipped data.
+
+        Languages are often loaded after the copies were made (install, then
+        French): a name the user has not changed takes the new translations.
+        """
+        copies = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("template_id", "!=", False)])
+        )
+        levels = copies.level_ids.filtered("template_id")
+        for record in list(copies) + list(levels):
+            copy_translations(record, record.template_id, ("name", "description"))
 
     def action_set_company_default(self):
         self.ensure_one()

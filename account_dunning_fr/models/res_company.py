@@ -88,15 +88,13 @@ class ResCompany(models.Model):
         later starts from the same French practice rather than from nothing.
         """
         Policy = self.env["account.dunning.policy"].sudo()
-        templates = Policy.search(
-            [("company_id", "=", self.env.ref("base.main_company").id)]
-        )
+        templates = Policy._dunning_shipped_policies()
         for company in self:
             if Policy.search_count([("company_id", "=", company.id)], limit=1):
                 continue
             default = False
             for template in templates:
-                copy = template.copy({"company_id": company.id})
+                copy = template._dunning_copy_for_company(company)
                 if template == template.company_id.dunning_default_policy_id:
                     default = copy
             if default:

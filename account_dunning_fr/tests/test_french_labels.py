@@ -16,6 +16,10 @@ class TestFrenchLabels(DunningCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # A policy the user renamed keeps its wording when French arrives.
+        cls.env["account.dunning.policy"].search(
+            [("payer_profile", "=", "good"), ("company_id", "=", cls.company.id)]
+        ).with_context(lang="en_US").name = "Clients fidèles"
         cls.env["res.lang"]._activate_lang("fr_FR")
         cls.env["ir.module.module"]._load_module_terms(
             ["account_dunning_fr"], ["fr_FR"], overwrite=True
@@ -52,17 +56,23 @@ class TestFrenchLabels(DunningCommon):
         )
 
     def test_shipped_data_in_french(self):
-        # A company created once French is installed gets French copies.
-        company = self.env["res.company"].create({"name": "Ébénisterie Roche SARL"})
-        policy = company.dunning_default_policy_id.with_env(self.fr)
-        self.assertEqual(policy.name, "Standard")
-        names = policy._get_levels_ordered().mapped("name")
-        self.assertIn("Première relance", names)
-        self.assertIn("Mise en demeure", names)
-        bad = self.fr["account.dunning.policy"].search(
-            [("payer_profile", "=", "bad"), ("company_id", "=", company.id)]
+        # self.company copied the policies before French was loaded (they
+        # follow it); a company created afterwards copies them in French.
+        renamed = self.Policy.search(
+            [("payer_profile", "=", "good"), ("company_id", "=", self.company.id)]
         )
-        self.assertEqual(bad.name, "Mauvais payeurs")
+        new_company = self.env["res.company"].create({"name": "Ébénisterie Roche SARL"})
+        for company in (self.company, new_company):
+            policy = company.dunning_default_policy_id.with_env(self.fr)
+            self.assertEqual(policy.name, "Standard")
+            names = policy._get_levels_ordered().mapped("name")
+            self.assertIn("Première relance", names)
+            self.assertIn("Mise en demeure", names)
+            bad = self.fr["account.dunning.policy"].search(
+                [("payer_profile", "=", "bad"), ("company_id", "=", company.id)]
+            )
+            self.assertEqual(bad.name, "Mauvais payeurs")
+        self.assertEqual(renamed.with_env(self.fr).name, "Clients fidèles")
         role = self.roles["accounts_payable"].with_env(self.fr)
         self.assertEqual(role.name, "Comptabilité fournisseurs")
 
