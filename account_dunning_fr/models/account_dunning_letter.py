@@ -260,12 +260,11 @@ class AccountDunningAction(models.Model):
         """The accountant the customer may call about this letter."""
         self.ensure_one()
         partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
-        user = (
-            partner["dunning_followup_user_id"]
-            if "dunning_followup_user_id" in partner._fields
-            else self.env["res.users"]
-        )
-        return user or self.user_id
+        user = partner.dunning_followup_user_id or self.user_id
+        # The daily run executes as OdooBot: nobody the customer can call.
+        if user and user._is_superuser():
+            user = self.env["res.users"]
+        return user
 
     def _letter_statement_values(self):
         """The customer's whole open account, for the statement of account:

@@ -74,7 +74,7 @@ class TestConcurrentRuns(TransactionCase):
                 )
             )
             invoice.action_post()
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
             return company.id, partner.id
 
     def _archive(self, company_id):
@@ -88,7 +88,7 @@ class TestConcurrentRuns(TransactionCase):
                 ]
             ).write({"dunning_excluded": True})
             env["res.company"].browse(company_id).active = False
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
 
     def test_two_runs_at_once_create_one_action(self):
         company_id, partner_id = self._setup_committed_data()
