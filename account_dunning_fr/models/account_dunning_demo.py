@@ -4,8 +4,11 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 
-# Days of daily runs replayed to give the demo a history.
+# Daily runs replayed to give the demo a history: from 45 days ago to a week
+# ago, so that the first run in the demo catches up on a week and shows
+# every channel at once.
 HISTORY_DAYS = 45
+HISTORY_END = 7
 
 # (customer xml id, days between today and the due date, amount excl. VAT)
 DEMO_INVOICES = [
@@ -91,7 +94,7 @@ class AccountDunningDemo(models.AbstractModel):
             .with_company(company)
             .with_context(dunning_skip_letter_rendering=True)
         )
-        for days_ago in range(HISTORY_DAYS, 0, -1):
+        for days_ago in range(HISTORY_DAYS, HISTORY_END - 1, -1):
             Action._run_dunning(
                 date=today - timedelta(days=days_ago), companies=company
             )
