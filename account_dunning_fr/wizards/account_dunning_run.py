@@ -139,4 +139,5 @@ class AccountDunningRun(models.TransientModel):
             "view_mode": "form",
             "target": "new",
             "name": self.env._("Dunning Run"),
+            "context": {"dialog_size": "extra-large"},
         }
