@@ -215,6 +215,21 @@ class ResPartner(models.Model):
             for partner in commercials
         }
 
+    def _dunning_overdue_moves(self, company=None, date=None):
+        """Posted customer invoices of these customers, open and past due."""
+        if not self:
+            return self.env["account.move"]
+        return self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", (company or self.env.company).id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("invoice_date_due", "<", date or fields.Date.context_today(self)),
+            ]
+        )
+
     def _get_dunning_recipient(self):
         """Contact who receives reminders for this customer (SPEC §2.2)."""
         self.ensure_one()

@@ -131,26 +131,8 @@ class AccountDunningCall(models.TransientModel):
 
     def _get_overdue_moves(self):
         self.ensure_one()
-        if not self.partner_id:
-            return self.env["account.move"]
-        return (
-            self.env["account.move"]
-            .sudo()
-            .search(
-                [
-                    (
-                        "commercial_partner_id",
-                        "=",
-                        self.partner_id.commercial_partner_id.id,
-                    ),
-                    ("company_id", "=", self.company_id.id),
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                    ("invoice_date_due", "<", fields.Date.context_today(self)),
-                ]
-            )
-        )
+        # Salespeople log calls without accounting rights (checked on confirm).
+        return self.partner_id.sudo()._dunning_overdue_moves(self.company_id)
 
     def _get_moves(self):
         self.ensure_one()

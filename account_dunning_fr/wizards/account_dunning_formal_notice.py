@@ -89,26 +89,8 @@ class AccountDunningFormalNotice(models.TransientModel):
 
     @api.depends("partner_id")
     def _compute_move_ids(self):
-        today = fields.Date.context_today(self)
         for wizard in self:
-            moves = (
-                self.env["account.move"].search(
-                    [
-                        (
-                            "commercial_partner_id",
-                            "=",
-                            wizard.partner_id.commercial_partner_id.id,
-                        ),
-                        ("company_id", "=", wizard.company_id.id),
-                        ("move_type", "=", "out_invoice"),
-                        ("state", "=", "posted"),
-                        ("payment_state", "in", ("not_paid", "partial")),
-                        ("invoice_date_due", "<", today),
-                    ]
-                )
-                if wizard.partner_id
-                else self.env["account.move"]
-            )
+            moves = wizard.partner_id._dunning_overdue_moves(wizard.company_id)
             wizard.move_ids = [Command.set(moves.ids)]
 
     @api.depends("partner_id")
