@@ -22,6 +22,9 @@ _logger = logging.getLogger(__name__)
 # stay far below the cron time limit, large enough to keep the overhead low.
 CRON_BATCH_SIZE = 200
 
+# Languages in which our accountants call customers (see _phone_language_ok).
+PHONE_LANGUAGES = ("fr", "en")
+
 
 class AccountDunningAction(models.Model):
     _inherit = "account.dunning.action"
@@ -240,7 +243,18 @@ class AccountDunningAction(models.Model):
                 for action_field, level_field in CHANNELS.items()
             }
         )
+        if vals["channel_call"] and not self._phone_language_ok(customer):
+            # Abroad, call only when the language is no obstacle; otherwise
+            # the reminder goes in writing (SPEC §2.2).
+            vals.update(channel_call=False, channel_email=True)
         return vals
+
+    @api.model
+    def _phone_language_ok(self, customer):
+        """Whether our accountants can call this customer in their language:
+        French, or English, the two languages the letters ship in."""
+        lang = (customer.lang or self.env.company.partner_id.lang or "fr_FR")[:2]
+        return lang in PHONE_LANGUAGES
 
     @api.model
     def _create_proposals(self, vals_list):

@@ -1,9 +1,12 @@
+import io
 from datetime import date, timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from PyPDF2 import PdfFileReader
+from reportlab.pdfgen import canvas
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from ..models import account_dunning_engine as engine
@@ -387,3 +390,51 @@ class TestDunningEngine(DunningCommon):
             self.Action.search([("partner_id", "=", self.customer.id)]),
             "no bank statement at all: the automatic run waits",
         )
+
+    def test_foreign_customer_reminded_in_writing(self):
+        """A customer whose language we do not speak gets an email instead of
+        a phone call."""
+        self.env["res.lang"]._activate_lang("de_DE")
+        german = self._create_customer(
+            "Schreinerei Bauer GmbH", lang="de_DE", dunning_policy_id=self.policy.id
+        )
+        self._create_invoice(german, 800.0, day(-20))
+        self._run(day(-17))  # Relance 1
+        call_level = self._run(day(3))
+        self.assertEqual(call_level.level_id, self.levels[2])
+        self.assertFalse(call_level.channel_call)
+        self.assertTrue(call_level.channel_email)
+        self.assertTrue(call_level.mail_id, "the reminder went out in writing")
+        self.assertFalse(call_level.activity_ids)
+
+    def test_batch_printing_merges_pending_letters(self):
+        """The post room prints every pending letter as one PDF, once."""
+        self.levels[1].send_letter = True
+        for name in ("Client A", "Client B"):
+            customer = self._create_customer(name, dunning_policy_id=self.policy.id)
+            self._create_invoice(customer, 100.0, DUE)
+        actions = self._run(day(3))
+        self.assertEqual(set(actions.mapped("print_state")), {"to_print"})
+        # Tests render letters as HTML; give them real one-page PDFs.
+        for action in actions:
+            action.letter_attachment_id.write(
+                {"raw": _one_page_pdf(action.name), "mimetype": "application/pdf"}
+            )
+        result = actions.with_user(self.accountant).action_print_batch()
+        attachment = self.env["ir.attachment"].browse(
+            int(result["url"].split("/web/content/")[1].split("?")[0])
+        )
+        reader = PdfFileReader(io.BytesIO(attachment.raw))
+        self.assertEqual(len(reader.pages), 2, "one page per letter")
+        self.assertEqual(set(actions.mapped("print_state")), {"printed"})
+        with self.assertRaisesRegex(UserError, "no letter waiting"):
+            actions.action_print_batch()
+
+
+def _one_page_pdf(text):
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer)
+    pdf.drawString(100, 750, text)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
