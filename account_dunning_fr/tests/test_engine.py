@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
-from PyPDF2 import PdfFileReader
+from PyPDF2 import PdfReader
 from reportlab.pdfgen import canvas
 
 from odoo.exceptions import AccessError, UserError
@@ -424,7 +424,7 @@ class TestDunningEngine(DunningCommon):
         attachment = self.env["ir.attachment"].browse(
             int(result["url"].split("/web/content/")[1].split("?")[0])
         )
-        reader = PdfFileReader(io.BytesIO(attachment.raw))
+        reader = PdfReader(io.BytesIO(attachment.raw))
         self.assertEqual(len(reader.pages), 2, "one page per letter")
         self.assertEqual(set(actions.mapped("print_state")), {"printed"})
         with self.assertRaisesRegex(UserError, "no letter waiting"):
