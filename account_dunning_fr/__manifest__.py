@@ -51,6 +51,9 @@
         "report/account_dunning_letter_public_moratorium_templates.xml",
     ],
     "demo": ["demo/account_dunning_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["account_dunning_fr/static/tests/tours/*.js"],
+    },
     "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,

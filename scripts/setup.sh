@@ -103,6 +103,7 @@ wanted = {
     "ruff": "ruff",
     "pylint_odoo": "pylint-odoo",
     "oca_pre_commit_hooks": "oca-odoo-pre-commit-hooks",
+    "websocket": "websocket-client",  # Odoo drives Chromium through it (tours)
 }
 print(" ".join(pkg for mod, pkg in wanted.items() if find_spec(mod) is None))
 ')"
@@ -122,8 +123,21 @@ ensure_wkhtmltopdf() {
     fi
 }
 
+# --- Chromium (browser tests only: the test command asks for it) -----------
+ensure_chromium() {
+    for bin in chromium chromium-browser google-chrome; do
+        command -v "$bin" >/dev/null && return 0
+    done
+    if can_apt; then
+        apt_install chromium || die "could not install chromium, needed by the browser tests"
+    else
+        die "Chromium is missing: the browser tests need it. Install it (Debian: apt-get install chromium) and re-run."
+    fi
+}
+
 ensure_postgres
 odoo_ok || install_odoo
 ensure_py_tools
 ensure_wkhtmltopdf
+[ "${DUNNING_SETUP_BROWSER:-0}" = 1 ] && ensure_chromium
 log "setup OK: Odoo $(odoo_version), $(psql -X -d postgres -tAc 'SHOW server_version'), PostgreSQL at ${PGHOST:-local socket}"

@@ -30,7 +30,8 @@ DATA_DIR="$CACHE_DIR/odoo-data"
 INSTALL_LOG="$CACHE_DIR/install.log"
 TEMPLATE_LOG="$CACHE_DIR/template.log"
 
-"$REPO_ROOT/scripts/setup.sh"
+# The tests include a browser tour: make sure Chromium is there too.
+DUNNING_SETUP_BROWSER="$DO_TESTS" "$REPO_ROOT/scripts/setup.sh"
 
 [ -f "$MODULE_DIR/__manifest__.py" ] || die "no add-on at $MODULE_DIR (missing __manifest__.py)"
 

@@ -7,3 +7,4 @@ from . import test_engine
 from . import test_legal_amounts
 from . import test_workflows
 from . import test_letters
+from . import test_ui

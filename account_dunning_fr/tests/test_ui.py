@@ -1,0 +1,39 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.tests import HttpCase, tagged
+
+from .common import DunningCommon
+
+
+@tagged("post_install", "-at_install")
+class TestRunWizardUi(DunningCommon, HttpCase):
+    """The run wizard in a real browser, as an accountant."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.policy = cls._create_policy(
+            "Politique écran",
+            [cls._level_vals(10, 3, name="Première relance", payment_deadline_days=8)],
+        )
+        cls.customers = [
+            cls._create_customer(name, dunning_policy_id=cls.policy.id)
+            for name in ("Garage Leroy", "Imprimerie Dubois")
+        ]
+        for customer in cls.customers:
+            cls._create_invoice(customer, 640.0, date(2026, 3, 2))
+
+    def test_run_wizard_tour(self):
+        with freeze_time("2026-03-10"):
+            self.start_tour(
+                f"/odoo/action-account_dunning_fr.account_dunning_run_action"
+                f"?cids={self.company.id}",
+                "account_dunning_fr_run",
+                login=self.accountant.login,
+            )
+        actions = self.env["account.dunning.action"].search(
+            [("partner_id", "in", [c.id for c in self.customers])]
+        )
+        self.assertEqual(sorted(actions.mapped("state")), ["cancelled", "done"])
