@@ -9,6 +9,7 @@ from . import res_partner
 from . import res_partner_debtor
 from . import account_move
 from . import account_move_amounts
+from . import account_move_accrual
 from . import account_dunning_demo
 from . import account_dunning_action
 from . import account_dunning_engine

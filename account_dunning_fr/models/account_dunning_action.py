@@ -88,6 +88,13 @@ class AccountDunningAction(models.Model):
         string="Amount Reminded",
         help="Open amount of the invoices when the action was prepared.",
     )
+    amount_recovered = fields.Monetary(
+        compute="_compute_amount_recovered",
+        store=True,
+        aggregator="sum",
+        help="Paid on the reminded invoices since this action was carried "
+        "out: what each level brings back.",
+    )
     deadline_date = fields.Date(
         string="Announced Deadline",
         help="Payment deadline announced to the customer; the next level is "
@@ -129,6 +136,14 @@ class AccountDunningAction(models.Model):
         for action in self:
             action.channels_display = ", ".join(
                 labels[fname] for fname in CHANNELS if action[fname]
+            )
+
+    @api.depends("state", "amount_due", "move_ids.amount_residual")
+    def _compute_amount_recovered(self):
+        for action in self:
+            left = sum(action.move_ids.mapped("amount_residual"))
+            action.amount_recovered = (
+                max(action.amount_due - left, 0.0) if action.state == "done" else 0.0
             )
 
     @api.depends("partner_id", "level_id", "move_ids")

@@ -4,7 +4,13 @@ from . import test_recipient
 from . import test_security
 from . import test_french_labels
 from . import test_engine
+from . import test_engine_batches
 from . import test_legal_amounts
-from . import test_workflows
+from . import test_legal_rates
+from . import test_calls_and_promises
+from . import test_disputes_and_plans
+from . import test_formal_notice_and_cockpit
 from . import test_letters
+from . import test_letters_workflows
 from . import test_ui
+from . import test_effectiveness

@@ -1,93 +1,18 @@
-import io
-from datetime import date, timedelta
-from unittest.mock import patch
+"""Rules of the daily dunning run: levels, cadence, blocks and promises,
+grouping, failures, activities, companies and rights."""
+
+from datetime import date
 
 from freezegun import freeze_time
-from PyPDF2 import PdfReader
-from reportlab.pdfgen import canvas
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from ..models import account_dunning_engine as engine
-from .common import DunningCommon
-
-DUE = date(2026, 3, 2)
-
-
-def day(offset):
-    return DUE + timedelta(days=offset)
+from .common_engine import DUE, DunningEngineCommon, day
 
 
 @tagged("post_install", "-at_install")
-class TestDunningEngine(DunningCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.Action = cls.env["account.dunning.action"]
-        cls.policy = cls._create_policy(
-            "Politique de test",
-            [
-                cls._level_vals(
-                    10,
-                    -5,
-                    name="Rappel",
-                    payment_deadline_days=0,
-                    min_days_since_last=0,
-                    letter_type="pre_due",
-                ),
-                cls._level_vals(
-                    20,
-                    3,
-                    name="Relance 1",
-                    payment_deadline_days=8,
-                    min_days_since_last=3,
-                ),
-                cls._level_vals(
-                    30,
-                    12,
-                    name="Appel",
-                    send_email=False,
-                    create_call=True,
-                    payment_deadline_days=0,
-                    min_days_since_last=5,
-                ),
-                cls._level_vals(
-                    40,
-                    15,
-                    name="Relance 2",
-                    send_letter=True,
-                    letter_type="second",
-                    mention_penalties=True,
-                    payment_deadline_days=8,
-                    min_days_since_last=3,
-                ),
-                cls._level_vals(
-                    50,
-                    30,
-                    name="Mise en demeure",
-                    send_email=True,
-                    send_registered_letter=True,
-                    is_formal_notice=True,
-                    letter_type="formal_notice",
-                    payment_deadline_days=15,
-                    min_days_since_last=3,
-                ),
-            ],
-        )
-        cls.levels = cls.policy._get_levels_ordered()
-        cls.followup_user = cls.accountant
-        cls.customer = cls._create_customer(
-            dunning_policy_id=cls.policy.id,
-            user_id=cls.salesperson.id,
-            dunning_followup_user_id=cls.followup_user.id,
-            lang="fr_FR" if cls.env["res.lang"]._lang_get("fr_FR") else "en_US",
-        )
-
-    def _run(self, on, **kwargs):
-        with freeze_time(on):
-            return self.Action._run_dunning(date=on, companies=self.company, **kwargs)
-
+class TestDunningEngine(DunningEngineCommon):
     def test_policy_walked_day_by_day(self):
         """60 days of daily runs, as a table: date -> level and channels."""
         invoice = self._create_invoice(self.customer, 1200.0, DUE)
@@ -293,104 +218,6 @@ class TestDunningEngine(DunningCommon):
         )
         self.assertFalse(self._run(date(2026, 1, 12)))
 
-    def test_duplicate_live_action_refused_by_database(self):
-        """The last line of defence when two runs overlap."""
-        invoice = self._create_invoice(self.customer, 500.0, DUE)
-        vals = self.Action._prepare_action_vals(
-            self.customer, self.levels[1], invoice, day(3)
-        )
-        first = self.Action._create_proposals([vals])
-        self.assertEqual(len(first), 1)
-        second = self.Action._create_proposals([dict(vals)])
-        self.assertFalse(second, "the database refuses a second live action")
-        first.action_cancel()
-        self.assertEqual(
-            len(self.Action._create_proposals([dict(vals)])),
-            1,
-            "a cancelled action no longer blocks",
-        )
-
-    def test_queries_per_batch_do_not_grow_with_customers(self):
-        def count_queries(customers):
-            self.env.invalidate_all()
-            before = self.env.cr.sql_log_count
-            self.Action._prepare_proposals(day(3), partners=customers)
-            return self.env.cr.sql_log_count - before
-
-        customers = [
-            self._create_customer(f"Client {i}", dunning_policy_id=self.policy.id)
-            for i in range(6)
-        ]
-        for customer in customers:
-            self._create_invoice(customer, 100.0, DUE)
-        count_queries(customers[0])  # warm Odoo's caches (ormcache, registry)
-        small = count_queries(customers[0] | customers[1])
-        large = count_queries(self.env["res.partner"].concat(*customers))
-        self.assertEqual(small, large, "SQL queries must not grow with the batch")
-
-    def test_run_wizard_preview_adjust_execute(self):
-        self._create_invoice(self.customer, 500.0, DUE)
-        other = self._create_customer("Garage Leroy", dunning_policy_id=self.policy.id)
-        self._create_invoice(other, 300.0, DUE)
-        with freeze_time(day(3)):
-            wizard = (
-                self.env["account.dunning.run"]
-                .with_user(self.accountant)
-                .create({"date": day(3)})
-            )
-            wizard.action_preview()
-            self.assertEqual(len(wizard.action_ids), 2)
-            self.assertEqual(set(wizard.action_ids.mapped("state")), {"proposed"})
-            kept = wizard.action_ids.filtered(lambda a: a.partner_id == self.customer)
-            left_out = wizard.action_ids - kept
-            kept.channel_letter = True
-            wizard.action_ids = kept
-            wizard.action_execute()
-        self.assertEqual(kept.state, "done")
-        self.assertEqual(kept.print_state, "to_print")
-        self.assertEqual(left_out.state, "cancelled", "a line left out is not sent")
-        self.assertEqual(wizard.executed_count, 1)
-        # The line left out comes back in the next run.
-        self.assertEqual(self._run(day(4)).partner_id, other)
-
-    def test_cron_works_in_batches(self):
-        """Each cron call handles one batch and reports what is left, so
-        Odoo commits between batches and a crash loses one batch at most."""
-        customers = [
-            self._create_customer(f"Client {i}", dunning_policy_id=self.policy.id)
-            for i in range(3)
-        ]
-        for customer in customers:
-            self._create_invoice(customer, 100.0, DUE)
-        cron = self.env.ref("account_dunning_fr.ir_cron_account_dunning_run")
-        progress = self.env["ir.cron.progress"].create({"cron_id": cron.id})
-        # The scheduled action runs as the superuser, over every company.
-        Action = self.Action.sudo().with_context(ir_cron_progress_id=progress.id)
-        with (
-            patch.object(engine, "CRON_BATCH_SIZE", 2),
-            freeze_time(day(3)),
-        ):
-            Action._cron_run_dunning()
-            self.assertEqual((progress.done, progress.remaining), (2, 1))
-            Action._cron_run_dunning()
-            self.assertEqual((progress.done, progress.remaining), (1, 0))
-            Action._cron_run_dunning()
-            self.assertEqual((progress.done, progress.remaining), (0, 0))
-        self.assertEqual(
-            len(self.Action.search([("partner_id", "in", [c.id for c in customers])])),
-            3,
-        )
-
-    def test_cron_paused_when_bank_statements_are_old(self):
-        self.company.dunning_bank_freshness_mode = "pause"
-        self._create_invoice(self.customer, 100.0, DUE)
-        with freeze_time(day(3)):
-            self.Action.sudo()._cron_run_dunning()
-        self.assertFalse(
-            self.Action.search([("partner_id", "=", self.customer.id)]),
-            "no bank statement at all: the automatic run waits",
-        )
-
     def test_foreign_customer_reminded_in_writing(self):
         """A customer whose language we do not speak gets an email instead of
         a phone call."""
@@ -406,35 +233,3 @@ class TestDunningEngine(DunningCommon):
         self.assertTrue(call_level.channel_email)
         self.assertTrue(call_level.mail_id, "the reminder went out in writing")
         self.assertFalse(call_level.activity_ids)
-
-    def test_batch_printing_merges_pending_letters(self):
-        """The post room prints every pending letter as one PDF, once."""
-        self.levels[1].send_letter = True
-        for name in ("Client A", "Client B"):
-            customer = self._create_customer(name, dunning_policy_id=self.policy.id)
-            self._create_invoice(customer, 100.0, DUE)
-        actions = self._run(day(3))
-        self.assertEqual(set(actions.mapped("print_state")), {"to_print"})
-        # Tests render letters as HTML; give them real one-page PDFs.
-        for action in actions:
-            action.letter_attachment_id.write(
-                {"raw": _one_page_pdf(action.name), "mimetype": "application/pdf"}
-            )
-        result = actions.with_user(self.accountant).action_print_batch()
-        attachment = self.env["ir.attachment"].browse(
-            int(result["url"].split("/web/content/")[1].split("?")[0])
-        )
-        reader = PdfReader(io.BytesIO(attachment.raw))
-        self.assertEqual(len(reader.pages), 2, "one page per letter")
-        self.assertEqual(set(actions.mapped("print_state")), {"printed"})
-        with self.assertRaisesRegex(UserError, "no letter waiting"):
-            actions.action_print_batch()
-
-
-def _one_page_pdf(text):
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer)
-    pdf.drawString(100, 750, text)
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()

@@ -1,0 +1,84 @@
+"""Shared setup of the accountant workflow tests: a five-level policy with a
+call level, a customer followed by an accountant, and the helpers to log a
+call and to run the engine."""
+
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+
+from odoo.tests import Form
+
+from .common import DunningCommon
+
+DUE = date(2026, 3, 2)
+
+
+def day(offset):
+    return DUE + timedelta(days=offset)
+
+
+class DunningWorkflowCommon(DunningCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Action = cls.env["account.dunning.action"]
+        cls.company.dunning_promise_grace_days = 3
+        cls.policy = cls._create_policy(
+            "Politique de test",
+            [
+                cls._level_vals(
+                    10,
+                    -5,
+                    name="Rappel",
+                    payment_deadline_days=0,
+                    letter_type="pre_due",
+                ),
+                cls._level_vals(20, 3, name="Relance 1", payment_deadline_days=8),
+                cls._level_vals(
+                    30,
+                    12,
+                    name="Appel",
+                    send_email=False,
+                    create_call=True,
+                    payment_deadline_days=0,
+                ),
+                cls._level_vals(
+                    40,
+                    15,
+                    name="Relance 2",
+                    letter_type="second",
+                    payment_deadline_days=8,
+                ),
+                cls._level_vals(
+                    50,
+                    30,
+                    name="Mise en demeure",
+                    send_registered_letter=True,
+                    is_formal_notice=True,
+                    letter_type="formal_notice",
+                    payment_deadline_days=15,
+                ),
+            ],
+        )
+        cls.levels = cls.policy._get_levels_ordered()
+        cls.customer = cls._create_customer(
+            dunning_policy_id=cls.policy.id,
+            user_id=cls.salesperson.id,
+            dunning_followup_user_id=cls.accountant.id,
+            phone="+33 4 72 00 00 00",
+        )
+        cls.contact = cls._create_contact(cls.customer, "Claire Martin", ["accounting"])
+
+    # ----------------------------------------------------------------- helpers
+    def _call_form(self, user=None, **context):
+        env = self.env(user=user or self.accountant)
+        ctx = {
+            "default_partner_id": self.customer.id,
+            "default_kind": "call",
+            **context,
+        }
+        return Form(env["account.dunning.call"].with_context(**ctx))
+
+    def _run(self, on):
+        with freeze_time(on):
+            return self.Action._run_dunning(date=on, companies=self.company)
