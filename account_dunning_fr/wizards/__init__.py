@@ -1,3 +1,4 @@
+from . import account_dunning_customer_wizard
 from . import account_dunning_run
 from . import account_dunning_call
 from . import account_dunning_formal_notice

@@ -25,33 +25,19 @@ RETRY_CALL_DAYS = 2
 
 class AccountDunningCall(models.TransientModel):
     _name = "account.dunning.call"
+    _inherit = "account.dunning.customer.wizard"
     _description = "Dunning Call or Visit Outcome"
 
     kind = fields.Selection(
         [("call", "Phone call"), ("visit", "Visit")], required=True, default="call"
     )
     action_id = fields.Many2one("account.dunning.action", string="From Action")
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        domain="[('parent_id', '=', False)]",
-    )
     contact_id = fields.Many2one(
         "res.partner",
         string="Person Reached",
         domain="['|', ('id', '=', partner_id), ('parent_id', '=', partner_id)]",
     )
     move_ids = fields.Many2many(
-        "account.move",
-        string="Invoices",
-        compute="_compute_move_ids",
-        store=True,
-        readonly=False,
         help="Invoices discussed; all the customer's overdue invoices when empty.",
     )
     call_datetime = fields.Datetime(
@@ -74,7 +60,6 @@ class AccountDunningCall(models.TransientModel):
         string="Send a Confirmation Email",
         help="Email the customer a letter recapping what was agreed.",
     )
-    amount_open = fields.Monetary(compute="_compute_amount_open")
 
     @api.depends("partner_id", "action_id")
     def _compute_move_ids(self):

@@ -23,18 +23,9 @@ CHECKLIST = (
 
 class AccountDunningFormalNotice(models.TransientModel):
     _name = "account.dunning.formal.notice"
+    _inherit = "account.dunning.customer.wizard"
     _description = "Dunning Formal Notice"
 
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        domain="[('parent_id', '=', False)]",
-    )
     contact_id = fields.Many2one(
         "res.partner",
         string="Addressee",
@@ -42,16 +33,6 @@ class AccountDunningFormalNotice(models.TransientModel):
         store=True,
         readonly=False,
         domain="['|', ('id', '=', partner_id), ('parent_id', '=', partner_id)]",
-    )
-    move_ids = fields.Many2many(
-        "account.move",
-        string="Invoices",
-        compute="_compute_move_ids",
-        store=True,
-        readonly=False,
-        domain="[('commercial_partner_id', '=', partner_id), "
-        "('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
-        "('payment_state', 'in', ('not_paid', 'partial'))]",
     )
     level_id = fields.Many2one(
         "account.dunning.level",
@@ -86,12 +67,6 @@ class AccountDunningFormalNotice(models.TransientModel):
             wizard.contact_id = (
                 wizard.partner_id and wizard.partner_id._get_dunning_recipient()
             )
-
-    @api.depends("partner_id")
-    def _compute_move_ids(self):
-        for wizard in self:
-            moves = wizard.partner_id._dunning_overdue_moves(wizard.company_id)
-            wizard.move_ids = [Command.set(moves.ids)]
 
     @api.depends("partner_id")
     def _compute_level_id(self):

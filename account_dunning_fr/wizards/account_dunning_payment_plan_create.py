@@ -3,35 +3,15 @@ then equal instalments every few days, split to the cent (SPEC §2.7)."""
 
 from datetime import timedelta
 
-from odoo import Command, api, fields, models
+from odoo import Command, fields, models
 from odoo.exceptions import UserError
 
 
 class AccountDunningPaymentPlanCreate(models.TransientModel):
     _name = "account.dunning.payment.plan.create"
+    _inherit = "account.dunning.customer.wizard"
     _description = "Create a Dunning Payment Plan"
 
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        domain="[('parent_id', '=', False)]",
-    )
-    move_ids = fields.Many2many(
-        "account.move",
-        string="Invoices",
-        compute="_compute_move_ids",
-        store=True,
-        readonly=False,
-        domain="[('commercial_partner_id', '=', partner_id), "
-        "('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
-        "('payment_state', 'in', ('not_paid', 'partial'))]",
-    )
-    amount_open = fields.Monetary(compute="_compute_amount_open")
     date_start = fields.Date(required=True, default=fields.Date.context_today)
     down_payment = fields.Monetary(help="Paid at once, on the start date.")
     instalment_count = fields.Integer(string="Instalments", required=True, default=2)
@@ -39,17 +19,6 @@ class AccountDunningPaymentPlanCreate(models.TransientModel):
     interest_rate = fields.Float(string="Interest Rate (%)", digits=(16, 2))
     interest_at_end = fields.Boolean(string="Invoice Interest at the End")
     bills_of_exchange = fields.Boolean()
-
-    @api.depends("partner_id")
-    def _compute_move_ids(self):
-        for wizard in self:
-            moves = wizard.partner_id._dunning_overdue_moves(wizard.company_id)
-            wizard.move_ids = [Command.set(moves.ids)]
-
-    @api.depends("move_ids")
-    def _compute_amount_open(self):
-        for wizard in self:
-            wizard.amount_open = sum(wizard.move_ids.mapped("amount_residual_signed"))
 
     def _compute_schedule(self):
         """[(date, amount, is_down_payment)] totalling the open amount exactly."""
