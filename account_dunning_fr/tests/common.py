@@ -1,11 +1,19 @@
 """Shared factory for the dunning tests: a French company and its customers."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from odoo import Command, fields
 from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+# Due date of the invoices walked through the engine and workflow tests.
+DUE = date(2026, 3, 2)
+
+
+def day(offset):
+    """The date ``offset`` days after DUE (before it when negative)."""
+    return DUE + timedelta(days=offset)
 
 
 class DunningCommon(AccountTestInvoicingCommon):

@@ -1,17 +1,9 @@
 """Shared setup of the dunning engine tests: a five-level policy walked by
 daily runs for a customer followed by an accountant."""
 
-from datetime import date, timedelta
-
 from freezegun import freeze_time
 
-from .common import DunningCommon
-
-DUE = date(2026, 3, 2)
-
-
-def day(offset):
-    return DUE + timedelta(days=offset)
+from .common import DUE, DunningCommon, day  # noqa: F401 (shared by the tests)
 
 
 class DunningEngineCommon(DunningCommon):

@@ -2,19 +2,11 @@
 call level, a customer followed by an accountant, and the helpers to log a
 call and to run the engine."""
 
-from datetime import date, timedelta
-
 from freezegun import freeze_time
 
 from odoo.tests import Form
 
-from .common import DunningCommon
-
-DUE = date(2026, 3, 2)
-
-
-def day(offset):
-    return DUE + timedelta(days=offset)
+from .common import DUE, DunningCommon, day  # noqa: F401 (shared by the tests)
 
 
 class DunningWorkflowCommon(DunningCommon):
