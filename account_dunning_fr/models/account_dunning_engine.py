@@ -100,7 +100,11 @@ class AccountDunningAction(models.Model):
             ("commercial_partner_id.dunning_insolvency_date", "=", False),
             "|",
             ("dunning_promise_date", "=", False),
-            ("dunning_promise_date", "<", date),
+            (
+                "dunning_promise_date",
+                "<",
+                self.env["account.move"]._dunning_promise_cutoff(date),
+            ),
         ]
 
     @api.model

@@ -1,12 +1,11 @@
 """Promises and payment plans pause the dunning run; the daily run checks them.
 
-The engine's candidate domain is adapted here rather than in the engine: a
-promise pauses the invoices until the promised date plus the company's grace
-period, and invoices covered by a running payment plan are left alone.
+The engine's candidate domain is adapted here: invoices covered by a running
+payment plan are left alone. (The promise's grace period is part of the engine
+itself, see account.move._dunning_promise_cutoff.)
 """
 
 import logging
-from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -23,24 +22,10 @@ class AccountDunningAction(models.Model):
 
     @api.model
     def _get_candidate_domain(self, date):
-        domain = super()._get_candidate_domain(date)
-        grace = self.env.company.dunning_promise_grace_days
-        # Replace the engine's promise clause: paused up to promise + grace.
-        promise_clause = [
-            "|",
-            ("dunning_promise_date", "=", False),
-            ("dunning_promise_date", "<", date - timedelta(days=grace)),
-        ]
-        for index, leaf in enumerate(domain):
-            if isinstance(leaf, (tuple, list)) and leaf[0] == "dunning_promise_date":
-                # The engine's clause is "|", A, B: drop the three together.
-                start = index - 1 if index and domain[index - 1] == "|" else index
-                domain = domain[:start] + domain[index + 2 :]
-                break
+        # Invoices of a running payment plan wait for the plan's own check.
         return expression.AND(
             [
-                domain,
-                promise_clause,
+                super()._get_candidate_domain(date),
                 [("dunning_payment_plan_ids", "not any", [("state", "=", "running")])],
             ]
         )
@@ -102,13 +87,6 @@ class AccountMove(models.Model):
 
     def _get_dunning_next_date(self):
         next_date = super()._get_dunning_next_date()
-        if next_date and self.dunning_promise_date:
-            # The run waits for the grace period after a promise too.
-            grace = self.company_id.dunning_promise_grace_days
-            next_date = max(
-                next_date,
-                fields.Date.add(self.dunning_promise_date, days=grace + 1),
-            )
         if next_date and any(
             plan.state == "running" for plan in self.dunning_payment_plan_ids
         ):
@@ -156,12 +134,11 @@ class AccountMove(models.Model):
         A kept promise is simply cleared. A broken one is cleared too (the
         dunning resumes), counted on the customer and logged.
         """
-        grace = self.env.company.dunning_promise_grace_days
         moves = self.search(
             [
                 ("company_id", "=", self.env.company.id),
                 ("dunning_promise_date", "!=", False),
-                ("dunning_promise_date", "<", date - timedelta(days=grace)),
+                ("dunning_promise_date", "<", self._dunning_promise_cutoff(date)),
             ]
         )
         if not moves:

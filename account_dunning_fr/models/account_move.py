@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
@@ -111,10 +113,18 @@ class AccountMove(models.Model):
                 next_date, fields.Date.add(self.dunning_last_date, days=wait)
             )
         if self.dunning_promise_date:
+            grace = self.company_id.dunning_promise_grace_days
             next_date = max(
-                next_date, fields.Date.add(self.dunning_promise_date, days=1)
+                next_date,
+                fields.Date.add(self.dunning_promise_date, days=grace + 1),
             )
         return next_date
+
+    @api.model
+    def _dunning_promise_cutoff(self, date):
+        """Promises dated before this day have run out on ``date``: the run
+        waits for the promised date plus the company's grace period."""
+        return date - timedelta(days=self.env.company.dunning_promise_grace_days)
 
     def write(self, vals):
         if PROTECTED_FIELDS.intersection(vals) and not (
