@@ -51,11 +51,16 @@ class AccountDunningAction(models.Model):
             proposals = engine._prepare_proposals(
                 date, partners=partners, levels=levels
             )
-            actions = engine._create_proposals(proposals)
-            created |= actions
-            if execute:
-                actions.filtered(lambda a: a.level_id.auto_execute)._execute()
+            created |= engine._create_and_execute(proposals, execute=execute)
         return created
+
+    @api.model
+    def _create_and_execute(self, proposals, execute=True):
+        """Create the proposed actions and execute the automatic ones."""
+        actions = self._create_proposals(proposals)
+        if execute:
+            actions.filtered(lambda a: a.level_id.auto_execute)._execute()
+        return actions
 
     @api.model
     def _cron_run_dunning(self):
@@ -66,23 +71,23 @@ class AccountDunningAction(models.Model):
         backlog never hits the cron time limit.
         """
         date = fields.Date.context_today(self)
-        total = 0
+        done = remaining = 0
         for company in self.env["res.company"].search([]):
             if company._dunning_runs_paused(date):
                 continue
             engine = self.with_company(company)
-            due = engine._prepare_proposals(date)
-            partners = sorted({p["partner_id"] for p in due})
-            total += len(partners)
-            if not partners:
-                continue
-            batch = self.env["res.partner"].browse(partners[:CRON_BATCH_SIZE])
-            self._run_dunning(date=date, companies=company, partners=batch)
-            self.env["ir.cron"]._notify_progress(
-                done=len(batch), remaining=max(total - len(batch), 0)
-            )
-            return
-        self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            proposals = engine._prepare_proposals(date)
+            partner_ids = sorted({p["partner_id"] for p in proposals})
+            # A batch may span companies; what does not fit is counted as
+            # remaining, every company included, so the runner calls again.
+            batch = set(partner_ids[: CRON_BATCH_SIZE - done])
+            remaining += len(partner_ids) - len(batch)
+            if batch:
+                engine._create_and_execute(
+                    [p for p in proposals if p["partner_id"] in batch]
+                )
+                done += len(batch)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     # ------------------------------------------------------------- candidates
     @api.model

@@ -96,10 +96,13 @@ class DunningCommon(AccountTestInvoicingCommon):
         }
 
     @classmethod
-    def _create_invoice(cls, partner, amount, due, invoice_date=None, post=True):
+    def _create_invoice(
+        cls, partner, amount, due, invoice_date=None, post=True, company=None
+    ):
         """A customer invoice without tax, due on ``due``."""
         due = fields.Date.to_date(due)
-        move = cls.env["account.move"].create(
+        moves = cls.env["account.move"].with_company(company or cls.env.company)
+        move = moves.create(
             {
                 "move_type": "out_invoice",
                 "partner_id": partner.id,

@@ -105,6 +105,27 @@ class TestDunningEngineBatches(DunningEngineCommon):
             3,
         )
 
+    def test_cron_batches_count_every_company(self):
+        """What is left in another company keeps the runner calling: a small
+        first company must not end the day's run."""
+        other = self.setup_other_company()["company"]
+        self._create_invoice(self.customer, 100.0, DUE)
+        for name in ("Client Nord", "Client Sud"):
+            customer = self._create_customer(name)
+            self._create_invoice(customer, 100.0, DUE, company=other)
+        cron = self.env.ref("account_dunning_fr.ir_cron_account_dunning_run")
+        progress = self.env["ir.cron.progress"].create({"cron_id": cron.id})
+        Action = self.Action.sudo().with_context(ir_cron_progress_id=progress.id)
+        with patch.object(engine, "CRON_BATCH_SIZE", 2), freeze_time(day(3)):
+            Action._cron_run_dunning()
+            self.assertEqual((progress.done, progress.remaining), (2, 1))
+            Action._cron_run_dunning()
+            self.assertEqual((progress.done, progress.remaining), (1, 0))
+        self.assertEqual(
+            set(self.Action.sudo().search([("date", "=", day(3))]).company_id),
+            {self.company, other},
+        )
+
     def test_cron_paused_when_bank_statements_are_old(self):
         self.company.dunning_bank_freshness_mode = "pause"
         self._create_invoice(self.customer, 100.0, DUE)
