@@ -85,8 +85,8 @@ class AccountMove(models.Model):
         "part payment): the prescription period runs again from it.",
     )
 
-    def _get_dunning_next_date(self):
-        next_date = super()._get_dunning_next_date()
+    def _get_dunning_next_date(self, policy):
+        next_date = super()._get_dunning_next_date(policy)
         if next_date and any(
             plan.state == "running" for plan in self.dunning_payment_plan_ids
         ):

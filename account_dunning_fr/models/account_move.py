@@ -77,15 +77,30 @@ class AccountMove(models.Model):
         "dunning_last_date",
         "invoice_date_due",
         "payment_state",
+        "dunning_blocked",
+        "dunning_promise_date",
         "commercial_partner_id.payer_profile",
     )
     @api.depends_context("company")
     def _compute_dunning_next_date(self):
         """Date on which the next level becomes due, cadence included."""
+        # One policy look-up per company, not one per invoice (partner form).
+        policies = {}
+        for company in self.company_id:
+            moves = self.filtered(lambda m, c=company: m.company_id == c)
+            policies[company] = moves.commercial_partner_id.with_company(
+                company
+            )._get_dunning_policies()
         for move in self:
-            move.dunning_next_date = move._get_dunning_next_date()
+            policy = policies.get(move.company_id, {}).get(
+                move.commercial_partner_id.id
+            )
+            move.dunning_next_date = move._get_dunning_next_date(policy)
 
-    def _get_dunning_next_date(self):
+    def _get_dunning_next_date(self, policy):
+        """Day the next level of ``policy`` becomes due for this invoice, as
+        the run sees it (trigger, announced deadline), with the cadence since
+        its last action and a promise's grace period."""
         self.ensure_one()
         if (
             self.move_type != "out_invoice"
@@ -95,22 +110,14 @@ class AccountMove(models.Model):
             or self.dunning_blocked
         ):
             return False
-        policy = self.commercial_partner_id.with_company(
-            self.company_id
-        )._get_dunning_policy()
         level = policy and policy._get_next_level(self.dunning_level_id)
         if not level:
             return False
-        next_date = fields.Date.add(self.invoice_date_due, days=level.delay_days)
+        next_date = self.env["account.dunning.action"]._level_due_date(self, level)
         if self.dunning_last_date:
-            # Credibility: never before the deadline the last letter announced.
-            previous = self.dunning_level_id
-            wait = max(
-                level.min_days_since_last,
-                previous.payment_deadline_days + 1 if previous else 0,
-            )
             next_date = max(
-                next_date, fields.Date.add(self.dunning_last_date, days=wait)
+                next_date,
+                fields.Date.add(self.dunning_last_date, days=level.min_days_since_last),
             )
         if self.dunning_promise_date:
             grace = self.company_id.dunning_promise_grace_days

@@ -233,3 +233,17 @@ class TestDunningEngine(DunningEngineCommon):
         self.assertTrue(call_level.channel_email)
         self.assertTrue(call_level.mail_id, "the reminder went out in writing")
         self.assertFalse(call_level.activity_ids)
+
+    def test_next_action_date_shown_on_the_invoice(self):
+        """The invoice and its customer show when the run will act next."""
+        invoice = self._create_invoice(self.customer, 1200.0, DUE)
+        self.assertEqual(invoice.dunning_next_date, day(-5), "courtesy reminder")
+        self._run(day(-5))
+        self._run(day(3))
+        self.env.invalidate_all()
+        # Relance 1 announced 8 days: the call comes the day after, on day 12.
+        self.assertEqual(invoice.dunning_next_date, day(12))
+        self.assertEqual(self.customer.dunning_next_date, day(12))
+        invoice.dunning_promise_date = day(20)
+        grace = self.company.dunning_promise_grace_days
+        self.assertEqual(invoice.dunning_next_date, day(21 + grace))
