@@ -112,12 +112,13 @@ def main():
             env, args.customers, args.invoices_per_customer
         )
         Action = env["account.dunning.action"].with_company(company)
+        Planning = env["account.dunning.planning"].with_company(company)
         small = partners[:50]
         _, t_small, q_small = measure(
-            cr, lambda: Action._prepare_proposals(RUN_DATE, partners=small)
+            cr, lambda: Planning._prepare_proposals(RUN_DATE, partners=small)
         )
         proposals, t_plan, q_plan = measure(
-            cr, lambda: Action._prepare_proposals(RUN_DATE)
+            cr, lambda: Planning._prepare_proposals(RUN_DATE)
         )
         executed = partners[: args.execute_customers]
         actions, t_run, q_run = measure(

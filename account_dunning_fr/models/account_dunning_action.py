@@ -1,11 +1,21 @@
-"""The dunning action: what was (or will be) done for one customer at one level.
+"""The dunning action: what was (or will be) done for one customer.
 
 It is the evidence file of the amicable phase (SPEC §2.6): who was reached,
-for which invoices, through which channels, when, by whom, and what came of it.
+for which invoices, through which channels, when, by whom, and what came of
+it. Actions are proposed by the run (``account.dunning.planning``), executed
+channel by channel (``account.dunning.execution``) or recorded by hand by the
+accountant's workflows (calls, visits, payment plans, formal notices).
 """
 
-from odoo import api, fields, models
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import html_escape
+
+from .account_dunning_level import LETTER_TYPES
 
 ACTION_STATES = [
     ("proposed", "Proposed"),
@@ -25,6 +35,49 @@ CHANNELS = {
     "channel_salesperson": "notify_salesperson",
     "channel_credit_hold": "credit_hold",
 }
+
+WORKFLOW_KINDS = [
+    ("call", "Phone call"),
+    ("visit", "Customer visit"),
+    ("confirmation", "Call confirmation"),
+    ("payment_plan", "Payment plan agreement"),
+    ("formal_notice", "Formal notice"),
+]
+
+CALL_OUTCOMES = [
+    ("reached", "Reached"),
+    ("not_reached", "Not reached"),
+    ("wrong_number", "Wrong number"),
+]
+
+DELAY_REASONS = [
+    ("not_received", "Invoice not received"),
+    ("not_approved", "Invoice not approved for payment"),
+    ("dispute", "Dispute"),
+    ("cash", "Cash difficulty"),
+    ("forgot", "Forgot"),
+    ("signature", "Awaiting signature"),
+    ("other", "Other"),
+]
+
+PAYMENT_MEANS = [
+    ("transfer", "Bank transfer"),
+    ("cheque", "Cheque"),
+    ("card", "Card"),
+    ("direct_debit", "Direct debit"),
+    ("bill_of_exchange", "Bill of exchange"),
+]
+
+DELIVERY_MODES = [
+    ("registered", "Registered letter with acknowledgment"),
+    ("bailiff", "Commissaire de justice"),
+    ("hand", "Hand delivery against receipt"),
+]
+
+# Claims under this amount may use the simplified recovery procedure handled
+# by a commissaire de justice (C. proc. civ. exéc. L125-1).
+SIMPLIFIED_PROCEDURE_LIMIT = 5000.0
+LEGAL_NEXT_STEPS = ("injunction", "mediation", "simplified", "agency")
 
 
 class AccountDunningAction(models.Model):
@@ -46,10 +99,14 @@ class AccountDunningAction(models.Model):
         string="Customer",
         required=True,
         index=True,
+        check_company=True,
         domain="[('is_company', '=', True)]",
     )
     contact_id = fields.Many2one(
-        "res.partner", string="Contact Reached", help="Recipient of the reminder."
+        "res.partner",
+        string="Contact Reached",
+        check_company=True,
+        help="Recipient of the reminder.",
     )
     salesperson_id = fields.Many2one(
         "res.users", related="partner_id.user_id", store=True, string="Salesperson"
@@ -62,7 +119,13 @@ class AccountDunningAction(models.Model):
         string="Invoices",
         check_company=True,
     )
-    level_id = fields.Many2one("account.dunning.level", required=True, index=True)
+    level_id = fields.Many2one(
+        "account.dunning.level",
+        index=True,
+        check_company=True,
+        help="Level of the policy this action carries out; empty for calls, "
+        "visits, agreements and notices recorded by hand.",
+    )
     policy_id = fields.Many2one(related="level_id.policy_id", store=True)
     letter_type = fields.Selection(related="level_id.letter_type")
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
@@ -86,7 +149,8 @@ class AccountDunningAction(models.Model):
     )
     amount_due = fields.Monetary(
         string="Amount Reminded",
-        help="Open amount of the invoices when the action was prepared.",
+        help="Open amount of the invoices, in company currency, when the "
+        "action was prepared.",
     )
     amount_recovered = fields.Monetary(
         compute="_compute_amount_recovered",
@@ -126,6 +190,49 @@ class AccountDunningAction(models.Model):
         index=True,
         help="Customer, level and invoices: two live actions never share it.",
     )
+    # What the accountant's workflows record (calls, visits, agreements,
+    # formal notices): one evidence file for every kind of action.
+    dunning_workflow = fields.Selection(
+        WORKFLOW_KINDS,
+        string="Recorded By",
+        readonly=True,
+        index=True,
+        help="Set when the action was recorded by a call, a visit, a "
+        "confirmation, a payment plan or a formal notice rather than by a run.",
+    )
+    letter_type_override = fields.Selection(
+        LETTER_TYPES,
+        string="Letter Printed",
+        help="Letter printed instead of the level's own letter.",
+    )
+    call_datetime = fields.Datetime(string="Call or Visit Time")
+    call_outcome = fields.Selection(CALL_OUTCOMES, string="Outcome")
+    call_delay_reason = fields.Selection(DELAY_REASONS, string="Reason for the Delay")
+    next_call_date = fields.Date(string="Next Call")
+    promise_date = fields.Date(string="Promised Date")
+    promise_amount = fields.Monetary(string="Promised Amount")
+    promise_means = fields.Selection(PAYMENT_MEANS, string="Payment Means")
+    promise_state = fields.Selection(
+        [("pending", "Pending"), ("kept", "Kept"), ("broken", "Broken")],
+        string="Promise",
+        readonly=True,
+        index=True,
+    )
+    payment_plan_id = fields.Many2one(
+        "account.dunning.payment.plan", readonly=True, index=True, check_company=True
+    )
+    fn_signed_order = fields.Boolean(string="Signed order or contract")
+    fn_delivery_proof = fields.Boolean(string="Proof of delivery")
+    fn_invoice_matches = fields.Boolean(string="Invoice matches the order")
+    fn_due_date_passed = fields.Boolean(string="Due date passed")
+    fn_not_prescribed = fields.Boolean(string="Not time-barred")
+    fn_delivery_mode = fields.Selection(DELIVERY_MODES, string="Delivered By")
+    legal_next_steps = fields.Html(
+        string="Next Legal Steps",
+        compute="_compute_legal_next_steps",
+        sanitize=False,
+        help="Once the deadline of a formal notice has passed unpaid.",
+    )
 
     @api.depends(*CHANNELS)
     def _compute_channels_display(self):
@@ -138,19 +245,34 @@ class AccountDunningAction(models.Model):
                 labels[fname] for fname in CHANNELS if action[fname]
             )
 
-    @api.depends("state", "amount_due", "move_ids.amount_residual")
+    @api.depends("state", "amount_due", "move_ids.amount_residual_signed")
     def _compute_amount_recovered(self):
         for action in self:
-            left = sum(action.move_ids.mapped("amount_residual"))
+            left = action.move_ids._dunning_open_amount()
             action.amount_recovered = (
                 max(action.amount_due - left, 0.0) if action.state == "done" else 0.0
             )
 
-    @api.depends("partner_id", "level_id", "move_ids")
+    @api.depends("partner_id", "level_id", "move_ids", "dunning_workflow")
     def _compute_dedup_key(self):
         for action in self:
             moves = ",".join(str(i) for i in sorted(action.move_ids.ids))
-            action.dedup_key = f"{action.partner_id.id}:{action.level_id.id}:{moves}"
+            key = f"{action.partner_id.id}:{action.level_id.id}:{moves}"
+            if action.dunning_workflow:
+                # Recorded by hand, not a run proposal: never collides with
+                # the run's duplicate guard.
+                key = f"{key}:{action.dunning_workflow}:{action.id}"
+            action.dedup_key = key
+
+    @api.depends("state", "deadline_date", "move_ids.amount_residual")
+    @api.depends_context("date")
+    def _compute_legal_next_steps(self):
+        labels = self._legal_next_step_labels()
+        for action in self:
+            steps = action._get_legal_next_steps()
+            action.legal_next_steps = steps and Markup("<ul>%s</ul>") % Markup("").join(
+                Markup("<li>%s</li>") % labels[step] for step in steps
+            )
 
     def init(self):
         # Two runs at once must never both remind the same invoices at the
@@ -187,8 +309,7 @@ class AccountDunningAction(models.Model):
     def action_execute(self):
         """Execute proposed or failed actions (the accountant's validation)."""
         self._check_can_run()
-        todo = self.filtered(lambda a: a.state in ("proposed", "failed"))
-        todo._execute()
+        self.filtered(lambda a: a.state in ("proposed", "failed"))._execute()
         return True
 
     def action_cancel(self):
@@ -204,12 +325,12 @@ class AccountDunningAction(models.Model):
 
     def action_print_batch(self):
         """All pending letters of these actions as one PDF, marked printed."""
-        attachment = self._merge_letters()
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
-        }
+        attachment = self.env["account.dunning.channel"]._merge_letters(self)
+        return self._download(attachment)
+
+    def action_print_letter(self):
+        self.ensure_one()
+        return self._download(self.letter_attachment_id)
 
     def action_view_moves(self):
         self.ensure_one()
@@ -221,6 +342,89 @@ class AccountDunningAction(models.Model):
             "domain": [("id", "in", self.move_ids.ids)],
         }
 
+    def action_dunning_log_call(self):
+        self.ensure_one()
+        return self.env["account.dunning.call"]._open_for(
+            self.partner_id, "call", action=self
+        )
+
+    def action_dunning_log_visit(self):
+        self.ensure_one()
+        return self.env["account.dunning.call"]._open_for(
+            self.partner_id, "visit", action=self
+        )
+
+    def action_print_injunction_file(self):
+        self.ensure_one()
+        return self.env.ref(
+            "account_dunning_fr.report_dunning_injunction_file"
+        ).report_action(self.partner_id.commercial_partner_id)
+
+    # ---------------------------------------------------------- business methods
+    @api.model
+    def _run_dunning(
+        self, date=None, companies=None, partners=None, execute=True, levels=None
+    ):
+        """Plan, then execute, the actions due on ``date``.
+
+        Kept here as the stable entry point; the run itself lives in
+        ``account.dunning.engine``.
+
+        :param date: run date (``datetime.date``; default: today)
+        :param companies: ``res.company`` recordset (default: the user's)
+        :param partners: ``res.partner`` recordset to restrict the run to
+        :param execute: execute automatic levels at once; when False every
+            action stays proposed (the wizard's preview)
+        :param levels: ``account.dunning.level`` recordset to restrict to
+        :return: the ``account.dunning.action`` records created
+        """
+        return self.env["account.dunning.engine"]._run(
+            date=date,
+            companies=companies,
+            partners=partners,
+            execute=execute,
+            levels=levels,
+        )
+
+    @api.model
+    def _prepare_action_vals(self, partner, moves, date, level=None, **values):
+        """Values of an action about ``moves`` of ``partner`` on ``date``.
+
+        The one builder of actions: the run and every wizard go through it,
+        so that the claim is always the open amount in company currency.
+
+        :param partner: ``res.partner``; its commercial entity is reminded
+        :param moves: ``account.move`` recordset the action is about
+        :param date: ``datetime.date`` of the action
+        :param level: ``account.dunning.level`` or None for an action recorded
+            by hand; a level brings its channels and payment deadline
+        :param values: further field values, which win over the defaults
+        :return: dict of values for ``create``
+        """
+        customer = partner.commercial_partner_id
+        vals = {
+            "company_id": (moves.company_id[:1] or self.env.company).id,
+            "partner_id": customer.id,
+            "contact_id": self.env["account.dunning.recipient"]
+            ._get_recipient(customer)
+            .id,
+            "level_id": level.id if level else False,
+            "move_ids": [Command.set(moves.ids)],
+            "date": date,
+            "amount_due": moves._dunning_open_amount(),
+        }
+        if level:
+            vals["deadline_date"] = date + timedelta(days=level.payment_deadline_days)
+            vals.update(
+                {action_field: level[lf] for action_field, lf in CHANNELS.items()}
+            )
+        vals.update(values)
+        return vals
+
+    def _execute(self):
+        """Carry out these actions, each on its own (see the execution)."""
+        self.env["account.dunning.execution"]._execute(self)
+
     def _check_can_run(self):
         if not (
             self.env.su or self.env.user.has_group("account.group_account_invoice")
@@ -229,10 +433,76 @@ class AccountDunningAction(models.Model):
                 self.env._("Only accountants can execute or cancel dunning actions.")
             )
 
-    def action_print_letter(self):
-        self.ensure_one()
+    def _download(self, attachment):
         return {
             "type": "ir.actions.act_url",
-            "url": f"/web/content/{self.letter_attachment_id.id}?download=true",
+            "url": f"/web/content/{attachment.id}?download=true",
             "target": "self",
+        }
+
+    def _mark_failed(self, reason):
+        self.write(
+            {"state": "failed", "failure_reason": reason, "user_id": self.env.uid}
+        )
+        self._post_history(
+            self.env._("Dunning action failed: %(reason)s", reason=reason)
+        )
+
+    def _post_history(self, text):
+        """Log on the action, the customer and each invoice (SPEC §2.5.6)."""
+        body = Markup("%s <a href='#' data-oe-model='%s' data-oe-id='%s'>%s</a>") % (
+            html_escape(text),
+            self._name,
+            self.id,
+            self.name,
+        )
+        self.message_post(body=html_escape(text))
+        self.partner_id._message_log(body=body)
+        if self.move_ids:
+            self.move_ids._message_log_batch(
+                bodies=dict.fromkeys(self.move_ids.ids, body)
+            )
+
+    def _get_legal_next_steps(self, date=None):
+        """Options open once a formal notice expired unpaid (SPEC §2.7, §4.5).
+
+        :param date: ``datetime.date`` (default: the context's, else today)
+        :return: list of codes from ``LEGAL_NEXT_STEPS``, empty while the
+            notice runs or once everything is paid
+        """
+        self.ensure_one()
+        date = date or self.env.context.get("date") or fields.Date.context_today(self)
+        is_notice = (
+            self.dunning_workflow == "formal_notice" or self.level_id.is_formal_notice
+        )
+        if self.state != "done" or not is_notice or not self.deadline_date:
+            return []
+        if self.deadline_date >= fields.Date.to_date(date):
+            return []
+        unpaid = self.move_ids.filtered(
+            lambda m: m.payment_state in ("not_paid", "partial")
+        )
+        if not unpaid:
+            return []
+        steps = list(LEGAL_NEXT_STEPS)
+        if self.partner_id.commercial_partner_id.dunning_debtor_type == "public":
+            # No payment order nor simplified procedure against a public buyer.
+            steps = [s for s in steps if s not in ("injunction", "simplified")]
+        elif unpaid._dunning_open_amount() >= SIMPLIFIED_PROCEDURE_LIMIT:
+            steps.remove("simplified")
+        return steps
+
+    def _legal_next_step_labels(self):
+        return {
+            "injunction": self.env._(
+                "Payment order (injonction de payer): print the claim file"
+            ),
+            "mediation": self.env._(
+                "Business mediator (médiateur des entreprises), free of charge"
+            ),
+            "simplified": self.env._(
+                "Simplified recovery procedure through a commissaire de justice "
+                "(claims under 5,000 €)"
+            ),
+            "agency": self.env._("Hand the claim over to a collection agency"),
         }

@@ -1,15 +1,23 @@
 """Dunning analysis: open customer invoices by level, profile, salesperson
 and age (SPEC §6), as a database view.
 
-Ages are measured against the user's today, passed to the view through a
-transaction setting rather than the database clock, so that the figures agree
-with the rest of Odoo (and with frozen dates in tests).
+Ages are measured against the user's today, written into the query, not the
+database clock, so that the figures agree with the rest of Odoo (and with
+frozen dates in tests). The payment statistics behind the suggested payer
+profile are computed here too, in two queries for any number of customers.
 """
+
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .account_dunning_policy import PAYER_PROFILES
+
+# Payment statistics cover the invoices due in these last months.
+STATS_MONTHS = 12
 
 AGE_BUCKETS = [
     ("0_not_due", "Not due"),
@@ -56,80 +64,44 @@ class AccountDunningAnalysis(models.Model):
     invoice_count = fields.Integer(string="Invoices", readonly=True)
     dunning_blocked = fields.Boolean(string="Blocked", readonly=True)
 
-    def init(self):
-        self.env.cr.execute(SQL("DROP VIEW IF EXISTS %s", SQL.identifier(self._table)))
-        self.env.cr.execute(
-            SQL(
-                """
-                CREATE VIEW %(table)s AS (
-                    WITH base AS (
-                        SELECT m.*,
-                               COALESCE(
-                                   NULLIF(
-                                       current_setting('dunning_fr.today', true),
-                                       ''
-                                   ),
-                                   CURRENT_DATE::text
-                               )::date - m.invoice_date_due AS age
-                          FROM account_move m
-                         WHERE m.move_type = 'out_invoice'
-                           AND m.state = 'posted'
-                           AND m.payment_state IN ('not_paid', 'partial')
-                           AND m.amount_residual_signed > 0
-                           AND m.invoice_date_due IS NOT NULL
-                    )
-                    SELECT b.id,
-                           b.id AS move_id,
-                           b.company_id,
-                           c.currency_id,
-                           b.commercial_partner_id AS partner_id,
-                           b.dunning_level_id AS level_id,
-                           p.payer_profile,
-                           p.user_id,
-                           b.invoice_date_due,
-                           GREATEST(b.age, 0) AS days_overdue,
-                           CASE WHEN b.age <= 0 THEN '0_not_due'
-                                WHEN b.age <= 30 THEN '1_30'
-                                WHEN b.age <= 60 THEN '2_60'
-                                WHEN b.age <= 90 THEN '3_90'
-                                ELSE '4_over_90' END AS age_bucket,
-                           b.amount_residual_signed AS amount_residual,
-                           CASE WHEN b.age > 0 THEN b.amount_residual_signed ELSE 0 END
-                               AS amount_overdue,
-                           1 AS invoice_count,
-                           b.dunning_blocked
-                      FROM base b
-                      JOIN res_company c ON c.id = b.company_id
-                      JOIN res_partner p ON p.id = b.commercial_partner_id
-                )
-                """,
-                table=SQL.identifier(self._table),
-            )
+    @property
+    def _table_query(self):
+        # The age is measured against the user's today (frozen in tests), not
+        # the database clock, so that the figures agree with the rest of Odoo.
+        today = fields.Date.context_today(self)
+        return SQL(
+            """
+            SELECT m.id,
+                   m.id AS move_id,
+                   m.company_id,
+                   c.currency_id,
+                   m.commercial_partner_id AS partner_id,
+                   m.dunning_level_id AS level_id,
+                   p.payer_profile,
+                   p.user_id,
+                   m.invoice_date_due,
+                   GREATEST(%(today)s::date - m.invoice_date_due, 0) AS days_overdue,
+                   CASE WHEN %(today)s::date - m.invoice_date_due <= 0 THEN '0_not_due'
+                        WHEN %(today)s::date - m.invoice_date_due <= 30 THEN '1_30'
+                        WHEN %(today)s::date - m.invoice_date_due <= 60 THEN '2_60'
+                        WHEN %(today)s::date - m.invoice_date_due <= 90 THEN '3_90'
+                        ELSE '4_over_90' END AS age_bucket,
+                   m.amount_residual_signed AS amount_residual,
+                   CASE WHEN m.invoice_date_due < %(today)s::date
+                        THEN m.amount_residual_signed ELSE 0 END AS amount_overdue,
+                   1 AS invoice_count,
+                   m.dunning_blocked
+              FROM account_move m
+              JOIN res_company c ON c.id = m.company_id
+              JOIN res_partner p ON p.id = m.commercial_partner_id
+             WHERE m.move_type = 'out_invoice'
+               AND m.state = 'posted'
+               AND m.payment_state IN ('not_paid', 'partial')
+               AND m.amount_residual_signed > 0
+               AND m.invoice_date_due IS NOT NULL
+            """,
+            today=today,
         )
-
-    def _set_analysis_today(self):
-        for model, fnames in self._depends.items():
-            self.env[model].flush_model(fnames)
-        self.env.cr.execute(
-            SQL(
-                "SELECT set_config('dunning_fr.today', %s, true)",
-                fields.Date.to_string(fields.Date.context_today(self)),
-            )
-        )
-
-    @api.model
-    def _read_group(self, *args, **kwargs):
-        self._set_analysis_today()
-        return super()._read_group(*args, **kwargs)
-
-    @api.model
-    def search_fetch(self, *args, **kwargs):
-        self._set_analysis_today()
-        return super().search_fetch(*args, **kwargs)
-
-    def _fetch_query(self, *args, **kwargs):
-        self._set_analysis_today()
-        return super()._fetch_query(*args, **kwargs)
 
     @api.model
     def _get_dso(self, date, partners=None):
@@ -148,6 +120,8 @@ class AccountDunningAnalysis(models.Model):
         ]
         if partners is not None:
             domain.append(("commercial_partner_id", "in", partners.ids))
+        # Salespeople see their customers' DSO without accounting rights: only
+        # these aggregates leave the method.
         Move = self.env["account.move"].sudo()
         receivables = dict(
             Move._read_group(
@@ -174,3 +148,100 @@ class AccountDunningAnalysis(models.Model):
             sum(receivables.values()) / total_sales * 365 if total_sales else 0.0
         )
         return result
+
+    @api.model
+    def _get_payment_stats(self, partners, today):
+        """Payment statistics of ``partners`` (commercial entities) over the
+        invoices due in the 12 months before ``today``, in two queries.
+
+        :return: {partner id: {count, avg_days_late, late_share,
+            broken_promises, open_disputes}}
+        """
+        if not partners:
+            return {}
+        start = today - relativedelta(months=STATS_MONTHS)
+        company_ids = self.env.companies.ids
+        self.env["account.move"].flush_model()
+        self.env["account.move.line"].flush_model()
+        self.env["account.partial.reconcile"].flush_model()
+        self.env["account.dunning.action"].flush_model()
+        self.env["account.dunning.dispute"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH inv AS (
+                    SELECT m.id, m.commercial_partner_id AS partner_id,
+                           m.invoice_date_due AS due, m.payment_state
+                      FROM account_move m
+                     WHERE m.move_type = 'out_invoice'
+                       AND m.state = 'posted'
+                       AND m.payment_state NOT IN ('reversed', 'invoicing_legacy')
+                       AND m.company_id = ANY(%(companies)s)
+                       AND m.commercial_partner_id = ANY(%(partners)s)
+                       AND m.invoice_date_due >= %(start)s
+                       AND m.invoice_date_due < %(today)s
+                ), paid AS (
+                    SELECT l.move_id, MAX(p.max_date) AS paid_on
+                      FROM account_move_line l
+                      JOIN account_partial_reconcile p ON p.debit_move_id = l.id
+                     WHERE l.move_id IN (SELECT id FROM inv)
+                       AND l.display_type = 'payment_term'
+                  GROUP BY l.move_id
+                ), late AS (
+                    SELECT inv.partner_id,
+                           GREATEST(
+                               CASE WHEN inv.payment_state IN ('paid', 'in_payment')
+                                    THEN COALESCE(paid.paid_on, %(today)s)
+                                    ELSE %(today)s END - inv.due,
+                               0) AS days
+                      FROM inv LEFT JOIN paid ON paid.move_id = inv.id
+                )
+                SELECT partner_id, COUNT(*), AVG(days),
+                       COUNT(*) FILTER (WHERE days > 0)
+                  FROM late
+              GROUP BY partner_id
+                """,
+                companies=company_ids,
+                partners=partners.ids,
+                start=start,
+                today=today,
+            )
+        )
+        stats = defaultdict(dict)
+        for partner_id, count, avg_days, late_count in self.env.cr.fetchall():
+            stats[partner_id].update(
+                count=count,
+                avg_days_late=float(avg_days or 0.0),
+                late_share=100.0 * late_count / count if count else 0.0,
+            )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.id,
+                       (SELECT COUNT(*) FROM account_dunning_action a
+                         WHERE a.partner_id = p.id AND a.promise_state = 'broken'
+                           AND a.company_id = ANY(%(companies)s)
+                           AND a.promise_date >= %(start)s),
+                       (SELECT COUNT(*) FROM account_dunning_dispute d
+                         WHERE d.partner_id = p.id AND d.state = 'open'
+                           AND d.company_id = ANY(%(companies)s)),
+                       (SELECT COUNT(*) FROM account_dunning_payment_plan pp
+                         WHERE pp.partner_id = p.id AND pp.state = 'broken'
+                           AND pp.company_id = ANY(%(companies)s)
+                           AND pp.date_start >= %(start)s)
+                  FROM res_partner p
+                 WHERE p.id = ANY(%(partners)s)
+                """,
+                companies=company_ids,
+                partners=partners.ids,
+                start=start,
+            )
+        )
+        for partner_id, broken, disputes, broken_plans in self.env.cr.fetchall():
+            if broken or disputes or broken_plans:
+                stats[partner_id].update(
+                    broken_promises=broken,
+                    open_disputes=disputes,
+                    broken_plans=broken_plans,
+                )
+        return stats

@@ -38,6 +38,7 @@ class AccountDunningDispute(models.Model):
         required=True,
         index=True,
         tracking=True,
+        check_company=True,
         domain="[('parent_id', '=', False)]",
     )
     move_ids = fields.Many2many(
@@ -109,9 +110,7 @@ class AccountDunningDispute(models.Model):
     @api.depends("move_ids.amount_residual_signed")
     def _compute_amount_disputed(self):
         for dispute in self:
-            dispute.amount_disputed = sum(
-                dispute.move_ids.mapped("amount_residual_signed")
-            )
+            dispute.amount_disputed = dispute.move_ids._dunning_open_amount()
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -168,7 +167,7 @@ class AccountDunningDispute(models.Model):
     def _block_moves(self):
         for dispute in self:
             reason = self.env._("Dispute: %(reason)s", reason=dispute.reason)
-            dispute.move_ids.sudo().write(
+            dispute.move_ids.write(
                 {"dunning_blocked": True, "dunning_block_reason": reason}
             )
             dispute.move_ids._message_log_batch(
@@ -187,6 +186,6 @@ class AccountDunningDispute(models.Model):
                 ("move_ids", "in", moves.ids),
             ]
         ).move_ids
-        (moves - still_disputed).sudo().write(
+        (moves - still_disputed).write(
             {"dunning_blocked": False, "dunning_block_reason": False}
         )

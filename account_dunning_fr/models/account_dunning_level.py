@@ -34,7 +34,6 @@ class AccountDunningLevel(models.Model):
     _name = "account.dunning.level"
     _description = "Dunning Level"
     _order = "policy_id, sequence, id"
-    _check_company_auto = True
 
     policy_id = fields.Many2one(
         "account.dunning.policy", required=True, ondelete="cascade", index=True
@@ -259,10 +258,3 @@ class AccountDunningLevel(models.Model):
             for f in CHANNEL_FIELDS
             if self[f]
         ]
-
-    def _get_letter_report(self):
-        """The report printing this level's letter (one report per type)."""
-        self.ensure_one()
-        return self.env.ref(
-            f"account_dunning_fr.report_dunning_letter_{self.letter_type or 'first'}"
-        )

@@ -8,7 +8,7 @@ the company's grace period breaks the plan and the reminders resume.
 
 from datetime import timedelta
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -30,6 +30,7 @@ class AccountDunningPaymentPlan(models.Model):
         required=True,
         index=True,
         tracking=True,
+        check_company=True,
         domain="[('parent_id', '=', False)]",
     )
     move_ids = fields.Many2many(
@@ -129,7 +130,7 @@ class AccountDunningPaymentPlan(models.Model):
             if plan.state == "draft":
                 plan.amount_paid = 0.0
                 continue
-            left = sum(plan.move_ids.mapped("amount_residual_signed"))
+            left = plan.move_ids._dunning_open_amount()
             plan.amount_paid = max(plan.amount_initial - left, 0.0)
 
     @api.depends("interest_rate", "line_ids.amount", "line_ids.date", "date_start")
@@ -160,7 +161,7 @@ class AccountDunningPaymentPlan(models.Model):
         for plan in self:
             if plan.state != "draft":
                 continue
-            open_amount = sum(plan.move_ids.mapped("amount_residual_signed"))
+            open_amount = plan.move_ids._dunning_open_amount()
             if plan.currency_id.compare_amounts(plan.amount_total, open_amount) != 0:
                 raise UserError(
                     self.env._(
@@ -204,34 +205,20 @@ class AccountDunningPaymentPlan(models.Model):
 
     def _prepare_agreement_action_vals(self):
         self.ensure_one()
-        level = self.move_ids._dunning_current_level()
-        if not level:
-            raise UserError(
-                self.env._(
-                    "Customer %(name)s has no dunning policy.",
-                    name=self.partner_id.name,
-                )
-            )
-        return {
-            "company_id": self.company_id.id,
-            "partner_id": self.partner_id.id,
-            "contact_id": self.partner_id._get_dunning_recipient().id,
-            "level_id": level.id,
-            "move_ids": [Command.set(self.move_ids.ids)],
-            "date": fields.Date.context_today(self),
-            "amount_due": sum(self.move_ids.mapped("amount_residual_signed")),
-            "deadline_date": self.line_ids[:1].date,
-            "channel_letter": True,
-            "dunning_workflow": "payment_plan",
-            "letter_type_override": "payment_plan",
-            "payment_plan_id": self.id,
-        }
+        return self.env["account.dunning.action"]._prepare_action_vals(
+            self.partner_id,
+            self.move_ids,
+            fields.Date.context_today(self),
+            deadline_date=self.line_ids[:1].date,
+            channel_letter=True,
+            dunning_workflow="payment_plan",
+            letter_type_override="payment_plan",
+            payment_plan_id=self.id,
+        )
 
     def _restart_prescription(self):
         for plan in self.filtered("signed_date"):
-            plan.move_ids.sudo().write(
-                {"dunning_prescription_restart_date": plan.signed_date}
-            )
+            plan.move_ids.write({"dunning_prescription_restart_date": plan.signed_date})
 
     def _post_on_moves(self, text):
         self.ensure_one()
@@ -276,7 +263,7 @@ class AccountDunningPaymentPlan(models.Model):
                     )
                 )
             )
-            lower.sudo().write({"dunning_level_id": level.id})
+            lower.write({"dunning_level_id": level.id})
         self._post_on_moves(
             self.env._(
                 "Payment plan broken: the instalment of %(date)s was not paid. "
@@ -301,85 +288,3 @@ class AccountDunningPaymentPlan(models.Model):
             lambda lvl: not lvl.is_formal_notice
         )
         return amicable[-2:-1] or amicable[:1]
-
-
-class AccountDunningPaymentPlanLine(models.Model):
-    _name = "account.dunning.payment.plan.line"
-    _description = "Dunning Payment Plan Instalment"
-    _order = "plan_id, date, id"
-    _check_company_auto = True
-
-    plan_id = fields.Many2one(
-        "account.dunning.payment.plan", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
-    currency_id = fields.Many2one(related="plan_id.currency_id")
-    date = fields.Date(required=True)
-    amount = fields.Monetary(required=True)
-    is_down_payment = fields.Boolean(string="Down Payment")
-    amount_paid = fields.Monetary(compute="_compute_paid")
-    paid = fields.Boolean(compute="_compute_paid")
-    state = fields.Selection(
-        [("pending", "Pending"), ("paid", "Paid"), ("late", "Late")],
-        compute="_compute_paid",
-    )
-
-    _sql_constraints = [
-        (
-            "amount_positive",
-            "CHECK(amount > 0)",
-            "An instalment must be a positive amount.",
-        ),
-    ]
-
-    @api.depends("amount", "date", "plan_id.amount_paid")
-    @api.depends_context("date")
-    def _compute_paid(self):
-        today = self.env.context.get("date") or fields.Date.context_today(self)
-        for plan in self.plan_id:
-            # Payments settle the instalments in date order.
-            left = plan.amount_paid
-            for line in plan.line_ids.sorted(lambda ln: (ln.date, ln.id)):
-                share = min(left, line.amount)
-                left -= share
-                line.amount_paid = share
-                line.paid = plan.currency_id.compare_amounts(share, line.amount) >= 0
-                if line.paid:
-                    line.state = "paid"
-                else:
-                    line.state = (
-                        "late" if line.date < fields.Date.to_date(today) else "pending"
-                    )
-        for line in self - self.plan_id.line_ids:
-            line.amount_paid, line.paid, line.state = 0.0, False, "pending"
-
-
-class AccountMove(models.Model):
-    _inherit = "account.move"
-
-    dunning_payment_plan_ids = fields.Many2many(
-        "account.dunning.payment.plan",
-        "account_dunning_payment_plan_move_rel",
-        "move_id",
-        "plan_id",
-        string="Payment Plans",
-        readonly=True,
-        copy=False,
-    )
-
-    def _dunning_current_level(self):
-        """Highest level reached by these invoices, else the first level of
-        their customer's policy (a recorded action needs a level)."""
-        levels = self.dunning_level_id
-        if levels:
-            return max(levels, key=lambda lvl: (lvl.delay_days, lvl.sequence))
-        partner = self.commercial_partner_id[:1]
-        company = self.company_id[:1] or self.env.company
-        policy = (
-            partner.with_company(company)._get_dunning_policy() if partner else False
-        )
-        return (
-            policy._get_levels_ordered()[:1]
-            if policy
-            else self.env["account.dunning.level"]
-        )

@@ -33,7 +33,6 @@ class AccountDunningPolicy(models.Model):
     _description = "Dunning Policy"
     _inherit = ["mail.thread"]
     _order = "sequence, id"
-    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True, tracking=True)
     sequence = fields.Integer(default=10)
@@ -126,6 +125,7 @@ class AccountDunningPolicy(models.Model):
     @api.model
     def _dunning_shipped_policies(self):
         """The policies this module ships (main company, editable data)."""
+        # External ids are readable by administrators only.
         data = (
             self.env["ir.model.data"]
             .sudo()
@@ -152,6 +152,7 @@ class AccountDunningPolicy(models.Model):
         Languages are often loaded after the copies were made (install, then
         French): a name the user has not changed takes the new translations.
         """
+        # Every company's copies, whatever companies the user works in.
         copies = (
             self.sudo()
             .with_context(active_test=False)

@@ -13,15 +13,14 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_date
 
-_logger = logging.getLogger(__name__)
+from ..tools.late_payment import (
+    contractual_floor_rate,
+    penalty_rate,
+    public_moratorium_rate,
+)
+from ..tools.semesters import semester_start
 
-# Points added to the ECB rate: C. com. L441-10 (late penalties between
-# professionals) and CCP R2192-31 (moratorium interest of public buyers).
-PENALTY_ECB_MARGIN = 10.0
-PUBLIC_ECB_MARGIN = 8.0
-# A contractual penalty rate may not be below this multiple of the legal
-# interest rate (L441-10 II).
-CONTRACTUAL_FLOOR_FACTOR = 3.0
+_logger = logging.getLogger(__name__)
 
 
 class AccountDunningRate(models.Model):
@@ -87,11 +86,9 @@ class AccountDunningRate(models.Model):
     @api.depends("ecb_rate", "legal_rate_other")
     def _compute_derived_rates(self):
         for rate in self:
-            rate.penalty_rate = rate.ecb_rate + PENALTY_ECB_MARGIN
-            rate.public_rate = rate.ecb_rate + PUBLIC_ECB_MARGIN
-            rate.contractual_floor_rate = round(
-                CONTRACTUAL_FLOOR_FACTOR * rate.legal_rate_other, 4
-            )
+            rate.penalty_rate = penalty_rate(rate.ecb_rate)
+            rate.public_rate = public_moratorium_rate(rate.ecb_rate)
+            rate.contractual_floor_rate = contractual_floor_rate(rate.legal_rate_other)
 
     @api.depends("semester_start")
     def _compute_display_name(self):
@@ -119,15 +116,9 @@ class AccountDunningRate(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _semester_start(self, date):
-        """Return 1 January or 1 July of the semester containing ``date``."""
-        date = fields.Date.to_date(date)
-        return date.replace(month=1 if date.month < 7 else 7, day=1)
-
-    @api.model
     def _get_rate_table(self):
         """Return every known semester, oldest first, in a single query."""
-        return self.sudo().search([], order="semester_start")
+        return self.search([], order="semester_start")
 
     @api.model
     def _get_rate_getter(self, rate_table=None):
@@ -142,7 +133,7 @@ class AccountDunningRate(models.Model):
         cache = {}
 
         def get_rate(date):
-            semester = self._semester_start(date)
+            semester = semester_start(fields.Date.to_date(date))
             if semester not in cache:
                 index = bisect.bisect_right(starts, semester) - 1
                 if index < 0:
@@ -182,6 +173,6 @@ class AccountDunningRate(models.Model):
         """Tell whether the semester containing ``date`` (default: today) has
         no rates yet, so that the settings can ask for them."""
         date = date or fields.Date.context_today(self)
-        return not self.sudo().search_count(
-            [("semester_start", "=", self._semester_start(date))], limit=1
+        return not self.search_count(
+            [("semester_start", "=", semester_start(date))], limit=1
         )

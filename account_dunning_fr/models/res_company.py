@@ -1,6 +1,10 @@
+"""Dunning settings of a company (SPEC §3) and its default policies."""
+
 import logging
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import float_compare, format_date
 
 _logger = logging.getLogger(__name__)
 
@@ -75,6 +79,70 @@ class ResCompany(models.Model):
         required=True,
     )
 
+    dunning_promise_grace_days = fields.Integer(
+        string="Promise Grace Period (days)",
+        default=3,
+        help="Days allowed after a promised payment date, or after a payment "
+        "plan instalment, before the promise or the plan counts as broken: "
+        "a transfer takes a few days to reach the bank account.",
+    )
+    dunning_dso = fields.Float(
+        string="DSO (days)",
+        digits=(16, 1),
+        compute="_compute_dunning_dso",
+        help="Days sales outstanding of the company: open receivables / credit "
+        "sales of the last 365 days × 365.",
+    )
+
+    def _compute_dunning_dso(self):
+        today = fields.Date.context_today(self)
+        for company in self:
+            company.dunning_dso = (
+                self.env["account.dunning.analysis"]
+                .with_company(company)
+                ._get_dso(today)[False]
+            )
+
+    @api.constrains("dunning_penalty_rate_mode", "dunning_contractual_rate")
+    def _check_dunning_contractual_rate(self):
+        """Refuse a contractual penalty rate below the legal floor.
+
+        L441-10 II forbids a rate below three times the legal interest rate
+        (other cases). The floor moves every half-year, so the rate is checked
+        against the semester in force today and every later semester already
+        published.
+        """
+        companies = self.filtered(
+            lambda c: c.dunning_penalty_rate_mode in ("contractual", "max")
+        )
+        if not companies:
+            return
+        Rate = self.env["account.dunning.rate"]
+        today = fields.Date.context_today(self)
+        rates = Rate._get_rate_table()
+        if not rates:
+            return
+        semesters = rates.filtered(lambda r: r.semester_start > today)
+        if rates[0].semester_start <= today:
+            semesters = Rate._get_rate_getter(rates)(today) | semesters
+        for company in companies:
+            for rate in semesters:
+                floor = rate.contractual_floor_rate
+                if float_compare(company.dunning_contractual_rate, floor, 4) < 0:
+                    raise ValidationError(
+                        self.env._(
+                            "The contractual late penalty rate of %(company)s "
+                            "(%(rate)s %%) is below the legal floor of %(floor)s "
+                            "%% (three times the legal interest rate of the "
+                            "semester starting %(semester)s). Set a rate of at "
+                            "least %(floor)s %% or use the ECB rate + 10 points.",
+                            company=company.name,
+                            rate=company.dunning_contractual_rate,
+                            floor=floor,
+                            semester=format_date(self.env, rate.semester_start),
+                        )
+                    )
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
@@ -87,6 +155,8 @@ class ResCompany(models.Model):
         The shipped policies belong to the main company; a company created
         later starts from the same French practice rather than from nothing.
         """
+        # Whoever creates the company (an administrator without accounting
+        # rights, the installer) gives it the shipped policies.
         Policy = self.env["account.dunning.policy"].sudo()
         templates = Policy._dunning_shipped_policies()
         for company in self:
@@ -98,7 +168,7 @@ class ResCompany(models.Model):
                 if template == template.company_id.dunning_default_policy_id:
                     default = copy
             if default:
-                company.sudo().dunning_default_policy_id = default
+                company.sudo().dunning_default_policy_id = default  # same reason
 
     def _dunning_bank_is_stale(self, date):
         """Whether the last bank statement line is older than the guard allows:

@@ -40,6 +40,10 @@ class ResConfigSettings(models.TransientModel):
     dunning_bank_freshness_mode = fields.Selection(
         related="company_id.dunning_bank_freshness_mode", readonly=False
     )
+    dunning_promise_grace_days = fields.Integer(
+        related="company_id.dunning_promise_grace_days", readonly=False
+    )
+    dunning_dso = fields.Float(related="company_id.dunning_dso")
     dunning_rate_missing = fields.Boolean(compute="_compute_dunning_rate_missing")
 
     def _compute_dunning_rate_missing(self):

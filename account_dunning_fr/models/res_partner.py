@@ -1,18 +1,13 @@
+"""A customer as the dunning sees it (SPEC §2.1, §2.2, §2.4, §6): payer
+profile and size, who receives the reminders, the effective policy, the
+debtor type the law depends on, the dunning state and the cockpit.
+"""
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..tools.payer_profile import suggest_profile
 from .account_dunning_policy import PAYER_PROFILES
-
-# Who receives a reminder when no dunning contact is named (SPEC §2.2):
-# roles tried in this order, by the size of the customer's company.
-RECIPIENT_ROLES_BY_SIZE = {
-    "large": ("accounts_payable", "purchasing"),
-    "sme": ("accounting",),
-    "micro": ("manager",),
-}
-# A customer whose size is not known yet is treated as an SME, the most
-# common French customer.
-DEFAULT_SIZE = "sme"
 
 # Only accountants decide how a customer is dunned (SPEC §2.8).
 PROTECTED_FIELDS = frozenset(
@@ -93,6 +88,85 @@ class ResPartner(models.Model):
         string="Overdue Invoices", compute="_compute_dunning_state"
     )
 
+    dunning_debtor_type = fields.Selection(
+        [
+            ("professional", "Professional"),
+            ("consumer", "Consumer"),
+            ("public", "Public buyer"),
+        ],
+        string="Debtor Type",
+        compute="_compute_dunning_debtor_type",
+        store=True,
+        readonly=False,
+        precompute=True,
+        recursive=True,
+        help="Decides the legal amounts claimed when this customer pays late: "
+        "penalties and the 40 € indemnity for professionals, legal interest "
+        "only for consumers, moratorium interest for public buyers.",
+    )
+    dunning_public_payment_days = fields.Selection(
+        [
+            ("30", "State or local authority (30 days)"),
+            ("50", "Public hospital (50 days)"),
+            ("60", "Public undertaking (60 days)"),
+        ],
+        string="Public Payment Period",
+        help="Longest payment period the public buyer may take, counted from "
+        "the receipt of the invoice.",
+    )
+    dunning_insolvency_date = fields.Date(
+        string="Insolvency Judgment Date",
+        help="Date of the judgment opening a safeguard, reorganisation or "
+        "liquidation procedure. From that date no reminder is sent, late "
+        "penalties stop accruing and the claim must be declared to the "
+        "court-appointed representative.",
+    )
+
+    dunning_suggested_profile = fields.Selection(
+        PAYER_PROFILES,
+        string="Suggested Profile",
+        compute="_compute_dunning_stats",
+        help="Profile suggested by the payments of the invoices due in the last "
+        "12 months; the chosen profile is never changed automatically.",
+    )
+    dunning_stat_invoice_count = fields.Integer(
+        string="Invoices Due (12 months)", compute="_compute_dunning_stats"
+    )
+    dunning_stat_avg_days_late = fields.Float(
+        string="Average Days Late",
+        digits=(16, 1),
+        compute="_compute_dunning_stats",
+        help="Paid invoices: payment date minus due date; open ones: today "
+        "minus due date; an early payment counts as zero.",
+    )
+    dunning_stat_late_share = fields.Float(
+        string="Paid Late (%)", digits=(16, 1), compute="_compute_dunning_stats"
+    )
+    dunning_stat_broken_promises = fields.Integer(
+        string="Broken Promises (12 months)", compute="_compute_dunning_stats"
+    )
+    dunning_stat_open_disputes = fields.Integer(
+        string="Open Disputes", compute="_compute_dunning_stats"
+    )
+    dunning_promise_broken_count = fields.Integer(
+        string="Broken Promises",
+        readonly=True,
+        copy=False,
+        help="Every payment promise this customer did not keep.",
+    )
+    dunning_dispute_count = fields.Integer(compute="_compute_dunning_workflow_counts")
+    dunning_payment_plan_count = fields.Integer(
+        compute="_compute_dunning_workflow_counts"
+    )
+    dunning_dso = fields.Float(
+        string="DSO (days)",
+        digits=(16, 1),
+        compute="_compute_dunning_dso",
+        help="Days sales outstanding: open receivables / credit sales of the "
+        "last 365 days × 365.",
+    )
+    dunning_can_log_call = fields.Boolean(compute="_compute_dunning_can_log_call")
+
     @api.depends_context("company")
     @api.depends("payer_profile", "dunning_policy_id", "commercial_partner_id")
     def _compute_dunning_effective_policy_id(self):
@@ -156,6 +230,85 @@ class ResPartner(models.Model):
                 else False
             )
             partner.dunning_next_date = min(next_dates) if next_dates else False
+
+    @api.depends("is_company", "parent_id.dunning_debtor_type")
+    def _compute_dunning_debtor_type(self):
+        for partner in self:
+            if partner.is_company:
+                partner.dunning_debtor_type = "professional"
+            elif partner.parent_id:
+                partner.dunning_debtor_type = (
+                    partner.parent_id.dunning_debtor_type or "professional"
+                )
+            else:
+                partner.dunning_debtor_type = "consumer"
+
+    def _get_dunning_public_payment_days(self):
+        """Return the legal payment period of a public buyer, in days."""
+        self.ensure_one()
+        return int(self.dunning_public_payment_days or 30)
+
+    @api.depends_context("company")
+    def _compute_dunning_stats(self):
+        today = fields.Date.context_today(self)
+        commercials = self.commercial_partner_id
+        stats = self.env["account.dunning.analysis"]._get_payment_stats(
+            commercials, today
+        )
+        for partner in self:
+            values = stats.get(partner.commercial_partner_id.id, {})
+            partner.dunning_stat_invoice_count = values.get("count", 0)
+            partner.dunning_stat_avg_days_late = values.get("avg_days_late", 0.0)
+            partner.dunning_stat_late_share = values.get("late_share", 0.0)
+            partner.dunning_stat_broken_promises = values.get("broken_promises", 0)
+            partner.dunning_stat_open_disputes = values.get("open_disputes", 0)
+            commercial = partner.commercial_partner_id
+            partner.dunning_suggested_profile = suggest_profile(
+                values,
+                debtor_type=commercial.dunning_debtor_type,
+                insolvent=bool(commercial.dunning_insolvency_date),
+            )
+
+    def _compute_dunning_workflow_counts(self):
+        commercials = self.commercial_partner_id
+        counts = {}
+        for model in ("account.dunning.dispute", "account.dunning.payment.plan"):
+            # Counts only, shown to salespeople who cannot open these records.
+            counts[model] = dict(
+                self.env[model]
+                .sudo()
+                ._read_group(
+                    [
+                        ("partner_id", "in", commercials.ids),
+                        ("company_id", "in", self.env.companies.ids),
+                    ],
+                    ["partner_id"],
+                    ["__count"],
+                )
+            )
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            partner.dunning_dispute_count = counts["account.dunning.dispute"].get(
+                commercial, 0
+            )
+            partner.dunning_payment_plan_count = counts[
+                "account.dunning.payment.plan"
+            ].get(commercial, 0)
+
+    @api.depends_context("company")
+    def _compute_dunning_dso(self):
+        dso = self.env["account.dunning.analysis"]._get_dso(
+            fields.Date.context_today(self), partners=self.commercial_partner_id
+        )
+        for partner in self:
+            partner.dunning_dso = dso.get(partner.commercial_partner_id.id, 0.0)
+
+    @api.depends_context("uid")
+    def _compute_dunning_can_log_call(self):
+        for partner in self:
+            partner.dunning_can_log_call = self.env[
+                "account.dunning.call"
+            ]._user_may_log(partner)
 
     @api.model
     def _commercial_fields(self):
@@ -230,18 +383,50 @@ class ResPartner(models.Model):
             ]
         )
 
-    def _get_dunning_recipient(self):
-        """Contact who receives reminders for this customer (SPEC §2.2)."""
+    # ---------------------------------------------------------------- actions
+    def action_dunning_log_call(self):
         self.ensure_one()
-        commercial = self.commercial_partner_id
-        if commercial.dunning_contact_id:
-            return commercial.dunning_contact_id
-        contacts = commercial.child_ids.filtered(lambda c: c.active)
-        size = commercial.dunning_company_size or DEFAULT_SIZE
-        for code in RECIPIENT_ROLES_BY_SIZE[size]:
-            match = contacts.filtered(
-                lambda c, code=code: code in c.dunning_role_ids.mapped("code")
-            )
-            if match:
-                return match[0]
-        return self.browse(commercial.address_get(["invoice"])["invoice"])
+        return self.env["account.dunning.call"]._open_for(self, "call")
+
+    def action_dunning_log_visit(self):
+        self.ensure_one()
+        return self.env["account.dunning.call"]._open_for(self, "visit")
+
+    def action_view_dunning_disputes(self):
+        return self._dunning_open_related(
+            "account_dunning_fr.account_dunning_dispute_action"
+        )
+
+    def action_view_dunning_payment_plans(self):
+        return self._dunning_open_related(
+            "account_dunning_fr.account_dunning_payment_plan_action"
+        )
+
+    def action_dunning_create_payment_plan(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Payment Plan"),
+            "res_model": "account.dunning.payment.plan.create",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.commercial_partner_id.id},
+        }
+
+    def action_dunning_formal_notice(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Formal Notice"),
+            "res_model": "account.dunning.formal.notice",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.commercial_partner_id.id},
+        }
+
+    def _dunning_open_related(self, xmlid):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action

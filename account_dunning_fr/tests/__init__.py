@@ -5,6 +5,7 @@ from . import test_security
 from . import test_french_labels
 from . import test_engine
 from . import test_engine_batches
+from . import test_concurrency
 from . import test_legal_amounts
 from . import test_legal_rates
 from . import test_calls_and_promises

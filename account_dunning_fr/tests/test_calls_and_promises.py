@@ -174,6 +174,30 @@ class TestDunningCalls(DunningWorkflowCommon):
         self.assertEqual(call.user_id, self.salesperson)
         self.assertEqual(call.move_ids, invoice)
 
+    def test_salesperson_reports_a_dispute_without_blocking(self):
+        """Blocking invoices is the accountants' decision: the dispute a
+        salesperson hears of goes to the follow-up responsible instead."""
+        invoice = self._create_invoice(self.customer, 1000.0, DUE)
+        with freeze_time(day(20)):
+            form = self._call_form(user=self.salesperson)
+            form.outcome = "reached"
+            form.delay_reason = "dispute"
+            form.dispute_reason = "Palettes livrées abîmées"
+            form.next_call_date = day(24)
+            form.save().action_confirm()
+        self.assertFalse(invoice.dunning_blocked)
+        self.assertFalse(
+            self.env["account.dunning.dispute"].search(
+                [("partner_id", "=", self.customer.id)]
+            )
+        )
+        call = self.Action.search([("dunning_workflow", "=", "call")])
+        reported = call.activity_ids.filtered(
+            lambda a: a.summary == "Dispute reported by the salesperson"
+        )
+        self.assertEqual(len(reported), 1)
+        self.assertIn("abîmées", str(reported.note))
+
     def test_salesperson_opens_the_customer_form(self):
         partner = self.customer.with_user(self.salesperson)
         # The cockpit fields read with a salesperson's rights.

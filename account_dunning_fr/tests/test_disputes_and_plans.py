@@ -117,4 +117,13 @@ class TestDunningDisputesAndPlans(DunningWorkflowCommon):
         self.assertTrue(old._dunning_is_prescribed(date(2026, 3, 1)))
         old.dunning_prescription_restart_date = date(2024, 6, 1)
         self.assertFalse(old._dunning_is_prescribed(date(2026, 3, 1)))
-        self.assertTrue(old._dunning_is_prescribed(date(2029, 6, 1)))
+        # A new five-year period from the acknowledgment: its last day is
+        # 1 June 2029 (C. civ. 2229), the same rule as without a restart.
+        self.assertFalse(old._dunning_is_prescribed(date(2029, 6, 1)))
+        self.assertTrue(old._dunning_is_prescribed(date(2029, 6, 2)))
+        self.assertEqual(old.dunning_prescription_date, date(2029, 6, 1))
+        with freeze_time(date(2029, 6, 2)):
+            self.assertIn(
+                old,
+                self.env["account.move"].search([("dunning_prescribed", "=", True)]),
+            )

@@ -237,13 +237,35 @@ class TestDunningEngine(DunningEngineCommon):
     def test_next_action_date_shown_on_the_invoice(self):
         """The invoice and its customer show when the run will act next."""
         invoice = self._create_invoice(self.customer, 1200.0, DUE)
-        self.assertEqual(invoice.dunning_next_date, day(-5), "courtesy reminder")
+        with freeze_time(day(-10)):
+            self.assertEqual(invoice.dunning_next_date, day(-5), "courtesy reminder")
         self._run(day(-5))
         self._run(day(3))
         self.env.invalidate_all()
-        # Relance 1 announced 8 days: the call comes the day after, on day 12.
-        self.assertEqual(invoice.dunning_next_date, day(12))
-        self.assertEqual(self.customer.dunning_next_date, day(12))
-        invoice.dunning_promise_date = day(20)
-        grace = self.company.dunning_promise_grace_days
-        self.assertEqual(invoice.dunning_next_date, day(21 + grace))
+        with freeze_time(day(4)):
+            # Relance 1 announced 8 days: the call comes the day after, on day 12.
+            self.assertEqual(invoice.dunning_next_date, day(12))
+            self.assertEqual(self.customer.dunning_next_date, day(12))
+            invoice.dunning_promise_date = day(20)
+            grace = self.company.dunning_promise_grace_days
+            self.assertEqual(invoice.dunning_next_date, day(21 + grace))
+
+    def test_displayed_next_level_is_what_the_run_does(self):
+        """The invoice announces the level the run will carry out, including
+        when the run passes levels over (due date gone, amount too small)."""
+        self.levels[2].min_amount = 5000.0  # the call: large amounts only
+        invoice = self._create_invoice(self.customer, 1200.0, DUE)
+        steps = []
+        for on in (day(2), day(13), day(20)):
+            self.env.invalidate_all()
+            with freeze_time(on):
+                shown = (invoice.dunning_next_level_id, invoice.dunning_next_date)
+            steps.append(shown[0])
+            action = self._run(shown[1])
+            self.assertEqual(action.level_id, shown[0], f"on {on}")
+        self.assertEqual(
+            steps,
+            [self.levels[1], self.levels[3], self.levels[4]],
+            "the courtesy reminder (due date gone) and the call (under its "
+            "minimum) are passed over",
+        )

@@ -21,15 +21,15 @@ class TestDunningEngineBatches(DunningEngineCommon):
         """The last line of defence when two runs overlap."""
         invoice = self._create_invoice(self.customer, 500.0, DUE)
         vals = self.Action._prepare_action_vals(
-            self.customer, self.levels[1], invoice, day(3)
+            self.customer, invoice, day(3), level=self.levels[1]
         )
-        first = self.Action._create_proposals([vals])
+        first = self.env["account.dunning.planning"]._create_proposals([vals])
         self.assertEqual(len(first), 1)
-        second = self.Action._create_proposals([dict(vals)])
+        second = self.env["account.dunning.planning"]._create_proposals([dict(vals)])
         self.assertFalse(second, "the database refuses a second live action")
         first.action_cancel()
         self.assertEqual(
-            len(self.Action._create_proposals([dict(vals)])),
+            len(self.env["account.dunning.planning"]._create_proposals([dict(vals)])),
             1,
             "a cancelled action no longer blocks",
         )
@@ -38,7 +38,9 @@ class TestDunningEngineBatches(DunningEngineCommon):
         def count_queries(customers):
             self.env.invalidate_all()
             before = self.env.cr.sql_log_count
-            self.Action._prepare_proposals(day(3), partners=customers)
+            self.env["account.dunning.planning"]._prepare_proposals(
+                day(3), partners=customers
+            )
             return self.env.cr.sql_log_count - before
 
         customers = [
@@ -89,16 +91,20 @@ class TestDunningEngineBatches(DunningEngineCommon):
         cron = self.env.ref("account_dunning_fr.ir_cron_account_dunning_run")
         progress = self.env["ir.cron.progress"].create({"cron_id": cron.id})
         # The scheduled action runs as the superuser, over every company.
-        Action = self.Action.sudo().with_context(ir_cron_progress_id=progress.id)
+        Engine = (
+            self.env["account.dunning.engine"]
+            .sudo()
+            .with_context(ir_cron_progress_id=progress.id)
+        )
         with (
             patch.object(engine, "CRON_BATCH_SIZE", 2),
             freeze_time(day(3)),
         ):
-            Action._cron_run_dunning()
+            Engine._cron_run()
             self.assertEqual((progress.done, progress.remaining), (2, 1))
-            Action._cron_run_dunning()
+            Engine._cron_run()
             self.assertEqual((progress.done, progress.remaining), (1, 0))
-            Action._cron_run_dunning()
+            Engine._cron_run()
             self.assertEqual((progress.done, progress.remaining), (0, 0))
         self.assertEqual(
             len(self.Action.search([("partner_id", "in", [c.id for c in customers])])),
@@ -115,11 +121,15 @@ class TestDunningEngineBatches(DunningEngineCommon):
             self._create_invoice(customer, 100.0, DUE, company=other)
         cron = self.env.ref("account_dunning_fr.ir_cron_account_dunning_run")
         progress = self.env["ir.cron.progress"].create({"cron_id": cron.id})
-        Action = self.Action.sudo().with_context(ir_cron_progress_id=progress.id)
+        Engine = (
+            self.env["account.dunning.engine"]
+            .sudo()
+            .with_context(ir_cron_progress_id=progress.id)
+        )
         with patch.object(engine, "CRON_BATCH_SIZE", 2), freeze_time(day(3)):
-            Action._cron_run_dunning()
+            Engine._cron_run()
             self.assertEqual((progress.done, progress.remaining), (2, 1))
-            Action._cron_run_dunning()
+            Engine._cron_run()
             self.assertEqual((progress.done, progress.remaining), (1, 0))
         self.assertEqual(
             set(self.Action.sudo().search([("date", "=", day(3))]).company_id),
@@ -130,7 +140,7 @@ class TestDunningEngineBatches(DunningEngineCommon):
         self.company.dunning_bank_freshness_mode = "pause"
         self._create_invoice(self.customer, 100.0, DUE)
         with freeze_time(day(3)):
-            self.Action.sudo()._cron_run_dunning()
+            self.env["account.dunning.engine"].sudo()._cron_run()
         self.assertFalse(
             self.Action.search([("partner_id", "=", self.customer.id)]),
             "no bank statement at all: the automatic run waits",

@@ -167,17 +167,14 @@ class TestDunningLetters(DunningLettersCommon):
         invoice = self._create_invoice(self.customer, 1200.0, DUE)
         action = self._action(self.customer, "first", invoice)
         self.assertEqual(
-            action._get_mail_template(),
+            self.env["account.dunning.letter"]._get_mail_template(action),
             self.env.ref("account_dunning_fr.mail_template_dunning_action"),
         )
-        if "letter_type_override" in self.Action._fields:
-            action.letter_type_override = "call_confirmation"
-            self.assertEqual(
-                action._get_mail_template(),
-                self.env.ref(
-                    "account_dunning_fr.mail_template_dunning_call_confirmation"
-                ),
-            )
+        action.letter_type_override = "call_confirmation"
+        self.assertEqual(
+            self.env["account.dunning.letter"]._get_mail_template(action),
+            self.env.ref("account_dunning_fr.mail_template_dunning_call_confirmation"),
+        )
         shipped = self.env.ref(
             "account_dunning_fr.account_dunning_policy_standard_level_6"
         ).sudo()

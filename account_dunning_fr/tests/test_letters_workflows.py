@@ -35,22 +35,21 @@ class TestDunningWorkflowLetters(DunningLettersCommon):
 
     def test_payment_plan_agreement_to_sign(self):
         invoice = self._create_invoice(self.customer, 1200.0, DUE)
-        vals = {}
-        if "payment_plan_id" in self.Action._fields:
-            plan = self.env["account.dunning.payment.plan"].create(
-                {
-                    "partner_id": self.customer.id,
-                    "move_ids": [Command.set(invoice.ids)],
-                    "date_start": LETTER_DATE,
-                    "line_ids": [
-                        Command.create({"date": day(30), "amount": 400.0}),
-                        Command.create({"date": day(45), "amount": 400.0}),
-                        Command.create({"date": day(60), "amount": 400.0}),
-                    ],
-                }
-            )
-            vals["payment_plan_id"] = plan.id
-        action = self._action(self.customer, "payment_plan", invoice, **vals)
+        plan = self.env["account.dunning.payment.plan"].create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [Command.set(invoice.ids)],
+                "date_start": LETTER_DATE,
+                "line_ids": [
+                    Command.create({"date": day(30), "amount": 400.0}),
+                    Command.create({"date": day(45), "amount": 400.0}),
+                    Command.create({"date": day(60), "amount": 400.0}),
+                ],
+            }
+        )
+        action = self._action(
+            self.customer, "payment_plan", invoice, payment_plan_id=plan.id
+        )
         root = self._render("payment_plan", action)
         text = self._text(root)
         self.assertMentions(
@@ -66,9 +65,8 @@ class TestDunningWorkflowLetters(DunningLettersCommon):
             ],
             absent=["Dear Sir or Madam"],
         )
-        if vals:
-            self.assertEqual(len(root.xpath("//tr[@name='instalment']")), 3)
-            self.assertIn("04/16/2026", text)
+        self.assertEqual(len(root.xpath("//tr[@name='instalment']")), 3)
+        self.assertIn("04/16/2026", text)
 
     def test_delivery_suspension_is_registered_and_dated(self):
         invoices, _action, text = self._letter("delivery_suspension", self.customer)

@@ -122,7 +122,9 @@ class TestLevelValidation(DunningCommon):
     def test_shipped_policies_are_valid(self):
         """The shipped cadences respect the credibility rule of SPEC §2.5.9:
         a level never triggers before the deadline the previous letter gave."""
-        for policy in self.Policy.search([("company_id", "=", self.company.id)]):
+        policies = self.Policy.search([("company_id", "=", self.company.id)])
+        self.assertEqual(len(policies), 6, "five profile policies and the default")
+        for policy in policies:
             levels = policy._get_levels_ordered()
             for previous, level in zip(levels, levels[1:], strict=False):
                 self.assertGreater(

@@ -31,13 +31,16 @@ class TestRecipient(DunningCommon):
         for size, contact in expected.items():
             with self.subTest(size=size):
                 self.customer.dunning_company_size = size
-                self.assertEqual(self.customer._get_dunning_recipient(), contact)
+                self.assertEqual(
+                    self.env["account.dunning.recipient"]._get_recipient(self.customer),
+                    contact,
+                )
 
     def test_large_account_without_accounts_payable(self):
         self.customer.dunning_company_size = "large"
         self.ap.active = False
         self.assertEqual(
-            self.customer._get_dunning_recipient(),
+            self.env["account.dunning.recipient"]._get_recipient(self.customer),
             self.buyer,
             "a large account without accounts payable falls back to purchasing",
         )
@@ -45,11 +48,20 @@ class TestRecipient(DunningCommon):
     def test_named_contact_wins(self):
         self.customer.dunning_company_size = "large"
         self.customer.dunning_contact_id = self.owner
-        self.assertEqual(self.customer._get_dunning_recipient(), self.owner)
+        self.assertEqual(
+            self.env["account.dunning.recipient"]._get_recipient(self.customer),
+            self.owner,
+        )
         # Asked from a contact or from the invoice address, the answer is the same.
-        self.assertEqual(self.invoice_address._get_dunning_recipient(), self.owner)
+        self.assertEqual(
+            self.env["account.dunning.recipient"]._get_recipient(self.invoice_address),
+            self.owner,
+        )
 
     def test_falls_back_to_invoice_address(self):
         self.customer.dunning_company_size = "micro"
         self.owner.dunning_role_ids = False
-        self.assertEqual(self.customer._get_dunning_recipient(), self.invoice_address)
+        self.assertEqual(
+            self.env["account.dunning.recipient"]._get_recipient(self.customer),
+            self.invoice_address,
+        )

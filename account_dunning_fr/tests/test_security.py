@@ -1,4 +1,7 @@
-from odoo.exceptions import AccessError
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import DunningCommon
@@ -36,12 +39,13 @@ class TestSecurity(DunningCommon):
         self.assertEqual(
             customer.dunning_effective_policy_id.payer_profile, "negligent"
         )
-        self.assertEqual(
-            customer.dunning_overdue_amount,
-            self.invoice.amount_residual,
-            "a salesperson reads the overdue total without accounting rights",
-        )
-        self.assertEqual(customer.dunning_overdue_count, 1)
+        with freeze_time("2026-02-15"):  # a month after the due date
+            self.assertEqual(
+                customer.dunning_overdue_amount,
+                self.invoice.amount_residual,
+                "a salesperson reads the overdue total without accounting rights",
+            )
+            self.assertEqual(customer.dunning_overdue_count, 1)
         customer.phone = "+33 4 72 00 00 00"  # ordinary contact data stays editable
         for field, value in [
             ("payer_profile", "good"),
@@ -86,3 +90,18 @@ class TestSecurity(DunningCommon):
                 self.assertEqual(visible.company_id, self.company)
                 levels = self.Level.with_user(user).search([])
                 self.assertEqual(levels.company_id, self.company)
+
+    def test_action_stays_in_its_company(self):
+        """An action of one company cannot remind another company's invoice."""
+        other = self.setup_other_company()["company"]
+        foreign = self._create_invoice(
+            self.customer, 100.0, "2026-01-15", company=other
+        )
+        with self.assertRaises(UserError):
+            self.env["account.dunning.action"].create(
+                {
+                    "company_id": self.company.id,
+                    "partner_id": self.customer.id,
+                    "move_ids": [Command.set(foreign.ids)],
+                }
+            )

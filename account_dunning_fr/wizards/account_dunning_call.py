@@ -10,10 +10,10 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount, format_date
 
-from ..models.account_dunning_action_workflow import (
+from ..models.account_dunning_action import (
     CALL_OUTCOMES,
     DELAY_REASONS,
     PAYMENT_MEANS,
@@ -65,6 +65,7 @@ class AccountDunningCall(models.TransientModel):
     def _compute_move_ids(self):
         for wizard in self:
             if wizard.action_id:
+                # Salespeople read the action, not the invoices behind it.
                 moves = wizard.action_id.sudo().move_ids
             else:
                 moves = wizard._get_overdue_moves()
@@ -73,9 +74,8 @@ class AccountDunningCall(models.TransientModel):
     @api.depends("move_ids", "partner_id")
     def _compute_amount_open(self):
         for wizard in self:
-            wizard.amount_open = sum(
-                wizard._get_moves().sudo().mapped("amount_residual_signed")
-            )
+            # Salespeople see the amounts their customer owes, read-only.
+            wizard.amount_open = wizard._get_moves().sudo()._dunning_open_amount()
 
     @api.depends("outcome", "partner_id", "move_ids", "contact_id")
     def _compute_voicemail_text(self):
@@ -92,6 +92,7 @@ class AccountDunningCall(models.TransientModel):
         user = self.env.user
         lang = (self.contact_id or self.partner_id).lang or self.env.lang
         env_lang = self.with_context(lang=lang).env
+        # Salespeople leave the message without access to the invoices.
         moves = self._get_moves().sudo()
         lines = []
         for move in moves:
@@ -125,24 +126,75 @@ class AccountDunningCall(models.TransientModel):
 
     # ---------------------------------------------------------------- actions
     def action_confirm(self):
+        """Record the call or visit as a done action, with its effects: a
+        promise pauses the reminders, a dispute blocks the invoices (an
+        accountant's decision: a salesperson's report goes to the follow-up
+        responsible), the next call is scheduled."""
         self.ensure_one()
-        self.partner_id._dunning_check_may_log()
+        self._check_may_log(self.partner_id)
         self._check_outcome()
-        # Checked above: the salesperson acts for their own customer only.
-        wizard = self.sudo()
-        moves = wizard._get_moves()
-        action = wizard._create_outcome_action(moves)
-        if wizard.promise_date:
-            amount = wizard.promise_amount or sum(moves.mapped("amount_residual"))
-            moves._dunning_record_promise(wizard.promise_date, amount, action)
-            action.promise_state = "pending"
-        if wizard.outcome == "reached" and wizard.delay_reason == "dispute":
-            wizard._open_dispute(moves)
-        wizard._schedule_next_call(action)
-        wizard._close_origin_activities()
-        if wizard.send_confirmation and wizard.outcome == "reached":
-            wizard._send_confirmation(action, moves)
+        moves = self._get_moves()
+        action = self._create_outcome_action(moves)
+        if self.promise_date:
+            # The whole open amount, which a salesperson may not read directly.
+            amount = self.promise_amount or sum(moves.sudo().mapped("amount_residual"))
+            self.env["account.dunning.promise"]._record(
+                moves, self.promise_date, amount, action
+            )
+        if self.outcome == "reached" and self.delay_reason == "dispute":
+            if self.env.user.has_group("account.group_account_invoice"):
+                self._open_dispute(moves)
+            else:
+                self._report_dispute(action)
+        self._schedule_next_call(action)
+        self._close_origin_activities()
+        if self.send_confirmation and self.outcome == "reached":
+            self._send_confirmation(action, moves)
         return {"type": "ir.actions.act_window_close"}
+
+    @api.model
+    def _user_may_log(self, partner):
+        """Accountants, and the customer's own salesperson (SPEC §2.8)."""
+        user = self.env.user
+        return bool(
+            self.env.su
+            or user.has_group("account.group_account_invoice")
+            or user in (partner.commercial_partner_id.user_id, partner.user_id)
+        )
+
+    @api.model
+    def _check_may_log(self, partner):
+        if not self._user_may_log(partner):
+            raise AccessError(
+                self.env._(
+                    "Only accountants and the customer's salesperson can log calls "
+                    "and visits for %(customer)s.",
+                    customer=partner.commercial_partner_id.display_name,
+                )
+            )
+
+    @api.model
+    def _open_for(self, partner, kind, action=None):
+        """The wizard to log a call or a visit (``kind``) with ``partner``,
+        from a dunning ``action`` or not."""
+        partner.ensure_one()
+        self._check_may_log(partner)
+        context = {
+            "default_kind": kind,
+            "default_partner_id": partner.commercial_partner_id.id,
+        }
+        if action:
+            context["default_action_id"] = action.id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log a Visit")
+            if kind == "visit"
+            else self.env._("Log a Call"),
+            "res_model": self._name,
+            "view_mode": "form",
+            "target": "new",
+            "context": context,
+        }
 
     def _check_outcome(self):
         today = fields.Date.context_today(self)
@@ -174,39 +226,34 @@ class AccountDunningCall(models.TransientModel):
             )
 
     def _create_outcome_action(self, moves):
-        level = self.action_id.level_id or moves._dunning_current_level()
-        if not level:
-            raise UserError(
-                self.env._(
-                    "%(customer)s has no dunning policy: set one before logging calls.",
-                    customer=self.partner_id.name,
-                )
-            )
-        action = self.env["account.dunning.action"].create(
-            {
-                "company_id": self.company_id.id,
-                "partner_id": self.partner_id.commercial_partner_id.id,
-                "contact_id": self.contact_id.id,
-                "level_id": level.id,
-                "move_ids": [Command.set(moves.ids)],
-                "date": fields.Date.context_today(self),
-                "amount_due": sum(moves.mapped("amount_residual_signed")),
-                "state": "done",
-                "user_id": self.env.uid,
-                "channel_call": self.kind == "call",
-                "channel_visit": self.kind == "visit",
-                "dunning_workflow": self.kind,
-                "call_datetime": self.call_datetime,
-                "call_outcome": self.outcome,
-                "call_delay_reason": self.delay_reason,
-                "next_call_date": self.next_call_date,
-                "promise_date": self.promise_date,
-                "promise_amount": self.promise_amount,
-                "promise_means": self.promise_means,
-                "deadline_date": self.promise_date,
-                "notes": self._get_notes_html(),
-            }
+        # The action, its messages and activities are the evidence file,
+        # written by the run and the accountants: the customer's salesperson
+        # (checked by _check_may_log) writes there through this wizard only.
+        Action = self.env["account.dunning.action"].sudo()
+        vals = Action._prepare_action_vals(
+            self.partner_id,
+            moves.sudo(),
+            fields.Date.context_today(self),
+            level=None,
+            company_id=self.company_id.id,
+            contact_id=self.contact_id.id,
+            level_id=self.action_id.level_id.id,
+            state="done",
+            user_id=self.env.uid,
+            channel_call=self.kind == "call",
+            channel_visit=self.kind == "visit",
+            dunning_workflow=self.kind,
+            call_datetime=self.call_datetime,
+            call_outcome=self.outcome,
+            call_delay_reason=self.delay_reason,
+            next_call_date=self.next_call_date,
+            promise_date=self.promise_date,
+            promise_amount=self.promise_amount,
+            promise_means=self.promise_means,
+            deadline_date=self.promise_date,
+            notes=self._get_notes_html(),
         )
+        action = Action.create(vals)
         action._post_history(self._get_summary())
         return action
 
@@ -277,6 +324,19 @@ class AccountDunningCall(models.TransientModel):
             }
         )
 
+    def _report_dispute(self, action):
+        """A salesperson heard of a dispute: the follow-up responsible
+        decides whether to open it (blocking invoices is theirs to do)."""
+        partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
+        user = partner.dunning_followup_user_id
+        action.activity_schedule(
+            "mail.mail_activity_data_todo",
+            date_deadline=fields.Date.context_today(self),
+            user_id=user.id or self.env.uid,
+            summary=self.env._("Dispute reported by the salesperson"),
+            note=self.dispute_reason or self.notes or "",
+        )
+
     def _schedule_next_call(self, action):
         date = self.next_call_date or fields.Date.context_today(self) + timedelta(
             days=RETRY_CALL_DAYS
@@ -301,7 +361,8 @@ class AccountDunningCall(models.TransientModel):
         types = self.env.ref(
             "account_dunning_fr.mail_activity_type_dunning_call"
         ) | self.env.ref("account_dunning_fr.mail_activity_type_dunning_visit")
-        activities = self.action_id.activity_ids.filtered(
+        # Closing the activity posts on the action (see _create_outcome_action).
+        activities = self.action_id.sudo().activity_ids.filtered(
             lambda a: a.activity_type_id in types or a.activity_category == "phonecall"
         )
         if activities:
@@ -309,26 +370,26 @@ class AccountDunningCall(models.TransientModel):
 
     def _send_confirmation(self, call_action, moves):
         """Email the customer the call-confirmation letter."""
-        confirmation = self.env["account.dunning.action"].create(
-            {
-                "company_id": self.company_id.id,
-                "partner_id": call_action.partner_id.id,
-                "contact_id": (self.contact_id or call_action.partner_id).id,
-                "level_id": call_action.level_id.id,
-                "move_ids": [Command.set(moves.ids)],
-                "date": call_action.date,
-                "amount_due": call_action.amount_due,
-                "deadline_date": self.promise_date or self.next_call_date,
-                "channel_email": True,
-                "dunning_workflow": "confirmation",
-                "letter_type_override": "call_confirmation",
-                "call_datetime": self.call_datetime,
-                "call_outcome": self.outcome,
-                "promise_date": self.promise_date,
-                "promise_amount": call_action.promise_amount,
-                "promise_means": self.promise_means,
-                "next_call_date": self.next_call_date,
-            }
+        # Same evidence file as the call itself (see _create_outcome_action).
+        Action = self.env["account.dunning.action"].sudo()
+        vals = Action._prepare_action_vals(
+            call_action.partner_id,
+            moves.sudo(),
+            call_action.date,
+            company_id=self.company_id.id,
+            contact_id=(self.contact_id or call_action.partner_id).id,
+            level_id=call_action.level_id.id,
+            deadline_date=self.promise_date or self.next_call_date,
+            channel_email=True,
+            dunning_workflow="confirmation",
+            letter_type_override="call_confirmation",
+            call_datetime=self.call_datetime,
+            call_outcome=self.outcome,
+            promise_date=self.promise_date,
+            promise_amount=call_action.promise_amount,
+            promise_means=self.promise_means,
+            next_call_date=self.next_call_date,
         )
+        confirmation = Action.create(vals)
         confirmation._execute()
         return confirmation

@@ -39,4 +39,4 @@ class AccountDunningCustomerWizard(models.AbstractModel):
     @api.depends("move_ids")
     def _compute_amount_open(self):
         for wizard in self:
-            wizard.amount_open = sum(wizard.move_ids.mapped("amount_residual_signed"))
+            wizard.amount_open = wizard.move_ids._dunning_open_amount()

@@ -6,10 +6,10 @@ ticks the checklist, which is recorded on the action as evidence.
 
 from datetime import timedelta
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..models.account_dunning_action_workflow import DELIVERY_MODES
+from ..models.account_dunning_action import DELIVERY_MODES
 from ..models.account_dunning_level import FORMAL_NOTICE_MAX_DAYS
 
 CHECKLIST = (
@@ -63,9 +63,10 @@ class AccountDunningFormalNotice(models.TransientModel):
 
     @api.depends("partner_id")
     def _compute_contact_id(self):
+        Recipient = self.env["account.dunning.recipient"]
         for wizard in self:
-            wizard.contact_id = (
-                wizard.partner_id and wizard.partner_id._get_dunning_recipient()
+            wizard.contact_id = wizard.partner_id and Recipient._get_recipient(
+                wizard.partner_id
             )
 
     @api.depends("partner_id")
@@ -84,9 +85,7 @@ class AccountDunningFormalNotice(models.TransientModel):
     @api.depends("move_ids")
     def _compute_amount_claimed(self):
         for wizard in self:
-            wizard.amount_claimed = sum(
-                wizard.move_ids.mapped("amount_residual_signed")
-            )
+            wizard.amount_claimed = wizard.move_ids._dunning_open_amount()
 
     @api.model
     def _check_access_formal_notice(self):
@@ -173,21 +172,26 @@ class AccountDunningFormalNotice(models.TransientModel):
     def _prepare_action_vals(self):
         today = fields.Date.context_today(self)
         registered = self.delivery_mode == "registered"
-        return {
-            "company_id": self.company_id.id,
-            "partner_id": self.partner_id.commercial_partner_id.id,
-            "contact_id": self.contact_id.id,
-            "level_id": self.level_id.id,
-            "move_ids": [Command.set(self.move_ids.ids)],
-            "date": today,
-            "amount_due": self.amount_claimed,
-            "deadline_date": today + timedelta(days=self.deadline_days),
-            "channel_registered": registered,
-            "channel_letter": not registered,
-            "registered_number": self.tracking_number,
-            "registered_ack_date": self.ack_date,
-            "dunning_workflow": "formal_notice",
-            "letter_type_override": "formal_notice",
-            "fn_delivery_mode": self.delivery_mode,
+        return self.env["account.dunning.action"]._prepare_action_vals(
+            self.partner_id,
+            self.move_ids,
+            today,
+            level=self.level_id,
+            company_id=self.company_id.id,
+            contact_id=self.contact_id.id,
+            deadline_date=today + timedelta(days=self.deadline_days),
+            channel_email=False,
+            channel_sms=False,
+            channel_call=False,
+            channel_visit=False,
+            channel_salesperson=False,
+            channel_credit_hold=False,
+            channel_registered=registered,
+            channel_letter=not registered,
+            registered_number=self.tracking_number,
+            registered_ack_date=self.ack_date,
+            dunning_workflow="formal_notice",
+            letter_type_override="formal_notice",
+            fn_delivery_mode=self.delivery_mode,
             **{fname: self[fname] for fname in CHECKLIST},
-        }
+        )

@@ -1,0 +1,243 @@
+"""The channels of a dunning action: one small method per channel.
+
+``_get_handlers`` maps each channel field of ``account.dunning.action`` to the
+method that carries it out, in the order they run; an extension adds a
+channel by adding a field on the action and an entry here.
+"""
+
+import base64
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_amount, format_date
+from odoo.tools.pdf import merge_pdf
+
+WRITTEN_CHANNELS = ("channel_email", "channel_letter", "channel_registered")
+
+
+class DunningFailure(UserError):
+    """A channel cannot be executed; the reason is shown to the accountant."""
+
+
+class AccountDunningChannel(models.AbstractModel):
+    _name = "account.dunning.channel"
+    _description = "Dunning Channels"
+
+    @api.model
+    def _get_handlers(self):
+        """``{action channel field: method(action)}``, in execution order."""
+        return {
+            "channel_email": self._send_email,
+            "channel_letter": self._queue_letter,
+            "channel_registered": self._queue_letter,
+            "channel_sms": self._send_sms,
+            "channel_call": self._schedule_call,
+            "channel_visit": self._schedule_visit,
+            "channel_salesperson": self._inform_salesperson,
+            "channel_credit_hold": self._hold_credit,
+        }
+
+    # ------------------------------------------------------------ before
+    @api.model
+    def _check_recipient(self, action):
+        """Refuse, with the reason, a channel the recipient cannot receive."""
+        contact = action.contact_id or action.partner_id
+        if action.channel_email and not contact.email:
+            raise DunningFailure(
+                self.env._(
+                    "No email address for %(contact)s.", contact=contact.display_name
+                )
+            )
+        if (action.channel_letter or action.channel_registered) and not (
+            contact.street and contact.zip and contact.city
+        ):
+            raise DunningFailure(
+                self.env._(
+                    "No complete postal address (street, zip, city) for %(contact)s.",
+                    contact=contact.display_name,
+                )
+            )
+        if action.channel_sms and not (contact.mobile or contact.phone):
+            raise DunningFailure(
+                self.env._(
+                    "No mobile number for %(contact)s.", contact=contact.display_name
+                )
+            )
+
+    @api.model
+    def _prepare_letter(self, action):
+        """Render the letter once for the written channels that carry it."""
+        if self._skips_rendering() or not any(
+            action[fname] for fname in WRITTEN_CHANNELS
+        ):
+            return
+        Letter = self.env["account.dunning.letter"]
+        report = Letter._get_report(Letter._get_letter_type(action))
+        lang = Letter._get_lang(action)
+        content, fmt = (
+            self.env["ir.actions.report"]
+            .with_context(lang=lang)
+            ._render_qweb_pdf(report, action.ids)
+        )
+        title = Letter._get_title(action.with_context(lang=lang))
+        action.letter_attachment_id = self.env["ir.attachment"].create(
+            {
+                "name": f"{action.name} - {title}.{fmt}",
+                "raw": content,
+                "res_model": action._name,
+                "res_id": action.id,
+                "mimetype": "application/pdf" if fmt == "pdf" else "text/html",
+            }
+        )
+
+    def _skips_rendering(self):
+        # The demo history skips rendering: without a running server,
+        # wkhtmltopdf cannot fetch the stylesheets (see account_dunning_demo).
+        return bool(self.env.context.get("dunning_skip_letter_rendering"))
+
+    # ------------------------------------------------------------ channels
+    @api.model
+    def _send_email(self, action):
+        template = self.env["account.dunning.letter"]._get_mail_template(action)
+        email_values = {
+            "recipient_ids": [Command.set((action.contact_id or action.partner_id).ids)]
+        }
+        if action.letter_attachment_id:
+            email_values["attachment_ids"] = [
+                Command.link(action.letter_attachment_id.id)
+            ]
+        mail_id = template.send_mail(action.id, email_values=email_values)
+        action.mail_id = self.env["mail.mail"].browse(mail_id)
+
+    @api.model
+    def _queue_letter(self, action):
+        """Printed and registered letters wait for the post room."""
+        if not self._skips_rendering():
+            action.print_state = "to_print"
+
+    @api.model
+    def _send_sms(self, action):
+        contact = action.contact_id or action.partner_id
+        lang = contact.lang or self.env.lang
+        template = action.level_id.sms_template_id or self.env.ref(
+            "account_dunning_fr.sms_template_dunning_action"
+        )
+        body = template.with_context(lang=lang)._render_field("body", action.ids)[
+            action.id
+        ]
+        action._message_sms(
+            body,
+            partner_ids=contact.ids,
+            sms_numbers=[contact.mobile or contact.phone],
+        )
+
+    @api.model
+    def _schedule_call(self, action):
+        self._schedule_activity(
+            action, "account_dunning_fr.mail_activity_type_dunning_call"
+        )
+
+    @api.model
+    def _schedule_visit(self, action):
+        self._schedule_activity(
+            action, "account_dunning_fr.mail_activity_type_dunning_visit"
+        )
+
+    @api.model
+    def _inform_salesperson(self, action):
+        self._schedule_activity(
+            action,
+            "account_dunning_fr.mail_activity_type_dunning_salesperson",
+            user=self._get_salesperson(action),
+        )
+
+    @api.model
+    def _hold_credit(self, action):
+        # The credit hold is an accountant's decision taken by the level
+        # itself; the run may execute as any accountant or as OdooBot.
+        action.partner_id.sudo().dunning_credit_hold = True
+
+    # ------------------------------------------------------------ helpers
+    @api.model
+    def _get_followup_user(self, action):
+        partner = action.partner_id.with_company(action.company_id)
+        user = partner.dunning_followup_user_id or partner.user_id
+        if not user and not self.env.user._is_superuser():
+            user = self.env.user
+        return user
+
+    @api.model
+    def _get_salesperson(self, action):
+        return action.partner_id.user_id or self._get_followup_user(action)
+
+    @api.model
+    def _schedule_activity(self, action, type_xmlid, user=None):
+        level = action.level_id
+        if user is None:
+            user = {
+                "followup": self._get_followup_user,
+                "salesperson": self._get_salesperson,
+                "user": lambda _action: level.activity_user_id,
+            }[level.activity_responsible or "followup"](action)
+        user = user or self.env.user
+        activity_type = self.env.ref(type_xmlid)
+        if level.activity_type_id and type_xmlid.endswith(("_call", "_visit")):
+            if level.activity_type_id.category == activity_type.category:
+                activity_type = level.activity_type_id
+        # Written in the language of the user who will read it.
+        env = action.with_context(lang=user.lang or self.env.lang).env
+        lines = Markup("").join(
+            Markup("<li>%s</li>")
+            % env._(
+                "%(invoice)s due %(due)s: %(amount)s",
+                invoice=move.name,
+                due=format_date(env, move.invoice_date_due),
+                amount=format_amount(env, move.amount_residual, move.currency_id),
+            )
+            for move in action.move_ids
+        )
+        action.activity_schedule(
+            activity_type_id=activity_type.id,
+            date_deadline=action.date + timedelta(days=level.activity_deadline_days),
+            user_id=user.id,
+            summary=f"{activity_type.with_env(env).name} – "
+            f"{action.partner_id.display_name}",
+            note=Markup("<ul>%s</ul>") % lines,
+        )
+
+    @api.model
+    def _merge_letters(self, actions):
+        """One PDF of every letter waiting to be printed, for the post room;
+        those letters are marked printed.
+
+        :return: the ``ir.attachment`` of the merged PDF
+        """
+        pending = actions.filtered(
+            lambda a: a.print_state == "to_print" and a.letter_attachment_id
+        )
+        if not pending:
+            raise UserError(self.env._("There is no letter waiting to be printed."))
+        letters = pending.letter_attachment_id
+        if any(att.mimetype != "application/pdf" for att in letters):
+            raise UserError(
+                self.env._(
+                    "Some letters could not be produced as PDF (is wkhtmltopdf "
+                    "installed?). Print them one by one from each action."
+                )
+            )
+        merged = merge_pdf([base64.b64decode(att.datas) for att in letters])
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": self.env._(
+                    "Dunning letters %(date)s.pdf",
+                    date=format_date(self.env, fields.Date.context_today(self)),
+                ),
+                "raw": merged,
+                "mimetype": "application/pdf",
+            }
+        )
+        pending.print_state = "printed"
+        return attachment

@@ -1,0 +1,1 @@
+"""Pure French-law arithmetic (semesters, late payment, prescription): no ORM."""
