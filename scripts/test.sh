@@ -76,6 +76,15 @@ if [ "$DO_TESTS" = 0 ]; then
     exit 0
 fi
 
+# --- Database-free tests (French law, pure functions) -------------------------
+# Plain pytest, no Odoo import, no database: the rules of tools/ stand alone.
+log "running the database-free tests (tools/)"
+if ! "$PYTHON" "$REPO_ROOT/scripts/run_pure_tests.py" "$MODULE_DIR" -q -p no:cacheprovider \
+    -p no:odoo -p no:benchmark --rootdir="$REPO_ROOT" -c "$REPO_ROOT/pyproject.toml" \
+    "$MODULE_DIR"/tests/test_tools_*.py; then
+    FAILED+=("database-free tests")
+fi
+
 # --- Odoo config for tests ----------------------------------------------------
 # Generated each time (cheap) so it follows the current Odoo / PG location.
 # A private data_dir keeps the test filestore next to the test databases.

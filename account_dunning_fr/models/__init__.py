@@ -16,6 +16,7 @@ from . import account_dunning_execution
 from . import account_dunning_channel
 from . import account_dunning_letter
 from . import account_dunning_statement
+from . import account_dunning_litigation
 from . import account_dunning_promise
 from . import account_dunning_dispute
 from . import account_dunning_payment_plan

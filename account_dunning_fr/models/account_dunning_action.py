@@ -15,69 +15,16 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import html_escape
 
-from .account_dunning_level import LETTER_TYPES
-
-ACTION_STATES = [
-    ("proposed", "Proposed"),
-    ("done", "Done"),
-    ("cancelled", "Cancelled"),
-    ("failed", "Failed"),
-]
-
-# Action channel field -> level field it is copied from.
-CHANNELS = {
-    "channel_email": "send_email",
-    "channel_letter": "send_letter",
-    "channel_registered": "send_registered_letter",
-    "channel_sms": "send_sms",
-    "channel_call": "create_call",
-    "channel_visit": "create_visit",
-    "channel_salesperson": "notify_salesperson",
-    "channel_credit_hold": "credit_hold",
-}
-
-WORKFLOW_KINDS = [
-    ("call", "Phone call"),
-    ("visit", "Customer visit"),
-    ("confirmation", "Call confirmation"),
-    ("payment_plan", "Payment plan agreement"),
-    ("formal_notice", "Formal notice"),
-]
-
-CALL_OUTCOMES = [
-    ("reached", "Reached"),
-    ("not_reached", "Not reached"),
-    ("wrong_number", "Wrong number"),
-]
-
-DELAY_REASONS = [
-    ("not_received", "Invoice not received"),
-    ("not_approved", "Invoice not approved for payment"),
-    ("dispute", "Dispute"),
-    ("cash", "Cash difficulty"),
-    ("forgot", "Forgot"),
-    ("signature", "Awaiting signature"),
-    ("other", "Other"),
-]
-
-PAYMENT_MEANS = [
-    ("transfer", "Bank transfer"),
-    ("cheque", "Cheque"),
-    ("card", "Card"),
-    ("direct_debit", "Direct debit"),
-    ("bill_of_exchange", "Bill of exchange"),
-]
-
-DELIVERY_MODES = [
-    ("registered", "Registered letter with acknowledgment"),
-    ("bailiff", "Commissaire de justice"),
-    ("hand", "Hand delivery against receipt"),
-]
-
-# Claims under this amount may use the simplified recovery procedure handled
-# by a commissaire de justice (C. proc. civ. exéc. L125-1).
-SIMPLIFIED_PROCEDURE_LIMIT = 5000.0
-LEGAL_NEXT_STEPS = ("injunction", "mediation", "simplified", "agency")
+from .dunning_selections import (
+    ACTION_STATES,
+    CALL_OUTCOMES,
+    CHANNELS,
+    DELAY_REASONS,
+    DELIVERY_MODES,
+    LETTER_TYPES,
+    PAYMENT_MEANS,
+    WORKFLOW_KINDS,
+)
 
 
 class AccountDunningAction(models.Model):
@@ -267,9 +214,10 @@ class AccountDunningAction(models.Model):
     @api.depends("state", "deadline_date", "move_ids.amount_residual")
     @api.depends_context("date")
     def _compute_legal_next_steps(self):
-        labels = self._legal_next_step_labels()
+        Litigation = self.env["account.dunning.litigation"]
+        labels = Litigation._get_next_step_labels()
         for action in self:
-            steps = action._get_legal_next_steps()
+            steps = Litigation._get_next_steps(action)
             action.legal_next_steps = steps and Markup("<ul>%s</ul>") % Markup("").join(
                 Markup("<li>%s</li>") % labels[step] for step in steps
             )
@@ -402,12 +350,11 @@ class AccountDunningAction(models.Model):
         :return: dict of values for ``create``
         """
         customer = partner.commercial_partner_id
+        recipient = self.env["account.dunning.recipient"]._get_recipient(customer)
         vals = {
             "company_id": (moves.company_id[:1] or self.env.company).id,
             "partner_id": customer.id,
-            "contact_id": self.env["account.dunning.recipient"]
-            ._get_recipient(customer)
-            .id,
+            "contact_id": recipient.id,
             "level_id": level.id if level else False,
             "move_ids": [Command.set(moves.ids)],
             "date": date,
@@ -440,14 +387,6 @@ class AccountDunningAction(models.Model):
             "target": "self",
         }
 
-    def _mark_failed(self, reason):
-        self.write(
-            {"state": "failed", "failure_reason": reason, "user_id": self.env.uid}
-        )
-        self._post_history(
-            self.env._("Dunning action failed: %(reason)s", reason=reason)
-        )
-
     def _post_history(self, text):
         """Log on the action, the customer and each invoice (SPEC §2.5.6)."""
         body = Markup("%s <a href='#' data-oe-model='%s' data-oe-id='%s'>%s</a>") % (
@@ -462,47 +401,3 @@ class AccountDunningAction(models.Model):
             self.move_ids._message_log_batch(
                 bodies=dict.fromkeys(self.move_ids.ids, body)
             )
-
-    def _get_legal_next_steps(self, date=None):
-        """Options open once a formal notice expired unpaid (SPEC §2.7, §4.5).
-
-        :param date: ``datetime.date`` (default: the context's, else today)
-        :return: list of codes from ``LEGAL_NEXT_STEPS``, empty while the
-            notice runs or once everything is paid
-        """
-        self.ensure_one()
-        date = date or self.env.context.get("date") or fields.Date.context_today(self)
-        is_notice = (
-            self.dunning_workflow == "formal_notice" or self.level_id.is_formal_notice
-        )
-        if self.state != "done" or not is_notice or not self.deadline_date:
-            return []
-        if self.deadline_date >= fields.Date.to_date(date):
-            return []
-        unpaid = self.move_ids.filtered(
-            lambda m: m.payment_state in ("not_paid", "partial")
-        )
-        if not unpaid:
-            return []
-        steps = list(LEGAL_NEXT_STEPS)
-        if self.partner_id.commercial_partner_id.dunning_debtor_type == "public":
-            # No payment order nor simplified procedure against a public buyer.
-            steps = [s for s in steps if s not in ("injunction", "simplified")]
-        elif unpaid._dunning_open_amount() >= SIMPLIFIED_PROCEDURE_LIMIT:
-            steps.remove("simplified")
-        return steps
-
-    def _legal_next_step_labels(self):
-        return {
-            "injunction": self.env._(
-                "Payment order (injonction de payer): print the claim file"
-            ),
-            "mediation": self.env._(
-                "Business mediator (médiateur des entreprises), free of charge"
-            ),
-            "simplified": self.env._(
-                "Simplified recovery procedure through a commissaire de justice "
-                "(claims under 5,000 €)"
-            ),
-            "agency": self.env._("Hand the claim over to a collection agency"),
-        }

@@ -37,8 +37,7 @@ class AccountDunningExecution(models.AbstractModel):
             except Exception as error:  # noqa: BLE001 - one action never stops the run
                 if not isinstance(error, UserError):
                     _logger.exception("Dunning action %s failed", action.name)
-                reason = error.args[0] if error.args else repr(error)
-                action._mark_failed(reason)
+                self._mark_failed(action, error.args[0] if error.args else repr(error))
 
     @api.model
     def _execute_one(self, action):
@@ -65,6 +64,16 @@ class AccountDunningExecution(models.AbstractModel):
                 level=action.level_id.name,
                 channels=action.channels_display,
             )
+        )
+
+    @api.model
+    def _mark_failed(self, action, reason):
+        """The failure counts for the cadence and waits for the accountant."""
+        action.write(
+            {"state": "failed", "failure_reason": reason, "user_id": self.env.uid}
+        )
+        action._post_history(
+            self.env._("Dunning action failed: %(reason)s", reason=reason)
         )
 
     @api.model

@@ -85,8 +85,18 @@ class AccountDunningLegal(models.AbstractModel):
             [(p.max_date, p.amount) for p in line.matched_credit_ids]
             + [(p.max_date, -p.amount) for p in line.matched_debit_ids]
         )
-        first_day = due_date + timedelta(days=1)
         debtor_type = partner.dunning_debtor_type or "professional"
+        # A public buyer's rate is looked up only for a delay that happened:
+        # that of the semester in which the interest started (CCP R2192-31).
+        public_rate = 0.0
+        settled_by_due = sum(paid for day, paid in payments if day <= due_date)
+        if (
+            debtor_type == "public"
+            and date > due_date
+            and settled_by_due < line.balance
+        ):
+            ecb = get_rate(due_date + timedelta(days=1)).ecb_rate
+            public_rate = late_payment.public_moratorium_rate(ecb)
         return late_payment.instalment_amounts(
             line.balance,
             due_date,
@@ -97,11 +107,7 @@ class AccountDunningLegal(models.AbstractModel):
                 company, get_rate(day)
             ),
             legal_rate_for_day=lambda day: get_rate(day).legal_rate_other,
-            public_rate=(
-                late_payment.public_moratorium_rate(get_rate(first_day).ecb_rate)
-                if debtor_type == "public" and date > due_date
-                else 0.0
-            ),
+            public_rate=public_rate,
             formal_notice_date=move.dunning_formal_notice_date or None,
             insolvency_date=partner.dunning_insolvency_date or None,
             indemnity=indemnity,

@@ -1,17 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-LETTER_TYPES = [
-    ("pre_due", "Courtesy reminder before the due date"),
-    ("first", "First reminder"),
-    ("second", "Second reminder"),
-    ("formal_notice", "Formal notice (mise en demeure)"),
-    ("call_confirmation", "Phone call confirmation"),
-    ("payment_plan", "Payment plan agreement"),
-    ("delivery_suspension", "Notice of delivery suspension"),
-    ("statement", "Statement of account"),
-    ("public_moratorium", "Public buyer: moratorium interest request"),
-]
+from .dunning_selections import LETTER_TYPES
 
 # The law caps the deadline a formal notice may grant (SPEC §2.3, seeds).
 FORMAL_NOTICE_MAX_DAYS = 15

@@ -38,7 +38,7 @@ class AccountDunningPlanning(models.AbstractModel):
         if not moves:
             return []
         customers = moves.commercial_partner_id
-        policies = customers._get_dunning_policies()
+        policies = self.env["account.dunning.policy"]._get_partner_policies(customers)
         last_action = self._last_action_dates(customers)
         pending = self._moves_in_live_proposals(customers)
         open_total = self._open_totals(moves)
@@ -83,7 +83,9 @@ class AccountDunningPlanning(models.AbstractModel):
                 selection._get_open_domain()
                 + [("commercial_partner_id", "in", customers.ids)]
             )
-            policies = customers.with_company(company)._get_dunning_policies()
+            policies = planner.env["account.dunning.policy"]._get_partner_policies(
+                customers
+            )
             last_action = planner._last_action_dates(customers)
             open_total = planner._open_totals(open_moves)
             cutoff_days = company.dunning_promise_grace_days + 1

@@ -1,13 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-PAYER_PROFILES = [
-    ("good", "Good payer"),
-    ("negligent", "Negligent payer"),
-    ("bad", "Bad payer"),
-    ("insolvent", "In difficulty / insolvent"),
-    ("administrative", "Administrative payer"),
-]
+from .dunning_selections import PAYER_PROFILES
 
 
 def copy_translations(record, source, fnames):
@@ -121,6 +115,29 @@ class AccountDunningPolicy(models.Model):
             return levels.filtered(lambda lvl: lvl.delay_days > level.delay_days)[:1]
         index = list(levels).index(level)
         return levels[index + 1 : index + 2]
+
+    @api.model
+    def _get_partner_policies(self, partners):
+        """Effective policy of each commercial entity of ``partners`` in the
+        current company, in one search: its own, else its payer profile's,
+        else the company default (SPEC §2.3).
+
+        :return: ``{commercial partner id: policy (possibly empty)}``
+        """
+        company = self.env.company
+        commercials = partners.commercial_partner_id.with_company(company)
+        by_profile = {}
+        for policy in self.search(
+            [("company_id", "=", company.id), ("payer_profile", "!=", False)]
+        ):
+            by_profile.setdefault(policy.payer_profile, policy)
+        default = company.dunning_default_policy_id
+        return {
+            partner.id: partner.dunning_policy_id
+            or by_profile.get(partner.payer_profile)
+            or default
+            for partner in commercials
+        }
 
     @api.model
     def _dunning_shipped_policies(self):

@@ -174,5 +174,6 @@ class AccountDunningRate(models.Model):
         no rates yet, so that the settings can ask for them."""
         date = date or fields.Date.context_today(self)
         return not self.search_count(
-            [("semester_start", "=", semester_start(date))], limit=1
+            [("semester_start", "=", semester_start(fields.Date.to_date(date)))],
+            limit=1,
         )

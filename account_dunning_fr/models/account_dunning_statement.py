@@ -46,31 +46,6 @@ class AccountDunningStatement(models.AbstractModel):
         }
 
     @api.model
-    def _get_injunction_values(self, partner):
-        """What the payment order file lists for ``partner`` in the current
-        company: the unpaid invoices and every dunning action carried out,
-        oldest first; ``total`` in company currency."""
-        company = self.env.company
-        customer = partner.commercial_partner_id
-        moves = self._get_open_moves(
-            customer, company, ("out_invoice",), order="invoice_date_due, id"
-        )
-        actions = self.env["account.dunning.action"].search(
-            [
-                ("partner_id", "=", customer.id),
-                ("company_id", "=", company.id),
-                ("state", "=", "done"),
-            ],
-            order="date, id",
-        )
-        return {
-            "moves": moves,
-            "actions": actions,
-            "total": moves._dunning_open_amount(),
-            "currency": company.currency_id,
-        }
-
-    @api.model
     def _get_open_moves(self, customer, company, move_types, order):
         return self.env["account.move"].search(
             [

@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from ..tools.payer_profile import suggest_profile
-from .account_dunning_policy import PAYER_PROFILES
+from .dunning_selections import PAYER_PROFILES
 
 # Only accountants decide how a customer is dunned (SPEC §2.8).
 PROTECTED_FIELDS = frozenset(
@@ -170,8 +170,11 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     @api.depends("payer_profile", "dunning_policy_id", "commercial_partner_id")
     def _compute_dunning_effective_policy_id(self):
+        policies = self.env["account.dunning.policy"]._get_partner_policies(self)
         for partner in self:
-            partner.dunning_effective_policy_id = partner._get_dunning_policy()
+            partner.dunning_effective_policy_id = policies[
+                partner.commercial_partner_id.id
+            ]
 
     def _compute_dunning_action_count(self):
         counts = dict(
@@ -346,42 +349,9 @@ class ResPartner(models.Model):
         """Effective policy: the customer's own, else its profile's, else the
         company default (SPEC §2.3)."""
         self.ensure_one()
-        return self._get_dunning_policies()[self.commercial_partner_id.id]
-
-    def _get_dunning_policies(self):
-        """Effective policy of each commercial partner, in one search.
-
-        :return: {commercial partner id: policy (possibly empty)}
-        """
-        company = self.env.company
-        commercials = self.commercial_partner_id.with_company(company)
-        by_profile = {}
-        for policy in self.env["account.dunning.policy"].search(
-            [("company_id", "=", company.id), ("payer_profile", "!=", False)]
-        ):
-            by_profile.setdefault(policy.payer_profile, policy)
-        default = company.dunning_default_policy_id
-        return {
-            partner.id: partner.dunning_policy_id
-            or by_profile.get(partner.payer_profile)
-            or default
-            for partner in commercials
-        }
-
-    def _dunning_overdue_moves(self, company=None, date=None):
-        """Posted customer invoices of these customers, open and past due."""
-        if not self:
-            return self.env["account.move"]
-        return self.env["account.move"].search(
-            [
-                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
-                ("company_id", "=", (company or self.env.company).id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
-                ("invoice_date_due", "<", date or fields.Date.context_today(self)),
-            ]
-        )
+        return self.env["account.dunning.policy"]._get_partner_policies(self)[
+            self.commercial_partner_id.id
+        ]
 
     # ---------------------------------------------------------------- actions
     def action_dunning_log_call(self):

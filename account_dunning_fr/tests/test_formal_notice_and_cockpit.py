@@ -75,14 +75,18 @@ class TestDunningFormalNotice(DunningWorkflowCommon):
             ],
         )
         self.assertEqual(invoice.dunning_formal_notice_date, day(40))
-        self.assertEqual(notice._get_legal_next_steps(day(50)), [], "deadline running")
         self.assertEqual(
-            notice._get_legal_next_steps(day(51)),
+            self.env["account.dunning.litigation"]._get_next_steps(notice, day(50)),
+            [],
+            "deadline running",
+        )
+        self.assertEqual(
+            self.env["account.dunning.litigation"]._get_next_steps(notice, day(51)),
             ["injunction", "mediation", "simplified", "agency"],
         )
         self.customer.dunning_debtor_type = "public"
         self.assertEqual(
-            notice._get_legal_next_steps(day(51)),
+            self.env["account.dunning.litigation"]._get_next_steps(notice, day(51)),
             ["mediation", "agency"],
             "no payment order nor simplified procedure against a public buyer",
         )

@@ -13,7 +13,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount, format_date
 
-from ..models.account_dunning_action import (
+from ..models.dunning_selections import (
     CALL_OUTCOMES,
     DELAY_REASONS,
     PAYMENT_MEANS,
@@ -116,9 +116,8 @@ class AccountDunningCall(models.TransientModel):
         )
 
     def _get_overdue_moves(self):
-        self.ensure_one()
         # Salespeople log calls without accounting rights (checked on confirm).
-        return self.partner_id.sudo()._dunning_overdue_moves(self.company_id)
+        return super(AccountDunningCall, self.sudo())._get_overdue_moves()
 
     def _get_moves(self):
         self.ensure_one()

@@ -33,10 +33,30 @@ class AccountDunningCustomerWizard(models.AbstractModel):
     @api.depends("partner_id")
     def _compute_move_ids(self):
         for wizard in self:
-            moves = wizard.partner_id._dunning_overdue_moves(wizard.company_id)
-            wizard.move_ids = [Command.set(moves.ids)]
+            wizard.move_ids = [Command.set(wizard._get_overdue_moves().ids)]
 
     @api.depends("move_ids")
     def _compute_amount_open(self):
         for wizard in self:
             wizard.amount_open = wizard.move_ids._dunning_open_amount()
+
+    def _get_overdue_moves(self):
+        """Posted invoices of the wizard's customer in its company, open and
+        past due today."""
+        self.ensure_one()
+        if not self.partner_id:
+            return self.env["account.move"]
+        return self.env["account.move"].search(
+            [
+                (
+                    "commercial_partner_id",
+                    "=",
+                    self.partner_id.commercial_partner_id.id,
+                ),
+                ("company_id", "=", self.company_id.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("invoice_date_due", "<", fields.Date.context_today(self)),
+            ]
+        )

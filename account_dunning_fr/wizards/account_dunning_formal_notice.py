@@ -9,8 +9,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..models.account_dunning_action import DELIVERY_MODES
 from ..models.account_dunning_level import FORMAL_NOTICE_MAX_DAYS
+from ..models.dunning_selections import DELIVERY_MODES
 
 CHECKLIST = (
     "fn_signed_order",

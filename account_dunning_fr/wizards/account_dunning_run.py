@@ -1,7 +1,7 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..models.account_dunning_policy import PAYER_PROFILES
+from ..models.dunning_selections import PAYER_PROFILES
 
 
 class AccountDunningRun(models.TransientModel):

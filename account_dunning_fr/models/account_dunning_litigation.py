@@ -1,0 +1,88 @@
+"""After the amicable phase: the legal steps open once a formal notice has
+expired unpaid, and the file a payment order (injonction de payer) needs
+(SPEC §2.7, §4.5; french-law.md §7)."""
+
+from odoo import api, fields, models
+
+# Claims under this amount may use the simplified recovery procedure handled
+# by a commissaire de justice (C. proc. civ. exéc. L125-1).
+SIMPLIFIED_PROCEDURE_LIMIT = 5000.0
+LEGAL_NEXT_STEPS = ("injunction", "mediation", "simplified", "agency")
+
+
+class AccountDunningLitigation(models.AbstractModel):
+    _name = "account.dunning.litigation"
+    _description = "Dunning Legal Next Steps"
+
+    @api.model
+    def _get_next_steps(self, action, date=None):
+        """Options open once the formal notice ``action`` expired unpaid
+        (SPEC §2.7, §4.5).
+
+        :param action: ``account.dunning.action``
+        :param date: ``datetime.date`` (default: the context's, else today)
+        :return: list of codes from ``LEGAL_NEXT_STEPS``, empty while the
+            notice runs or once everything is paid
+        """
+        date = date or self.env.context.get("date") or fields.Date.context_today(self)
+        is_notice = (
+            action.dunning_workflow == "formal_notice"
+            or action.level_id.is_formal_notice
+        )
+        if action.state != "done" or not is_notice or not action.deadline_date:
+            return []
+        if action.deadline_date >= fields.Date.to_date(date):
+            return []
+        unpaid = action.move_ids.filtered(
+            lambda m: m.payment_state in ("not_paid", "partial")
+        )
+        if not unpaid:
+            return []
+        steps = list(LEGAL_NEXT_STEPS)
+        if action.partner_id.commercial_partner_id.dunning_debtor_type == "public":
+            # No payment order nor simplified procedure against a public buyer.
+            steps = [s for s in steps if s not in ("injunction", "simplified")]
+        elif unpaid._dunning_open_amount() >= SIMPLIFIED_PROCEDURE_LIMIT:
+            steps.remove("simplified")
+        return steps
+
+    @api.model
+    def _get_next_step_labels(self):
+        return {
+            "injunction": self.env._(
+                "Payment order (injonction de payer): print the claim file"
+            ),
+            "mediation": self.env._(
+                "Business mediator (médiateur des entreprises), free of charge"
+            ),
+            "simplified": self.env._(
+                "Simplified recovery procedure through a commissaire de justice "
+                "(claims under 5,000 €)"
+            ),
+            "agency": self.env._("Hand the claim over to a collection agency"),
+        }
+
+    @api.model
+    def _get_injunction_values(self, partner):
+        """What the payment order file lists for ``partner`` in the current
+        company: the unpaid invoices and every dunning action carried out,
+        oldest first; ``total`` in company currency."""
+        company = self.env.company
+        customer = partner.commercial_partner_id
+        moves = self.env["account.dunning.statement"]._get_open_moves(
+            customer, company, ("out_invoice",), order="invoice_date_due, id"
+        )
+        actions = self.env["account.dunning.action"].search(
+            [
+                ("partner_id", "=", customer.id),
+                ("company_id", "=", company.id),
+                ("state", "=", "done"),
+            ],
+            order="date, id",
+        )
+        return {
+            "moves": moves,
+            "actions": actions,
+            "total": moves._dunning_open_amount(),
+            "currency": company.currency_id,
+        }

@@ -1,0 +1,79 @@
+"""The vocabularies of the dunning: selection lists shared by several models
+and wizards (their labels are translated through the fields using them)."""
+
+PAYER_PROFILES = [
+    ("good", "Good payer"),
+    ("negligent", "Negligent payer"),
+    ("bad", "Bad payer"),
+    ("insolvent", "In difficulty / insolvent"),
+    ("administrative", "Administrative payer"),
+]
+
+LETTER_TYPES = [
+    ("pre_due", "Courtesy reminder before the due date"),
+    ("first", "First reminder"),
+    ("second", "Second reminder"),
+    ("formal_notice", "Formal notice (mise en demeure)"),
+    ("call_confirmation", "Phone call confirmation"),
+    ("payment_plan", "Payment plan agreement"),
+    ("delivery_suspension", "Notice of delivery suspension"),
+    ("statement", "Statement of account"),
+    ("public_moratorium", "Public buyer: moratorium interest request"),
+]
+
+ACTION_STATES = [
+    ("proposed", "Proposed"),
+    ("done", "Done"),
+    ("cancelled", "Cancelled"),
+    ("failed", "Failed"),
+]
+
+WORKFLOW_KINDS = [
+    ("call", "Phone call"),
+    ("visit", "Customer visit"),
+    ("confirmation", "Call confirmation"),
+    ("payment_plan", "Payment plan agreement"),
+    ("formal_notice", "Formal notice"),
+]
+
+CALL_OUTCOMES = [
+    ("reached", "Reached"),
+    ("not_reached", "Not reached"),
+    ("wrong_number", "Wrong number"),
+]
+
+DELAY_REASONS = [
+    ("not_received", "Invoice not received"),
+    ("not_approved", "Invoice not approved for payment"),
+    ("dispute", "Dispute"),
+    ("cash", "Cash difficulty"),
+    ("forgot", "Forgot"),
+    ("signature", "Awaiting signature"),
+    ("other", "Other"),
+]
+
+PAYMENT_MEANS = [
+    ("transfer", "Bank transfer"),
+    ("cheque", "Cheque"),
+    ("card", "Card"),
+    ("direct_debit", "Direct debit"),
+    ("bill_of_exchange", "Bill of exchange"),
+]
+
+DELIVERY_MODES = [
+    ("registered", "Registered letter with acknowledgment"),
+    ("bailiff", "Commissaire de justice"),
+    ("hand", "Hand delivery against receipt"),
+]
+
+# Action channel field -> level field it is copied from.
+CHANNELS = {
+    "channel_email": "send_email",
+    "channel_letter": "send_letter",
+    "channel_registered": "send_registered_letter",
+    "channel_sms": "send_sms",
+    "channel_call": "create_call",
+    "channel_visit": "create_visit",
+    "channel_salesperson": "notify_salesperson",
+    "channel_credit_hold": "credit_hold",
+}
