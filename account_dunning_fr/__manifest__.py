@@ -31,6 +31,8 @@
         "wizards/account_dunning_call_views.xml",
         "wizards/account_dunning_formal_notice_views.xml",
         "wizards/account_dunning_payment_plan_create_views.xml",
+        "views/account_dunning_claim_views.xml",
+        "wizards/account_dunning_claim_waive_views.xml",
         "report/account_dunning_injunction_reports.xml",
         "report/account_dunning_injunction_templates.xml",
         "views/account_dunning_menus.xml",

@@ -6,9 +6,11 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import account_move
+from . import account_move_line
 from . import account_dunning_legal
 from . import account_dunning_recipient
 from . import account_dunning_action
+from . import account_dunning_action_line
 from . import account_dunning_engine
 from . import account_dunning_selection
 from . import account_dunning_planning
@@ -24,3 +26,4 @@ from . import account_dunning_payment_plan_line
 from . import account_dunning_analysis
 from . import account_dunning_demo
 from . import ir_module_module
+from . import account_dunning_claim

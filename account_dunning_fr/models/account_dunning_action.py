@@ -55,6 +55,12 @@ class AccountDunningAction(models.Model):
         check_company=True,
         help="Recipient of the reminder.",
     )
+    recipient_note = fields.Text(
+        string="Recipients",
+        readonly=True,
+        copy=False,
+        help="Who received each channel, and why them.",
+    )
     salesperson_id = fields.Many2one(
         "res.users", related="partner_id.user_id", store=True, string="Salesperson"
     )
@@ -65,6 +71,14 @@ class AccountDunningAction(models.Model):
         "move_id",
         string="Invoices",
         check_company=True,
+        help="Invoices and entries whose items the action claims.",
+    )
+    line_ids = fields.One2many(
+        "account.dunning.action.line",
+        "action_id",
+        string="Items",
+        help="The items of the customer's account the action lists: what it "
+        "claims, each at its stage, and the credits deducted.",
     )
     level_id = fields.Many2one(
         "account.dunning.level",
@@ -96,8 +110,20 @@ class AccountDunningAction(models.Model):
     )
     amount_due = fields.Monetary(
         string="Amount Reminded",
-        help="Open amount of the invoices, in company currency, when the "
-        "action was prepared.",
+        help="What the action claims, in company currency: the open items it "
+        "lists minus the customer's open credits.",
+    )
+    hold_reason = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Why this automatic action waits for an accountant instead of "
+        "being carried out by the run.",
+    )
+    letter_sent_date = fields.Date(
+        string="Letter Sent On",
+        readonly=True,
+        copy=False,
+        help="Day the printed or registered letter left for the post.",
     )
     amount_recovered = fields.Monetary(
         compute="_compute_amount_recovered",
@@ -192,12 +218,17 @@ class AccountDunningAction(models.Model):
                 labels[fname] for fname in CHANNELS if action[fname]
             )
 
-    @api.depends("state", "amount_due", "move_ids.amount_residual_signed")
+    @api.depends("state", "line_ids.move_line_id.amount_residual")
     def _compute_amount_recovered(self):
         for action in self:
-            left = action.move_ids._dunning_open_amount()
+            debits = action.line_ids.filtered(lambda line: not line.is_credit)
             action.amount_recovered = (
-                max(action.amount_due - left, 0.0) if action.state == "done" else 0.0
+                sum(
+                    max(line.amount_residual - line.move_line_id.amount_residual, 0.0)
+                    for line in debits
+                )
+                if action.state == "done"
+                else 0.0
             )
 
     @api.depends("partner_id", "level_id", "move_ids", "dunning_workflow")
@@ -241,7 +272,27 @@ class AccountDunningAction(models.Model):
                     self.env["ir.sequence"].next_by_code("account.dunning.action")
                     or "/"
                 )
-        return super().create(vals_list)
+        actions = super().create(vals_list)
+        # An action given invoices only lists their open items, each taken
+        # to the action's level: every action has its items.
+        for action in actions.filtered(lambda a: a.move_ids and not a.line_ids):
+            items = self._open_debit_items(action.move_ids)
+            action.line_ids = self._prepare_line_commands(
+                items, dict.fromkeys(items.ids, action.level_id)
+            )
+        return actions
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("registered_ack_date"):
+            for action in self.filtered("letter_sent_date"):
+                notified = action.line_ids.filtered(
+                    lambda line: line.advanced and line.level_id.is_formal_notice
+                ).move_id
+                notified.write(
+                    {"dunning_formal_notice_ack_date": action.registered_ack_date}
+                )
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_done(self):
@@ -268,7 +319,10 @@ class AccountDunningAction(models.Model):
         return True
 
     def action_mark_printed(self):
-        self.filtered(lambda a: a.print_state == "to_print").print_state = "printed"
+        """The letters left for the post: a formal notice takes its date."""
+        self.env["account.dunning.execution"]._mark_letters_sent(
+            self.filtered(lambda a: a.print_state == "to_print")
+        )
         return True
 
     def action_print_batch(self):
@@ -335,30 +389,45 @@ class AccountDunningAction(models.Model):
         )
 
     @api.model
-    def _prepare_action_vals(self, partner, moves, date, level=None, **values):
+    def _prepare_action_vals(
+        self, partner, moves, date, level=None, items=None, item_levels=None, **values
+    ):
         """Values of an action about ``moves`` of ``partner`` on ``date``.
 
         The one builder of actions: the run and every wizard go through it,
-        so that the claim is always the open amount in company currency.
+        so that the claim is always the net open amount in company currency
+        of the items the action lists.
 
         :param partner: ``res.partner``; its commercial entity is reminded
-        :param moves: ``account.move`` recordset the action is about
+        :param moves: ``account.move`` recordset the action is about; its
+            open debit items are listed when ``items`` is not given
         :param date: ``datetime.date`` of the action
         :param level: ``account.dunning.level`` or None for an action recorded
             by hand; a level brings its channels and payment deadline
+        :param items: ``account.move.line`` receivable items to list (debits
+            and credits), or None
+        :param item_levels: ``{item id: level or None}``: the level each item
+            moves up to with this action (None: listed at its stage); by
+            default every debit item moves up to ``level``
         :param values: further field values, which win over the defaults
         :return: dict of values for ``create``
         """
         customer = partner.commercial_partner_id
         recipient = self.env["account.dunning.recipient"]._get_recipient(customer)
+        if items is None:
+            items = self._open_debit_items(moves)
+        if item_levels is None:
+            item_levels = dict.fromkeys(items.ids, level)
+        debits = items.filtered(lambda i: i.amount_residual > 0)
         vals = {
             "company_id": (moves.company_id[:1] or self.env.company).id,
             "partner_id": customer.id,
             "contact_id": recipient.id,
             "level_id": level.id if level else False,
-            "move_ids": [Command.set(moves.ids)],
+            "move_ids": [Command.set((debits.move_id or moves).ids)],
+            "line_ids": self._prepare_line_commands(items, item_levels),
             "date": date,
-            "amount_due": moves._dunning_open_amount(),
+            "amount_due": sum(items.mapped("amount_residual")),
         }
         if level:
             vals["deadline_date"] = date + timedelta(days=level.payment_deadline_days)
@@ -367,6 +436,31 @@ class AccountDunningAction(models.Model):
             )
         vals.update(values)
         return vals
+
+    @api.model
+    def _open_debit_items(self, moves):
+        """Open receivable debit items of ``moves``."""
+        return moves.line_ids.filtered(
+            lambda line: (
+                line.account_type == "asset_receivable"
+                and not line.reconciled
+                and line.amount_residual > 0
+            )
+        )
+
+    @api.model
+    def _prepare_line_commands(self, items, item_levels):
+        Line = self.env["account.dunning.action.line"]
+        return [
+            Command.create(
+                Line._prepare_vals(
+                    item,
+                    level=item_levels.get(item.id),
+                    advanced=bool(item_levels.get(item.id)),
+                )
+            )
+            for item in items
+        ]
 
     def _execute(self):
         """Carry out these actions, each on its own (see the execution)."""

@@ -43,29 +43,41 @@ class AccountDunningChannel(models.AbstractModel):
     # ------------------------------------------------------------ before
     @api.model
     def _check_recipient(self, action):
-        """Refuse, with the reason, a channel the recipient cannot receive."""
-        contact = action.contact_id or action.partner_id
-        if action.channel_email and not contact.email:
-            raise DunningFailure(
-                self.env._(
-                    "No email address for %(contact)s.", contact=contact.display_name
-                )
+        """Find who receives each written channel along the recipient chain;
+        refuse, with the reason, a channel nobody can receive; record on the
+        action who was reached and why."""
+        Recipient = self.env["account.dunning.recipient"]
+        labels = {
+            "email": self.env._("Email"),
+            "letter": self.env._("Letter"),
+            "sms": self.env._("SMS"),
+        }
+        notes = []
+        for channel in self._written_channels(action):
+            recipient, address, why = Recipient._get_channel_recipient(
+                action.partner_id, channel, preferred=action.contact_id
             )
-        if (action.channel_letter or action.channel_registered) and not (
-            contact.street and contact.zip and contact.city
-        ):
-            raise DunningFailure(
-                self.env._(
-                    "No complete postal address (street, zip, city) for %(contact)s.",
-                    contact=contact.display_name,
-                )
-            )
-        if action.channel_sms and not (contact.mobile or contact.phone):
-            raise DunningFailure(
-                self.env._(
-                    "No mobile number for %(contact)s.", contact=contact.display_name
-                )
-            )
+            if not recipient:
+                raise DunningFailure(why)
+            notes.append(f"{labels[channel]}: {recipient.display_name} ({why})")
+        action.recipient_note = "\n".join(notes)
+
+    @api.model
+    def _written_channels(self, action):
+        channels = []
+        if action.channel_email:
+            channels.append("email")
+        if action.channel_letter or action.channel_registered:
+            channels.append("letter")
+        if action.channel_sms:
+            channels.append("sms")
+        return channels
+
+    @api.model
+    def _get_recipient(self, action, channel):
+        return self.env["account.dunning.recipient"]._get_channel_recipient(
+            action.partner_id, channel, preferred=action.contact_id
+        )[0]
 
     @api.model
     def _prepare_letter(self, action):
@@ -103,7 +115,7 @@ class AccountDunningChannel(models.AbstractModel):
     def _send_email(self, action):
         template = self.env["account.dunning.letter"]._get_mail_template(action)
         email_values = {
-            "recipient_ids": [Command.set((action.contact_id or action.partner_id).ids)]
+            "recipient_ids": [Command.set(self._get_recipient(action, "email").ids)]
         }
         if action.letter_attachment_id:
             email_values["attachment_ids"] = [
@@ -120,7 +132,7 @@ class AccountDunningChannel(models.AbstractModel):
 
     @api.model
     def _send_sms(self, action):
-        contact = action.contact_id or action.partner_id
+        contact = self._get_recipient(action, "sms")
         lang = contact.lang or self.env.lang
         template = action.level_id.sms_template_id or self.env.ref(
             "account_dunning_fr.sms_template_dunning_action"
@@ -239,5 +251,5 @@ class AccountDunningChannel(models.AbstractModel):
                 "mimetype": "application/pdf",
             }
         )
-        pending.print_state = "printed"
+        self.env["account.dunning.execution"]._mark_letters_sent(pending)
         return attachment

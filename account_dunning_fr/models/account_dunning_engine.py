@@ -14,6 +14,7 @@ Each stage is a model of its own, so that an extension overrides one stage:
 import logging
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
 
@@ -38,16 +39,34 @@ class AccountDunningEngine(models.AbstractModel):
         :param levels: ``account.dunning.level`` recordset to restrict to
         :return: the ``account.dunning.action`` records created
         """
+        return self._run_report(date, companies, partners, execute, levels)["actions"]
+
+    @api.model
+    def _run_report(
+        self, date=None, companies=None, partners=None, execute=True, levels=None
+    ):
+        """The same run as ``_run``, with its report.
+
+        :return: dict with ``actions`` (``account.dunning.action`` created)
+            and ``credits_to_match`` (``res.partner``: customers with overdue
+            items whose credits cover them, left for the accountant to match)
+        """
         date = date or fields.Date.context_today(self)
         self._settle_commitments(date, companies or None)
-        created = self.env["account.dunning.action"]
+        report = {
+            "actions": self.env["account.dunning.action"],
+            "credits_to_match": self.env["res.partner"],
+        }
         for company in companies or self.env.companies:
             engine = self.with_company(company)
-            vals_list = engine.env["account.dunning.planning"]._prepare_proposals(
+            plan = engine.env["account.dunning.planning"]._plan(
                 date, partners=partners, levels=levels
             )
-            created |= engine._create_and_execute(vals_list, execute=execute)
-        return created
+            report["actions"] |= engine._create_and_execute(
+                plan["proposals"], execute=execute
+            )
+            report["credits_to_match"] |= plan["credits_to_match"]
+        return report
 
     @api.model
     def _cron_run(self):
@@ -82,7 +101,13 @@ class AccountDunningEngine(models.AbstractModel):
         """Create the planned actions and execute the automatic ones."""
         actions = self.env["account.dunning.planning"]._create_proposals(vals_list)
         if execute:
-            actions.filtered(lambda a: a.level_id.auto_execute)._execute()
+            actions.filtered(
+                lambda a: (
+                    a.state == "proposed"
+                    and a.level_id.auto_execute
+                    and not a.hold_reason
+                )
+            )._execute()
         return actions
 
     @api.model
@@ -94,3 +119,18 @@ class AccountDunningEngine(models.AbstractModel):
             self.env["account.dunning.payment.plan"].with_company(
                 company
             )._check_payment_plans(date)
+            self._propose_claims(company, date)
+
+    @api.model
+    def _propose_claims(self, company, date):
+        """Penalties of invoices paid late, proposed to the accountant; a
+        missing legal rate must not stop the reminders (it is reported)."""
+        try:
+            with self.env.cr.savepoint():
+                self.env["account.dunning.claim"].with_company(company)._propose(date)
+        except UserError as error:
+            _logger.warning(
+                "Dunning: late payment claims of %s not proposed: %s",
+                company.name,
+                error.args[0],
+            )

@@ -11,7 +11,7 @@ import logging
 
 from psycopg2 import errors as pg_errors
 
-from odoo import Command, api, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
@@ -78,52 +78,108 @@ class AccountDunningExecution(models.AbstractModel):
 
     @api.model
     def _drop_paid_moves(self, action):
-        """Read the open amounts again right before acting (SPEC §2.5.5).
+        """Read the customer's items again right before acting (SPEC §2.5.5):
+        items settled meanwhile leave the action, the claim becomes the net
+        open amount of what is left.
 
         :return: False when nothing is left to remind (the action is cancelled)
         """
-        moves = action.move_ids
-        moves.invalidate_recordset(["amount_residual", "payment_state"])
-        paid = moves.filtered(
-            lambda m: (
-                m.payment_state not in ("not_paid", "partial")
-                or m.currency_id.is_zero(m.amount_residual)
+        lines = action.line_ids
+        lines.move_line_id.invalidate_recordset(
+            ["amount_residual", "amount_residual_currency", "reconciled"]
+        )
+        currency = action.company_id.currency_id
+        settled = lines.filtered(
+            lambda line: (
+                line.move_line_id.reconciled
+                or currency.is_zero(line.move_line_id.amount_residual)
             )
         )
+        paid = settled.filtered(lambda line: not line.is_credit).move_id
+        if settled:
+            settled.unlink()
         if paid:
-            action.move_ids = [Command.unlink(move.id) for move in paid]
             action._post_history(
                 self.env._(
                     "Paid meanwhile, left out of this reminder: %(invoices)s.",
                     invoices=", ".join(paid.mapped("name")),
                 )
             )
-        if not action.move_ids:
+        left = action.line_ids
+        for line in left:
+            line.write(
+                {
+                    "amount_residual": line.move_line_id.amount_residual,
+                    "amount_residual_currency": (
+                        line.move_line_id.amount_residual_currency
+                    ),
+                }
+            )
+        debits = left.filtered(lambda line: not line.is_credit)
+        action.move_ids = [Command.set(debits.move_id.ids)]
+        action.amount_due = sum(left.mapped("amount_residual"))
+        if not debits:
             action.state = "cancelled"
             action._post_history(
                 self.env._("Every invoice was paid meanwhile: nothing was sent.")
             )
             return False
-        action.amount_due = action.move_ids._dunning_open_amount()
+        if currency.compare_amounts(action.amount_due, 0.0) <= 0:
+            action.state = "cancelled"
+            action._post_history(
+                self.env._(
+                    "The customer's credits cover what is overdue: nothing was "
+                    "sent; match them instead."
+                )
+            )
+            return False
         return True
 
     @api.model
     def _update_moves(self, action):
-        """Record the level reached on the invoices; a formal notice starts
-        legal interest (SPEC §4.3)."""
-        moves = action.move_ids
-        vals = {"dunning_last_date": action.date}
-        if action.level_id:
-            vals["dunning_level_id"] = action.level_id.id
-        moves.write(vals)
-        if (
-            action.level_id.is_formal_notice
-            or action.dunning_workflow == "formal_notice"
-        ):
-            notified = moves.filtered(lambda m: not m.dunning_formal_notice_date)
-            notified.write(
-                {
-                    "dunning_formal_notice_date": action.date,
-                    "dunning_litigation_stage": "formal_notice",
-                }
+        """Record on each item the level it moved up to, and on the invoices
+        the highest level of their items; a formal notice that has left
+        starts legal interest (SPEC §4.3)."""
+        advanced = action.line_ids.filtered("advanced")
+        for level in advanced.level_id:
+            advanced.filtered(
+                lambda line, lvl=level: line.level_id == lvl
+            ).move_line_id.write(
+                {"dunning_level_id": level.id, "dunning_last_date": action.date}
             )
+        for move in action.move_ids:
+            items = move.line_ids.filtered("dunning_level_id")
+            vals = {"dunning_last_date": action.date}
+            if items:
+                vals["dunning_level_id"] = max(
+                    items.dunning_level_id,
+                    key=lambda lvl: (lvl.delay_days, lvl.sequence),
+                ).id
+            move.write(vals)
+        if action.print_state != "to_print":
+            self._record_formal_notice(action, action.date)
+
+    @api.model
+    def _mark_letters_sent(self, actions, date=None):
+        """The printed letters of ``actions`` left for the post on ``date``."""
+        date = date or fields.Date.context_today(self)
+        for action in actions:
+            action.write({"print_state": "printed", "letter_sent_date": date})
+            if action.state == "done":
+                self._record_formal_notice(action, date)
+
+    @api.model
+    def _record_formal_notice(self, action, date):
+        """The formal notice is dated the day it leaves: legal interest runs
+        from it (C. civ. 1344, 1231-6); its acknowledgment is kept beside it."""
+        is_notice = action.dunning_workflow == "formal_notice"
+        notified = action.line_ids.filtered(
+            lambda line: line.advanced and (line.level_id.is_formal_notice or is_notice)
+        ).move_id.filtered(lambda m: not m.dunning_formal_notice_date)
+        vals = {
+            "dunning_formal_notice_date": date,
+            "dunning_litigation_stage": "formal_notice",
+        }
+        if action.registered_ack_date:
+            vals["dunning_formal_notice_ack_date"] = action.registered_ack_date
+        notified.write(vals)

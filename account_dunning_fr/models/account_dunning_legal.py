@@ -42,6 +42,7 @@ class AccountDunningLegal(models.AbstractModel):
         moves = moves.filtered(
             lambda m: m.state == "posted" and m.move_type in DUNNED_MOVE_TYPES
         )
+        moves -= self._get_penalty_invoices(moves)
         if not moves:
             return result
         term_lines = moves.line_ids.filtered(
@@ -72,6 +73,58 @@ class AccountDunningLegal(models.AbstractModel):
                 # Days late of what is still open, else of the latest payment.
                 "days_late": open_days_late or days_late,
                 **{key: currency.round(value) for key, value in totals.items()},
+            }
+        return result
+
+    @api.model
+    def _get_item_amounts(self, items, date):
+        """Legal amounts of receivable ``items`` as of ``date``, one by one:
+        each instalment of an invoice and each entry owes its own penalties
+        and its own indemnity (D441-5: per late sum).
+
+        :param items: ``account.move.line`` receivable items; credits and
+            items of unposted entries get zeros
+        :param date: ``datetime.date`` (or its string)
+        :return: ``{item id: amounts}``, the keys of ``_get_amounts``, in
+            company currency, rounded per item
+        :raise UserError: no legal rate is known for a semester involved
+        """
+        date = fields.Date.to_date(date)
+        result = {item.id: self._empty_amounts() for item in items}
+        items = items.filtered(
+            lambda item: item.parent_state == "posted" and item.balance > 0
+        )
+        items -= self._get_penalty_invoices(items.move_id).line_ids
+        if not items:
+            return result
+        # Warm the cache of all partials in one go.
+        (items.matched_credit_ids | items.matched_debit_ids).mapped("amount")
+        get_rate = self.env["account.dunning.rate"]._get_rate_getter()
+        indemnities = {}
+        for item in items:
+            move = item.move_id
+            company = item.company_id
+            if company not in indemnities:
+                indemnities[company] = self._get_indemnity(company, date)
+            values = self._get_instalment_amounts(
+                move, item, date, get_rate, indemnities[company]
+            )
+            customer = item.partner_id.commercial_partner_id
+            if move.commercial_partner_id != customer and (
+                (customer.dunning_debtor_type or "professional") != "professional"
+                or customer.dunning_insolvency_date
+            ):
+                # The rules follow the debtor read on the entry's header; an
+                # entry naming the customer on its line only would be
+                # charged as a solvent professional: claim nothing instead.
+                values = {**self._empty_amounts(), "days_late": values["days_late"]}
+            currency = company.currency_id
+            result[item.id] = {
+                "days_late": values["days_late"],
+                **{
+                    key: currency.round(values[key])
+                    for key in ("penalty", "indemnity", "legal_interest")
+                },
             }
         return result
 
@@ -114,6 +167,19 @@ class AccountDunningLegal(models.AbstractModel):
             indemnity_enabled=company.dunning_indemnity_enabled,
             rounding=company.currency_id.rounding,
         )
+
+    @api.model
+    def _get_penalty_invoices(self, moves):
+        """Those of ``moves`` that claim late payment penalties: penalties are
+        never charged on penalties (no compounding, SPEC §4.1)."""
+        # Whoever reads an invoice's legal amounts may not read the claims;
+        # which invoices are penalty invoices is no secret of theirs.
+        claims = (
+            self.env["account.dunning.claim"]
+            .sudo()
+            .search([("claim_move_id", "in", moves.ids)])
+        )
+        return claims.claim_move_id.with_env(self.env)
 
     @api.model
     def _get_penalty_rate(self, company, rate):

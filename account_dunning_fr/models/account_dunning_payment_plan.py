@@ -254,16 +254,20 @@ class AccountDunningPaymentPlan(models.Model):
         self.state = "broken"
         level = self._get_resume_level()
         if level:
-            lower = self.move_ids.filtered(
-                lambda m: (
-                    not m.dunning_level_id
+            # Each open item of the plan's invoices below that level is taken
+            # up to it, as are the invoices themselves.
+            items = self.env["account.dunning.action"]._open_debit_items(self.move_ids)
+            lower = items.filtered(
+                lambda i: (
+                    not i.dunning_level_id
                     or (
-                        m.dunning_level_id.policy_id == level.policy_id
-                        and m.dunning_level_id.sequence < level.sequence
+                        i.dunning_level_id.policy_id == level.policy_id
+                        and i.dunning_level_id.sequence < level.sequence
                     )
                 )
             )
             lower.write({"dunning_level_id": level.id})
+            lower.move_id.write({"dunning_level_id": level.id})
         self._post_on_moves(
             self.env._(
                 "Payment plan broken: the instalment of %(date)s was not paid. "

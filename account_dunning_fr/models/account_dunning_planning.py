@@ -1,24 +1,35 @@
-"""Planning: which level is due for which customer on a date (SPEC §2.5).
+"""Planning: what each customer is reminded of on a date (SPEC §2.5).
 
-Each invoice advances at most one level per run, levels whose amount
-condition the customer does not meet are passed over, the cadence since the
-customer's last action and the deadline the previous letter announced are
-respected. The same rule gives the invoice's displayed next level and date,
-so that what the invoice announces is what the run does.
+A customer gets at most one action per run. Each debit item of its account
+moves up its own levels, at most one level per run: levels whose minimum
+amount the customer's net position does not reach are passed over, the
+cadence since the customer's last action and the deadline the previous letter
+announced are respected. The most advanced level due among the items sets the
+action's level; the action lists every overdue item with its stage and the
+open credits as deductions, and claims the net position. A customer who owes
+nothing on balance (or no more than the tolerance) is not reminded: its
+credits are to be matched. The same rule gives the invoice's displayed next
+level and date, so that what the invoice announces is what the run does.
 """
 
 import logging
-from collections import defaultdict
 from datetime import timedelta
 
 from psycopg2 import IntegrityError
 
-from odoo import api, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_amount, format_date
 
 _logger = logging.getLogger(__name__)
 
 # Languages in which our accountants call customers (see _phone_language_ok).
 PHONE_LANGUAGES = ("fr", "en")
+
+
+def _due(item):
+    """Due date of a receivable item; an entry without one is due at once."""
+    return item.date_maturity or item.date
 
 
 class AccountDunningPlanning(models.AbstractModel):
@@ -27,44 +38,101 @@ class AccountDunningPlanning(models.AbstractModel):
 
     @api.model
     def _prepare_proposals(self, date, partners=None, levels=None):
-        """Values of the actions due on ``date``: one per customer and level.
+        """Values of the actions due on ``date``: one per customer at most.
 
         :param date: ``datetime.date`` of the run
         :param partners: ``res.partner`` recordset to restrict to, or None
         :param levels: ``account.dunning.level`` recordset to restrict to
         :return: list of dicts for ``account.dunning.action.create``
         """
-        moves = self.env["account.dunning.selection"]._get_candidates(date, partners)
-        if not moves:
-            return []
-        customers = moves.commercial_partner_id
+        return self._plan(date, partners=partners, levels=levels)["proposals"]
+
+    @api.model
+    def _plan(self, date, partners=None, levels=None):
+        """Plan the current company's run on ``date``.
+
+        :return: dict with ``proposals`` (list of action values, failed ones
+            included with their reason) and ``credits_to_match``
+            (``res.partner``: customers with overdue items who owe nothing on
+            balance)
+        """
+        accounts = self.env["account.dunning.selection"]._get_items(date, partners)
+        customers = self.env["res.partner"].browse([c.id for c in accounts])
+        result = {"proposals": [], "credits_to_match": customers.browse()}
+        if not customers:
+            return result
         policies = self.env["account.dunning.policy"]._get_partner_policies(customers)
         last_action = self._last_action_dates(customers)
-        pending = self._moves_in_live_proposals(customers)
-        open_total = self._open_totals(moves)
-        groups = defaultdict(lambda: self.env["account.move"])
-        for move in moves:
-            if move.id in pending:
+        busy = self._customers_busy(customers)
+        on_their_way = {}
+        if self.env.company.dunning_bank_line_mode == "hold":
+            on_their_way = self.env[
+                "account.dunning.selection"
+            ]._get_payments_on_their_way(customers, date)
+        for customer, (debits, credits) in accounts.items():
+            if not debits or customer.id in busy:
                 continue
-            customer = move.commercial_partner_id
-            level, due = self._next_step(
-                move,
-                policies[customer.id],
-                open_total[customer.id],
-                last_action.get(customer.id),
-                date,
+            # Planning only reads: a failure leaves the transaction usable, and
+            # no savepoint per customer is needed to go on with the others.
+            try:
+                vals = self._plan_customer(
+                    customer,
+                    debits,
+                    credits,
+                    policies[customer.id],
+                    last_action.get(customer.id),
+                    date,
+                    levels,
+                )
+            except Exception as error:  # noqa: BLE001 - one customer never stops the run
+                if not isinstance(error, UserError):
+                    _logger.exception("Dunning: planning failed for %s", customer.id)
+                result["proposals"].append(
+                    self._prepare_failure_vals(customer, debits, date, error)
+                )
+                continue
+            if vals == "credits_to_match":
+                result["credits_to_match"] |= customer
+            elif vals:
+                if customer.id in on_their_way:
+                    vals["hold_reason"] = self._hold_reason(on_their_way[customer.id])
+                result["proposals"].append(vals)
+        return result
+
+    @api.model
+    def _plan_customer(
+        self, customer, debits, credits, policy, last_action, date, levels
+    ):
+        """The action of one customer, as values, or None, or
+        ``"credits_to_match"`` when its credits cover what is overdue."""
+        overdue = debits.filtered(lambda i: _due(i) < date)
+        overdue_net = sum((overdue | credits).mapped("amount_residual"))
+        steps = {}
+        for item in debits:
+            level, due = self._next_step(item, policy, overdue_net, last_action, date)
+            if level and due <= date and (not levels or level in levels):
+                steps[item] = level
+        if not steps:
+            return None
+        listed = overdue | debits.filtered(lambda i: i in steps)
+        position = sum((listed | credits).mapped("amount_residual"))
+        if (
+            self.env.company.currency_id.compare_amounts(
+                position, self.env.company.dunning_tolerance
             )
-            if not level or due > date or (levels and level not in levels):
-                continue
-            groups[customer, level] |= move
-        return [
-            self._prepare_action_vals(customer, level, grouped, date)
-            for (customer, level), grouped in groups.items()
-        ]
+            <= 0
+        ):
+            return "credits_to_match" if credits else None
+        level = max(steps.values(), key=lambda lvl: (lvl.delay_days, lvl.sequence))
+        item_levels = {item.id: steps.get(item) for item in listed | credits}
+        return self._prepare_action_vals(
+            customer, level, listed | credits, item_levels, date
+        )
 
     @api.model
     def _get_next_steps(self, moves, date):
-        """Next level and the day it is due, per invoice, as the run sees it.
+        """Next level and the day it is due, per invoice, as the run sees it:
+        the earliest among the invoice's own items.
 
         :param moves: ``account.move`` recordset (any company)
         :param date: ``datetime.date`` the steps are seen from
@@ -75,48 +143,44 @@ class AccountDunningPlanning(models.AbstractModel):
         result = {}
         for company in moves.company_id:
             planner = self.with_company(company)
-            selection = planner.env["account.dunning.selection"]
-            customers = moves.filtered(
-                lambda m, c=company: m.company_id == c
-            ).commercial_partner_id
-            open_moves = planner.env["account.move"].search(
-                selection._get_open_domain()
-                + [("commercial_partner_id", "in", customers.ids)]
+            company_moves = moves.filtered(lambda m, c=company: m.company_id == c)
+            accounts = planner.env["account.dunning.selection"]._get_items(
+                date, company_moves.commercial_partner_id, lock=False, promised=True
             )
+            customers = self.env["res.partner"].browse([c.id for c in accounts])
             policies = planner.env["account.dunning.policy"]._get_partner_policies(
                 customers
             )
             last_action = planner._last_action_dates(customers)
-            open_total = planner._open_totals(open_moves)
-            cutoff_days = company.dunning_promise_grace_days + 1
-            for move in open_moves & moves:
-                if move._dunning_is_prescribed(date):
-                    continue
-                customer = move.commercial_partner_id
-                level, due = planner._next_step(
-                    move,
-                    policies[customer.id],
-                    open_total[customer.id],
-                    last_action.get(customer.id),
-                    date,
-                )
-                if not level:
-                    continue
-                if move.dunning_promise_date:
-                    promise_end = move.dunning_promise_date + timedelta(
-                        days=cutoff_days
+            resume_days = company.dunning_promise_grace_days + 1
+            for customer, (debits, credits) in accounts.items():
+                overdue = debits.filtered(lambda i: _due(i) < date)
+                overdue_net = sum((overdue | credits).mapped("amount_residual"))
+                for item in debits & company_moves.line_ids:
+                    level, due = planner._next_step(
+                        item,
+                        policies[customer.id],
+                        overdue_net,
+                        last_action.get(customer.id),
+                        date,
                     )
-                    due = max(due, promise_end)
-                result[move.id] = (level, due)
+                    if not level:
+                        continue
+                    promise = item.move_id.dunning_promise_date
+                    if promise:
+                        due = max(due, promise + timedelta(days=resume_days))
+                    known = result.get(item.move_id.id)
+                    if not known or due < known[1]:
+                        result[item.move_id.id] = (level, due)
         return result
 
     @api.model
-    def _next_step(self, move, policy, open_amount, last_action_date, date):
-        """The level ``move`` goes to next and the day it becomes due.
+    def _next_step(self, item, policy, open_amount, last_action_date, date):
+        """The level ``item`` goes to next and the day it becomes due.
 
-        :param move: ``account.move``
+        :param item: debit ``account.move.line`` of the receivable account
         :param policy: ``account.dunning.policy`` of its customer (may be empty)
-        :param open_amount: customer's open amount, company currency
+        :param open_amount: customer's net overdue position, company currency
         :param last_action_date: ``datetime.date`` of the customer's last
             action, or None
         :param date: ``datetime.date`` of the run
@@ -124,13 +188,13 @@ class AccountDunningPlanning(models.AbstractModel):
         """
         level = self._next_applicable_level(
             policy,
-            move.dunning_level_id,
+            item.dunning_level_id,
             open_amount,
-            overdue=move.invoice_date_due < date,
+            overdue=_due(item) < date,
         )
         if not level:
             return level, False
-        due = self._level_due_date(move, level)
+        due = self._level_due_date(item, level)
         if last_action_date:
             due = max(due, last_action_date + timedelta(days=level.min_days_since_last))
         return level, due
@@ -145,35 +209,28 @@ class AccountDunningPlanning(models.AbstractModel):
             return policy
         level = policy._get_next_level(current)
         while level and (
-            level.min_amount > open_amount or (overdue and level.delay_days < 0)
+            (level.min_amount and level.min_amount > open_amount)
+            or (overdue and level.delay_days < 0)
         ):
             level = policy._get_next_level(level)
         return level
 
     @api.model
-    def _level_due_date(self, move, level):
-        """Day on which ``level`` becomes due for ``move``.
+    def _level_due_date(self, item, level):
+        """Day on which ``level`` becomes due for the debit ``item``.
 
         Credibility (SPEC §2.5.9): never before the day after the deadline the
         previous letter announced.
         """
-        due = move.invoice_date_due + timedelta(days=level.delay_days)
-        previous = move.dunning_level_id
-        if previous and move.dunning_last_date:
+        due = _due(item) + timedelta(days=level.delay_days)
+        previous = item.dunning_level_id
+        if previous and item.dunning_last_date:
             due = max(
                 due,
-                move.dunning_last_date
+                item.dunning_last_date
                 + timedelta(days=previous.payment_deadline_days + 1),
             )
         return due
-
-    @api.model
-    def _open_totals(self, moves):
-        """Open amount per commercial partner id, in company currency."""
-        totals = defaultdict(float)
-        for move in moves:
-            totals[move.commercial_partner_id.id] += move._dunning_open_amount()
-        return totals
 
     @api.model
     def _last_action_dates(self, customers):
@@ -191,27 +248,70 @@ class AccountDunningPlanning(models.AbstractModel):
         return {partner.id: last for partner, last in groups}
 
     @api.model
-    def _moves_in_live_proposals(self, customers):
-        proposals = self.env["account.dunning.action"].search(
+    def _customers_busy(self, customers):
+        """Customers not to remind again yet: an action of theirs waits for
+        validation or a fix, or a letter of theirs waits for the post room
+        (the next step must not overtake a letter that has not left)."""
+        groups = self.env["account.dunning.action"]._read_group(
             [
                 ("partner_id", "in", customers.ids),
                 ("company_id", "=", self.env.company.id),
+                "|",
                 ("state", "in", ("proposed", "failed")),
-            ]
+                "&",
+                ("state", "=", "done"),
+                ("print_state", "=", "to_print"),
+            ],
+            ["partner_id"],
+            [],
         )
-        return set(proposals.move_ids.ids)
+        return {partner.id for (partner,) in groups}
 
     @api.model
-    def _prepare_action_vals(self, customer, level, moves, date):
+    def _prepare_action_vals(self, customer, level, items, item_levels, date):
         """Values of the run's action for ``customer`` at ``level``."""
         vals = self.env["account.dunning.action"]._prepare_action_vals(
-            customer, moves, date, level=level
+            customer,
+            items.move_id,
+            date,
+            level=level,
+            items=items,
+            item_levels=item_levels,
         )
         if vals["channel_call"] and not self._phone_language_ok(customer):
             # Abroad, call only when the language is no obstacle; otherwise
             # the reminder goes in writing (SPEC §2.2).
             vals.update(channel_call=False, channel_email=True)
         return vals
+
+    @api.model
+    def _prepare_failure_vals(self, customer, debits, date, error):
+        """A failed action records why a customer could not be planned; it
+        counts for the cadence and waits for the accountant."""
+        return {
+            "company_id": self.env.company.id,
+            "partner_id": customer.id,
+            "date": date,
+            "move_ids": [fields.Command.set(debits.move_id.ids)],
+            "amount_due": sum(debits.mapped("amount_residual")),
+            "state": "failed",
+            "failure_reason": self.env._(
+                "The reminder could not be prepared: %(reason)s",
+                reason=error.args[0] if error.args else repr(error),
+            ),
+        }
+
+    @api.model
+    def _hold_reason(self, statement_line):
+        return self.env._(
+            "Payment received, to reconcile: bank line “%(label)s” of %(amount)s "
+            "on %(date)s.",
+            label=statement_line.payment_ref or "",
+            amount=format_amount(
+                self.env, statement_line.amount, statement_line.currency_id
+            ),
+            date=format_date(self.env, statement_line.date),
+        )
 
     @api.model
     def _phone_language_ok(self, customer):

@@ -1,6 +1,16 @@
-"""Who receives a customer's reminders (SPEC §2.2)."""
+"""Who receives a customer's reminders, channel by channel (SPEC §2.2).
+
+The chain: the customer's named dunning contact, then the contacts holding
+the role its size calls for (accounts payable then purchasing for a large
+account, accounting for an SME, the manager for a micro-company), then its
+invoice address, then the customer itself. Each channel takes the first one
+that can receive it: an email address, a mobile number; a letter goes to a
+contact's own address, else to the customer's "for the attention of" that
+contact. Archived contacts are never chosen.
+"""
 
 from odoo import api, models
+from odoo.tools import email_normalize
 
 # Roles tried in this order, by the size of the customer's company, when no
 # dunning contact is named.
@@ -20,22 +30,98 @@ class AccountDunningRecipient(models.AbstractModel):
 
     @api.model
     def _get_recipient(self, partner):
-        """Contact who receives the reminders of ``partner``'s commercial
-        entity: its named dunning contact, else the first active contact
-        with the role its size calls for, else its invoice address.
+        """The first contact of ``partner``'s chain: who the reminders are
+        written to.
 
         :param partner: ``res.partner``
         :return: ``res.partner``
         """
+        return self._get_chain(partner)[0][0]
+
+    @api.model
+    def _get_chain(self, partner):
+        """The recipient chain of ``partner``'s commercial entity.
+
+        :return: list of ``(res.partner, why)`` pairs, ``why`` a short text in
+            the user's language, without duplicates nor archived contacts
+        """
         commercial = partner.commercial_partner_id
-        if commercial.dunning_contact_id:
-            return commercial.dunning_contact_id
-        contacts = commercial.child_ids.filtered(lambda c: c.active)
+        chain = []
+        named = commercial.dunning_contact_id
+        if named:
+            chain.append((named, self.env._("named dunning contact")))
+        contacts = commercial.child_ids.filtered("active")
         size = commercial.dunning_company_size or DEFAULT_SIZE
         for code in RECIPIENT_ROLES_BY_SIZE[size]:
-            match = contacts.filtered(
+            for contact in contacts.filtered(
                 lambda c, code=code: code in c.dunning_role_ids.mapped("code")
-            )
-            if match:
-                return match[0]
-        return partner.browse(commercial.address_get(["invoice"])["invoice"])
+            ):
+                role = contact.dunning_role_ids.filtered(lambda r, c=code: r.code == c)
+                chain.append(
+                    (contact, self.env._("role: %(role)s", role=role[:1].name))
+                )
+        invoice = partner.browse(commercial.address_get(["invoice"])["invoice"])
+        if invoice != commercial:
+            chain.append((invoice, self.env._("invoice address")))
+        chain.append((commercial, self.env._("the customer itself")))
+        seen, result = set(), []
+        for contact, why in chain:
+            if contact.active and contact.id not in seen:
+                seen.add(contact.id)
+                result.append((contact, why))
+        return result
+
+    @api.model
+    def _get_channel_recipient(self, partner, channel, preferred=None):
+        """Who receives ``channel`` for ``partner``, and why.
+
+        :param partner: ``res.partner`` (the customer or one of its contacts)
+        :param channel: "email", "letter" or "sms"
+        :param preferred: ``res.partner`` tried first (the action's contact)
+        :return: ``(recipient, address partner, why)``; the address partner
+            is whose postal address a letter carries; ``(None, None, why)``
+            when nobody in the chain can receive it
+        """
+        chain = self._get_chain(partner)
+        if preferred and preferred.active:
+            chain = [(preferred, self.env._("chosen contact"))] + [
+                link for link in chain if link[0] != preferred
+            ]
+        customer = partner.commercial_partner_id
+        for contact, why in chain:
+            if channel == "email" and email_normalize(contact.email or ""):
+                return contact, contact, why
+            if channel == "sms" and (contact.mobile or contact.phone):
+                return contact, contact, why
+            if channel == "letter":
+                if self._has_address(contact):
+                    return contact, contact, why
+                if self._has_address(customer):
+                    return (
+                        contact,
+                        customer,
+                        self.env._("%(why)s, at the customer's address", why=why),
+                    )
+        return None, None, self._missing_reason(customer, channel)
+
+    @api.model
+    def _has_address(self, partner):
+        return bool(partner.street and partner.zip and partner.city)
+
+    @api.model
+    def _missing_reason(self, customer, channel):
+        return {
+            "email": self.env._(
+                "No email address for %(customer)s nor any of its contacts.",
+                customer=customer.display_name,
+            ),
+            "letter": self.env._(
+                "No complete postal address (street, zip, city) for "
+                "%(customer)s nor any of its contacts.",
+                customer=customer.display_name,
+            ),
+            "sms": self.env._(
+                "No mobile number for %(customer)s nor any of its contacts.",
+                customer=customer.display_name,
+            ),
+        }[channel]

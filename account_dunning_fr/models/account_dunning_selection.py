@@ -1,12 +1,27 @@
-"""Selection: the receivable items the run may remind on a date (SPEC §2.5.1).
+"""Selection: the customer's account the run works on, for a date (SPEC §2.5.1).
 
-Posted customer invoices still open, not blocked by a dispute, not covered by
-a running payment plan or an unexpired promise, of customers neither excluded
-nor under a collective insolvency procedure, and not time-barred.
+The items are the open receivable journal items of the company, in company
+currency (``amount_residual``), one per due date:
+
+- debit items (invoice instalments, entries on the receivable account) may be
+  reminded, unless their invoice is blocked by a dispute, covered by a running
+  payment plan or an unexpired promise, or the claim is time-barred;
+- credit items (credit notes, payments not yet matched, credit entries) are
+  always deducted: the claim is the customer's net position.
+
+Customers excluded from dunning, archived, or under a collective insolvency
+procedure are left out entirely.
 """
+
+import re
+from collections import defaultdict
 
 from odoo import api, models
 from odoo.tools import SQL
+
+# Invoice numbers (FAC/2026/00012) stand between spaces or punctuation in a
+# bank label; the slash belongs to the number.
+SEPARATORS = re.compile(r"[^\w/-]+")
 
 
 class AccountDunningSelection(models.AbstractModel):
@@ -14,66 +29,131 @@ class AccountDunningSelection(models.AbstractModel):
     _description = "Dunning Run Selection"
 
     @api.model
-    def _get_open_domain(self):
-        """Domain of the invoices of the current company the run deals with,
-        whatever the date: open, above the tolerance (company currency), not
-        blocked nor covered by a running payment plan."""
-        company = self.env.company
+    def _get_item_domain(self):
+        """Domain of the open receivable items of the current company."""
         return [
-            ("company_id", "=", company.id),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
-            ("amount_residual_signed", ">", company.dunning_tolerance),
-            ("invoice_date_due", "!=", False),
-            ("dunning_blocked", "=", False),
-            ("commercial_partner_id.dunning_excluded", "=", False),
-            ("commercial_partner_id.dunning_insolvency_date", "=", False),
-            # A running payment plan has its own check.
-            ("dunning_payment_plan_ids", "not any", [("state", "=", "running")]),
+            ("company_id", "=", self.env.company.id),
+            ("parent_state", "=", "posted"),
+            ("account_type", "=", "asset_receivable"),
+            ("reconciled", "=", False),
+            ("amount_residual", "!=", 0.0),
+            ("partner_id", "!=", False),
         ]
 
     @api.model
-    def _get_candidate_domain(self, date):
-        """Domain of the invoices that may be reminded on ``date``
-        (``datetime.date``): open ones whose promise, if any, ran out."""
-        return self._get_open_domain() + [
-            "|",
-            ("dunning_promise_date", "=", False),
-            (
-                "dunning_promise_date",
-                "<",
-                self.env["account.dunning.promise"]._cutoff(date),
-            ),
-        ]
-
-    @api.model
-    def _get_candidates(self, date, partners=None):
-        """Open invoices that may be reminded, locked for this run.
-
-        Rows another run is working on are skipped (SKIP LOCKED), so two runs
-        at once never handle the same invoice.
+    def _get_items(self, date, partners=None, lock=True, promised=False):
+        """The customers' open items, grouped per commercial partner.
 
         :param date: ``datetime.date`` of the run
         :param partners: ``res.partner`` recordset to restrict to, or None
-        :return: ``account.move`` recordset, oldest due first
+        :param lock: lock the invoices of the debit items for this run; rows
+            another run is working on are skipped (SKIP LOCKED), so two runs
+            at once never handle the same invoice
+        :param promised: keep the items of an unexpired promise (to show when
+            the run will remind them)
+        :return: ``{commercial partner: (debit items, credit items)}``, each
+            an ``account.move.line`` recordset, debits oldest due first
         """
-        domain = self._get_candidate_domain(date)
+        domain = self._get_item_domain()
         if partners:
             domain.append(
-                ("commercial_partner_id", "in", partners.commercial_partner_id.ids)
+                ("partner_id", "child_of", partners.commercial_partner_id.ids)
             )
-        moves = self.env["account.move"].search(domain, order="invoice_date_due, id")
-        if not moves:
-            return moves
+        items = self.env["account.move.line"].search(domain, order="date_maturity, id")
+        customers = items.partner_id.commercial_partner_id
+        customers = customers.filtered(self._is_customer_reminded)
+        debits = items.filtered(
+            lambda i: (
+                i.amount_residual > 0
+                and i.partner_id.commercial_partner_id in customers
+                and self._is_item_remindable(i, date, promised=promised)
+            )
+        )
+        if lock and debits:
+            debits = self._lock(debits)
+        result = defaultdict(lambda: (items.browse(), items.browse()))
+        for item in items:
+            customer = item.partner_id.commercial_partner_id
+            if customer not in customers:
+                continue
+            customer_debits, customer_credits = result[customer]
+            if item in debits:
+                result[customer] = (customer_debits | item, customer_credits)
+            elif item.amount_residual < 0:
+                result[customer] = (customer_debits, customer_credits | item)
+        return dict(result)
+
+    @api.model
+    def _is_customer_reminded(self, customer):
+        return (
+            customer.active
+            and not customer.dunning_excluded
+            and not customer.dunning_insolvency_date
+        )
+
+    @api.model
+    def _is_item_remindable(self, item, date, promised=False):
+        """Whether the debit ``item`` may be reminded on ``date``."""
+        move = item.move_id
+        if move.dunning_blocked:
+            return False
+        if any(plan.state == "running" for plan in move.dunning_payment_plan_ids):
+            return False  # a running payment plan has its own check
+        promise = move.dunning_promise_date
+        cutoff = self.env["account.dunning.promise"]._cutoff(date)
+        if promise and promise >= cutoff and not promised:
+            return False
+        return not item._dunning_is_prescribed(date)
+
+    @api.model
+    def _lock(self, items):
         self.env.cr.execute(
             SQL(
                 "SELECT id FROM account_move WHERE id = ANY(%s) "
                 "ORDER BY id FOR UPDATE SKIP LOCKED",
-                moves.ids,
+                items.move_id.ids,
             )
         )
         locked = {row[0] for row in self.env.cr.fetchall()}
-        return moves.filtered(
-            lambda m: m.id in locked and not m._dunning_is_prescribed(date)
+        return items.filtered(lambda i: i.move_id.id in locked)
+
+    @api.model
+    def _get_payments_on_their_way(self, customers, date):
+        """Customers with an incoming bank statement line not reconciled yet:
+        theirs (partner set), or whose label carries one of their open
+        invoice numbers — their payment may already be in the bank.
+
+        :return: ``{commercial partner id: bank statement line}``
+        """
+        lines = self.env["account.bank.statement.line"].search(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("is_reconciled", "=", False),
+                ("amount", ">", 0),
+                ("date", "<=", date),
+            ]
         )
+        if not lines:
+            return {}
+        numbers = {
+            move.name: move.commercial_partner_id.id
+            for move in self.env["account.move"].search(
+                [
+                    ("commercial_partner_id", "in", customers.ids),
+                    ("company_id", "=", self.env.company.id),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("move_type", "in", ("out_invoice", "out_receipt")),
+                ]
+            )
+        }
+        found = {}
+        for line in lines:
+            customer = line.partner_id.commercial_partner_id
+            if customer in customers:
+                found.setdefault(customer.id, line)
+                continue
+            for token in SEPARATORS.split(line.payment_ref or ""):
+                if token in numbers:
+                    found.setdefault(numbers[token], line)
+        return found

@@ -1,11 +1,7 @@
 """The customer's open account, as printed on paper: the statement of account
-letter (SPEC §5.8) and the payment order file (injonction de payer)."""
+letter (SPEC §5.8) and the open invoices the payment order file lists."""
 
 from odoo import api, fields, models
-
-from .account_move import DUNNED_MOVE_TYPES
-
-STATEMENT_MOVE_TYPES = ("out_invoice", "out_refund", "out_receipt")
 
 
 class AccountDunningStatement(models.AbstractModel):
@@ -15,38 +11,80 @@ class AccountDunningStatement(models.AbstractModel):
     @api.model
     def _get_values(self, action):
         """The customer's whole open account on the action's date: every
-        posted customer invoice and credit note still open in the company,
-        whatever the action reminds.
+        open receivable item of the company (invoice instalments, credit
+        notes, payments not yet matched, entries), whatever the action
+        reminds.
 
-        :return: dict with ``lines`` (see ``account.dunning.letter._get_line``),
-            ``balance`` and ``overdue`` (company currency)
+        :return: dict with ``lines`` (one per item, oldest due first, amounts
+            in the item's currency, credits negative), ``currency_totals``
+            (see ``account.dunning.letter._get_currency_totals``),
+            ``has_foreign_currency``, ``balance`` and ``overdue`` (company currency)
         """
         date = action.date or fields.Date.context_today(self)
-        moves = self._get_open_moves(
-            action.partner_id.commercial_partner_id,
-            action.company_id,
-            STATEMENT_MOVE_TYPES,
-            order="invoice_date_due, invoice_date, id",
-        )
-        amounts = moves._dunning_amounts_batch(date)
+        company = action.company_id
+        currency = company.currency_id
+        items = self._get_open_items(action.partner_id.commercial_partner_id, company)
         Letter = self.env["account.dunning.letter"]
-        lines = [Letter._get_line(move, amounts[move.id]) for move in moves]
-        currency = action.company_id.currency_id
-        overdue = sum(
-            line["open_company"]
-            for line in lines
-            if line["move"].move_type in DUNNED_MOVE_TYPES
-            and line["due_date"]
-            and line["due_date"] < date
-        )
+        instalments = Letter._get_instalment_positions(items)
+        lines = [
+            self._get_item_line(item, date, instalments.get(item.id)) for item in items
+        ]
+        debits = [line for line in lines if not line["is_credit"]]
+        credits = [line for line in lines if line["is_credit"]]
+        overdue = sum(line["open_company"] for line in debits if line["days_late"])
+        currency_totals = Letter._get_currency_totals(debits, credits, currency)
         return {
             "lines": lines,
+            "currency_totals": currency_totals,
+            # Balances per currency are shown once another one is involved.
+            "has_foreign_currency": any(
+                total["currency"] != currency for total in currency_totals
+            ),
             "balance": currency.round(sum(line["open_company"] for line in lines)),
             "overdue": currency.round(overdue),
         }
 
     @api.model
+    def _get_open_items(self, customer, company):
+        """Open receivable items of ``customer`` (commercial partner) in
+        ``company``, the same the run deducts and reminds."""
+        domain = (
+            self.env["account.dunning.selection"]
+            .with_company(company)
+            ._get_item_domain()
+        )
+        return self.env["account.move.line"].search(
+            [*domain, ("partner_id", "child_of", customer.id)],
+            order="date_maturity, date, id",
+        )
+
+    @api.model
+    def _get_item_line(self, item, date, instalment=None):
+        """One row of the statement: ``item`` as the customer knows it."""
+        number, label = self.env["account.dunning.letter"]._get_item_reference(item)
+        is_credit = item.amount_residual < 0
+        due_date = False if is_credit else (item.date_maturity or item.date)
+        return {
+            "item": item,
+            "move": item.move_id,
+            "kind": item._dunning_kind(),
+            "is_credit": is_credit,
+            "number": number,
+            "label": label,
+            "instalment": instalment or False,
+            "invoice_date": item.move_id.invoice_date or item.date,
+            "due_date": due_date,
+            "currency": item.currency_id,
+            "amount": item.amount_currency,
+            "open": item.amount_residual_currency,
+            "open_company": item.amount_residual,
+            "days_late": max((date - due_date).days, 0) if due_date else 0,
+        }
+
+    @api.model
     def _get_open_moves(self, customer, company, move_types, order):
+        """Posted moves of ``customer`` of ``move_types`` in ``company``
+        still open: the invoices the payment order file lists."""
         return self.env["account.move"].search(
             [
                 ("company_id", "=", company.id),

@@ -97,7 +97,14 @@ class AccountMove(models.Model):
         string="Formal Notice Date",
         copy=False,
         tracking=True,
-        help="Date of the formal notice: legal interest runs from it.",
+        help="Day the formal notice left (sent by email, or its letter "
+        "posted): legal interest runs from it.",
+    )
+    dunning_formal_notice_ack_date = fields.Date(
+        string="Formal Notice Received On",
+        copy=False,
+        tracking=True,
+        help="Acknowledgment of receipt of the registered formal notice.",
     )
     dunning_litigation_stage = fields.Selection(
         [

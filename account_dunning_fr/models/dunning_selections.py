@@ -77,3 +77,11 @@ CHANNELS = {
     "channel_salesperson": "notify_salesperson",
     "channel_credit_hold": "credit_hold",
 }
+
+# Kinds of debtor, each with its own late payment regime (SPEC §4.1, §4.4,
+# §4.5): the values of res.partner.dunning_debtor_type.
+DEBTOR_TYPES = [
+    ("professional", "Professional"),
+    ("consumer", "Consumer"),
+    ("public", "Public buyer"),
+]

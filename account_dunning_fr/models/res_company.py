@@ -68,6 +68,18 @@ class ResCompany(models.Model):
         help="Reminding a customer who has paid hurts the relationship: the "
         "run checks that bank statements are recent enough.",
     )
+    dunning_bank_line_mode = fields.Selection(
+        [
+            ("hold", "Hold the customer's automatic reminders"),
+            ("ignore", "Ignore"),
+        ],
+        string="Payments Not Yet Reconciled",
+        default="hold",
+        required=True,
+        help="An incoming bank statement line of the customer (or carrying "
+        "one of its invoice numbers) not reconciled yet may be its payment: "
+        "its automatic reminders then wait as proposals.",
+    )
     dunning_bank_freshness_mode = fields.Selection(
         [
             ("off", "No check"),
@@ -85,6 +97,36 @@ class ResCompany(models.Model):
         help="Days allowed after a promised payment date, or after a payment "
         "plan instalment, before the promise or the plan counts as broken: "
         "a transfer takes a few days to reach the bank account.",
+    )
+    dunning_claim_threshold = fields.Monetary(
+        string="Claim Penalties From",
+        currency_field="currency_id",
+        default=15.0,
+        help="When an invoice is paid late, its late penalties and recovery "
+        "indemnity are proposed for claiming only from this total: it avoids "
+        "invoicing a few cents.",
+    )
+    dunning_claim_mode = fields.Selection(
+        [
+            ("invoice", "Penalty invoice"),
+            ("letter", "Claim letter"),
+        ],
+        string="Claim Penalties By",
+        default="invoice",
+        required=True,
+        help="How the penalties of an invoice paid late are claimed once the "
+        "accountant accepts them: a posted invoice without VAT, or a claim "
+        "recorded for a claim letter.",
+    )
+    dunning_claim_account_id = fields.Many2one(
+        "account.account",
+        string="Penalty Income Account",
+        check_company=True,
+        domain="[('deprecated', '=', False), "
+        "('account_type', 'in', ('income', 'income_other'))]",
+        help="Income account of the penalty invoices (e.g. 763100 Revenus des "
+        "créances commerciales). Empty: the default account of the sales "
+        "journal.",
     )
     dunning_dso = fields.Float(
         string="DSO (days)",

@@ -37,11 +37,27 @@ class ResConfigSettings(models.TransientModel):
     dunning_bank_freshness_days = fields.Integer(
         related="company_id.dunning_bank_freshness_days", readonly=False
     )
+    dunning_bank_line_mode = fields.Selection(
+        related="company_id.dunning_bank_line_mode", readonly=False
+    )
     dunning_bank_freshness_mode = fields.Selection(
         related="company_id.dunning_bank_freshness_mode", readonly=False
     )
     dunning_promise_grace_days = fields.Integer(
         related="company_id.dunning_promise_grace_days", readonly=False
+    )
+    dunning_claim_threshold = fields.Monetary(
+        related="company_id.dunning_claim_threshold", readonly=False
+    )
+    dunning_claim_mode = fields.Selection(
+        related="company_id.dunning_claim_mode", readonly=False
+    )
+    dunning_claim_account_id = fields.Many2one(
+        related="company_id.dunning_claim_account_id",
+        readonly=False,
+        check_company=True,
+        domain="[('deprecated', '=', False), "
+        "('account_type', 'in', ('income', 'income_other'))]",
     )
     dunning_dso = fields.Float(related="company_id.dunning_dso")
     dunning_rate_missing = fields.Boolean(compute="_compute_dunning_rate_missing")

@@ -3,11 +3,13 @@ profile and size, who receives the reminders, the effective policy, the
 debtor type the law depends on, the dunning state and the cockpit.
 """
 
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from ..tools.payer_profile import suggest_profile
-from .dunning_selections import PAYER_PROFILES
+from .dunning_selections import DEBTOR_TYPES, PAYER_PROFILES
 
 # Only accountants decide how a customer is dunned (SPEC §2.8).
 PROTECTED_FIELDS = frozenset(
@@ -85,15 +87,23 @@ class ResPartner(models.Model):
         currency_field="currency_id",
     )
     dunning_overdue_count = fields.Integer(
-        string="Overdue Invoices", compute="_compute_dunning_state"
+        string="Overdue Items", compute="_compute_dunning_state"
+    )
+    dunning_credit_amount = fields.Monetary(
+        string="Open Credits",
+        compute="_compute_dunning_state",
+        currency_field="currency_id",
+        help="Credit notes and payments of the customer not matched with an "
+        "invoice yet: deducted from what the reminders claim.",
+    )
+    dunning_credit_to_match = fields.Boolean(
+        string="Credits to Match",
+        compute="_compute_dunning_state",
+        help="The customer has overdue items and open credits: match them.",
     )
 
     dunning_debtor_type = fields.Selection(
-        [
-            ("professional", "Professional"),
-            ("consumer", "Consumer"),
-            ("public", "Public buyer"),
-        ],
+        DEBTOR_TYPES,
         string="Debtor Type",
         compute="_compute_dunning_debtor_type",
         store=True,
@@ -202,37 +212,51 @@ class ResPartner(models.Model):
         commercials = self.commercial_partner_id
         # Salespeople see their customers' dunning state without access to
         # accounting: the figures are aggregates of the current company.
-        moves = (
-            self.env["account.move"]
+        Selection = self.env["account.dunning.selection"].sudo()
+        items = (
+            self.env["account.move.line"]
             .sudo()
             .search(
-                [
-                    ("commercial_partner_id", "in", commercials.ids),
-                    ("company_id", "=", self.env.company.id),
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("payment_state", "in", ("not_paid", "partial", "in_payment")),
-                ]
+                Selection._get_item_domain()
+                + [("partner_id", "child_of", commercials.ids)]
             )
         )
-        by_partner = {}
-        for move in moves:
-            by_partner.setdefault(move.commercial_partner_id.id, []).append(move)
+        by_partner = defaultdict(lambda: items.browse())
+        for item in items:
+            by_partner[item.partner_id.commercial_partner_id.id] |= item
         for partner in self:
-            invoices = by_partner.get(partner.commercial_partner_id.id, [])
-            overdue = [
-                m for m in invoices if m.invoice_date_due and m.invoice_date_due < today
-            ]
-            levels = [m.dunning_level_id for m in invoices if m.dunning_level_id]
-            next_dates = [m.dunning_next_date for m in invoices if m.dunning_next_date]
-            partner.dunning_overdue_amount = sum(m.amount_residual for m in overdue)
+            account = by_partner[partner.commercial_partner_id.id]
+            overdue = account.filtered(
+                lambda i: i.amount_residual > 0 and (i.date_maturity or i.date) < today
+            )
+            credits = account.filtered(lambda i: i.amount_residual < 0)
+            invoices = account.move_id
+            levels = invoices.dunning_level_id
+            next_dates = [d for d in invoices.mapped("dunning_next_date") if d]
+            partner.dunning_overdue_amount = sum(overdue.mapped("amount_residual"))
             partner.dunning_overdue_count = len(overdue)
+            partner.dunning_credit_amount = -sum(credits.mapped("amount_residual"))
+            partner.dunning_credit_to_match = bool(overdue and credits)
             partner.dunning_level_id = (
                 max(levels, key=lambda lvl: (lvl.delay_days, lvl.sequence))
                 if levels
                 else False
             )
             partner.dunning_next_date = min(next_dates) if next_dates else False
+
+    def action_dunning_match_credits(self):
+        """The customer's open receivable items, where its payments and
+        credit notes are matched with the invoices they settle."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_account_moves_all_tree"
+        )
+        action["domain"] = self.env["account.dunning.selection"]._get_item_domain() + [
+            ("partner_id", "child_of", self.commercial_partner_id.id)
+        ]
+        action["context"] = {"search_default_group_by_move": False}
+        action["name"] = self.env._("Items to Match")
+        return action
 
     @api.depends("is_company", "parent_id.dunning_debtor_type")
     def _compute_dunning_debtor_type(self):

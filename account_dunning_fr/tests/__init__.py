@@ -5,6 +5,7 @@ from . import test_security
 from . import test_french_labels
 from . import test_engine
 from . import test_engine_batches
+from . import test_customer_account
 from . import test_concurrency
 from . import test_legal_amounts
 from . import test_legal_rates
@@ -15,3 +16,5 @@ from . import test_letters
 from . import test_letters_workflows
 from . import test_ui
 from . import test_effectiveness
+from . import test_late_payment_claims
+from . import test_letters_account

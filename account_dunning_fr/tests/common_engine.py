@@ -73,3 +73,10 @@ class DunningEngineCommon(DunningCommon):
     def _run(self, on, **kwargs):
         with freeze_time(on):
             return self.Action._run_dunning(date=on, companies=self.company, **kwargs)
+
+    def _run_and_post(self, on):
+        """A day of the run, then the post room sends the day's letters."""
+        actions = self._run(on)
+        with freeze_time(on):
+            self.Action.search([("print_state", "=", "to_print")]).action_mark_printed()
+        return actions

@@ -123,8 +123,9 @@ class DunningLettersCommon(DunningCommon):
         return lxml.html.fromstring(html)
 
     def _text(self, node):
-        """Visible text, with every kind of space made a plain space."""
-        return NBSP.sub(" ", node.text_content())
+        """Visible text, with every kind of space made a plain space and
+        without the zero-width no-break space Odoo puts after a minus sign."""
+        return NBSP.sub(" ", node.text_content().replace("\ufeff", ""))
 
     def _letter(self, letter_type, partner, amounts=(1200.0,), **vals):
         invoices = self.env["account.move"]

@@ -18,7 +18,7 @@ class TestDunningEngine(DunningEngineCommon):
         invoice = self._create_invoice(self.customer, 1200.0, DUE)
         journal = {}
         for offset in range(-10, 51):
-            for action in self._run(day(offset)):
+            for action in self._run_and_post(day(offset)):
                 journal[offset] = (
                     action.level_id.name,
                     action.channels_display,
@@ -40,9 +40,9 @@ class TestDunningEngine(DunningEngineCommon):
         self.assertEqual(invoice.dunning_formal_notice_date, day(30))
         actions = self.Action.search([("partner_id", "=", self.customer.id)])
         self.assertEqual(len(actions), 5)
-        self.assertEqual(
-            set(actions.filtered("channel_registered").mapped("print_state")),
-            {"to_print"},
+        notice = actions.filtered("channel_registered")
+        self.assertRecordValues(
+            notice, [{"print_state": "printed", "letter_sent_date": day(30)}]
         )
         for action in actions.filtered(lambda a: a.channel_email):
             self.assertTrue(
@@ -133,13 +133,17 @@ class TestDunningEngine(DunningEngineCommon):
         )
 
     def test_cadence_respected(self):
-        self._create_invoice(self.customer, 100.0, DUE)
+        first = self._create_invoice(self.customer, 100.0, DUE)
         self._run(day(3))  # Relance 1 for the first invoice
         second = self._create_invoice(self.customer, 200.0, day(-2))
         # The second invoice reaches "Relance 1" (3 days of cadence) only on day 4+...
         self.assertFalse(self._run(day(5)), "cadence: 3 days since the last action")
         action = self._run(day(6))
-        self.assertEqual(action.move_ids, second)
+        self.assertEqual(action.line_ids.filtered("advanced").move_id, second)
+        self.assertEqual(
+            action.move_ids, first | second, "the reminder lists the whole account"
+        )
+        self.assertEqual(action.amount_due, 300.0)
 
     def test_failure_does_not_stop_the_run(self):
         no_email = self._create_customer(
@@ -185,7 +189,7 @@ class TestDunningEngine(DunningEngineCommon):
         self.levels[-1].credit_hold = True
         self._create_invoice(self.customer, 900.0, day(-40))
         for offset in (-5, 3, 12, 15, 30):
-            self._run(day(offset))
+            self._run_and_post(day(offset))
         self.assertTrue(self.customer.dunning_credit_hold)
 
     def test_two_companies_kept_apart(self):
@@ -261,11 +265,37 @@ class TestDunningEngine(DunningEngineCommon):
             with freeze_time(on):
                 shown = (invoice.dunning_next_level_id, invoice.dunning_next_date)
             steps.append(shown[0])
-            action = self._run(shown[1])
+            action = self._run_and_post(shown[1])
             self.assertEqual(action.level_id, shown[0], f"on {on}")
         self.assertEqual(
             steps,
             [self.levels[1], self.levels[3], self.levels[4]],
             "the courtesy reminder (due date gone) and the call (under its "
             "minimum) are passed over",
+        )
+
+    def test_next_level_waits_for_the_letter_to_leave(self):
+        """No level overtakes a letter still waiting in the post room, and
+        the formal notice is dated the day its registered letter leaves."""
+        invoice = self._create_invoice(self.customer, 1200.0, DUE)
+        for offset in (-5, 3, 12, 15):
+            self._run_and_post(day(offset))
+        notice = self._run(day(30))
+        self.assertEqual(notice.level_id, self.levels[-1])
+        self.assertEqual(notice.print_state, "to_print")
+        self.assertFalse(
+            invoice.dunning_formal_notice_date, "the registered letter has not left"
+        )
+        self.assertFalse(self._run(day(40)), "nothing overtakes a letter not sent")
+        with freeze_time(day(32)):
+            notice.action_mark_printed()
+        notice.registered_ack_date = day(34)
+        self.assertRecordValues(
+            invoice,
+            [
+                {
+                    "dunning_formal_notice_date": day(32),
+                    "dunning_formal_notice_ack_date": day(34),
+                }
+            ],
         )

@@ -74,6 +74,11 @@ class TestDunningFormalNotice(DunningWorkflowCommon):
                 }
             ],
         )
+        self.assertFalse(
+            invoice.dunning_formal_notice_date, "dated when the letter leaves"
+        )
+        with freeze_time(day(40)):
+            notice.action_mark_printed()
         self.assertEqual(invoice.dunning_formal_notice_date, day(40))
         self.assertEqual(
             self.env["account.dunning.litigation"]._get_next_steps(notice, day(50)),

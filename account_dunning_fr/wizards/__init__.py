@@ -3,3 +3,4 @@ from . import account_dunning_run
 from . import account_dunning_call
 from . import account_dunning_formal_notice
 from . import account_dunning_payment_plan_create
+from . import account_dunning_claim_waive

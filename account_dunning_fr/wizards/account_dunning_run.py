@@ -37,6 +37,13 @@ class AccountDunningRun(models.TransientModel):
         help="Actions this preview created; those left out are cancelled so "
         "that a later run proposes them again.",
     )
+    credit_partner_ids = fields.Many2many(
+        "res.partner",
+        "account_dunning_run_credit_partner_rel",
+        string="Credits to Match",
+        help="Customers with overdue items who owe nothing on balance: their "
+        "payments or credit notes are to be matched, not reminded.",
+    )
     executed_count = fields.Integer(readonly=True)
     failed_count = fields.Integer(readonly=True)
     to_print_count = fields.Integer(compute="_compute_to_print_count")
@@ -70,13 +77,14 @@ class AccountDunningRun(models.TransientModel):
         Action = self.env["account.dunning.action"].with_company(self.company_id)
         levels = self.policy_ids.level_ids or None
         partners = self._get_partners()
-        created = Action._run_dunning(
+        report = self.env["account.dunning.engine"]._run_report(
             date=self.date,
             companies=self.company_id,
             partners=partners,
             execute=False,
             levels=levels,
         )
+        created = report["actions"]
         # Levels "to validate" proposed by earlier runs wait here too.
         waiting_domain = [
             ("company_id", "=", self.company_id.id),
@@ -94,6 +102,7 @@ class AccountDunningRun(models.TransientModel):
                 "state": "preview",
                 "action_ids": [Command.set((created | waiting).ids)],
                 "created_action_ids": [Command.set(created.ids)],
+                "credit_partner_ids": [Command.set(report["credits_to_match"].ids)],
             }
         )
         return self._reopen()

@@ -1,0 +1,83 @@
+"""One item of the customer's account in a dunning action (SPEC §2.5.3).
+
+The evidence of what each reminder said: which receivable item, its due date,
+what was left to pay (in company currency and in its own currency) and the
+level it was reminded at. Credits are listed as deductions.
+"""
+
+from odoo import api, fields, models
+
+ITEM_KINDS = [
+    ("invoice", "Invoice"),
+    ("credit_note", "Credit note"),
+    ("payment", "Payment"),
+    ("entry", "Entry"),
+]
+
+
+class AccountDunningActionLine(models.Model):
+    _name = "account.dunning.action.line"
+    _description = "Dunning Action Item"
+    _order = "action_id, is_credit, date_maturity, id"
+    _check_company_auto = True
+
+    action_id = fields.Many2one(
+        "account.dunning.action", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        related="action_id.company_id", store=True, index=True, precompute=True
+    )
+    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    move_line_id = fields.Many2one(
+        "account.move.line",
+        string="Journal Item",
+        required=True,
+        index=True,
+        check_company=True,
+        ondelete="restrict",
+    )
+    move_id = fields.Many2one(
+        related="move_line_id.move_id", store=True, index=True, string="Entry"
+    )
+    kind = fields.Selection(ITEM_KINDS, required=True, default="invoice")
+    is_credit = fields.Boolean(
+        string="Deduction", help="A credit the customer holds, deducted from the claim."
+    )
+    date_maturity = fields.Date(string="Due Date")
+    currency_id = fields.Many2one("res.currency", required=True)
+    amount_residual = fields.Monetary(
+        string="Left to Pay",
+        currency_field="company_currency_id",
+        help="Open amount when the action was prepared, in company currency; "
+        "negative for a credit.",
+    )
+    amount_residual_currency = fields.Monetary(
+        string="Left to Pay in Currency",
+        currency_field="currency_id",
+        help="Open amount in the item's own currency.",
+    )
+    level_id = fields.Many2one(
+        "account.dunning.level",
+        string="Stage",
+        help="Level this item was reminded at, or the stage it had already "
+        "reached when it is only listed.",
+    )
+    advanced = fields.Boolean(
+        help="The item moved up to this level with this action.",
+    )
+
+    @api.model
+    def _prepare_vals(self, item, level=None, advanced=False):
+        """Values of the line for ``item`` (``account.move.line``)."""
+        is_credit = item.amount_residual < 0
+        return {
+            "move_line_id": item.id,
+            "kind": item._dunning_kind(),
+            "is_credit": is_credit,
+            "date_maturity": item.date_maturity or item.date,
+            "currency_id": item.currency_id.id,
+            "amount_residual": item.amount_residual,
+            "amount_residual_currency": item.amount_residual_currency,
+            "level_id": (level or item.dunning_level_id).id,
+            "advanced": bool(advanced and not is_credit),
+        }
