@@ -9,6 +9,7 @@ from . import account_move
 from . import account_move_line
 from . import account_dunning_legal
 from . import account_dunning_recipient
+from . import account_dunning_workflow_mixin
 from . import account_dunning_action
 from . import account_dunning_action_line
 from . import account_dunning_engine
@@ -17,6 +18,7 @@ from . import account_dunning_planning
 from . import account_dunning_execution
 from . import account_dunning_channel
 from . import account_dunning_letter
+from . import account_dunning_letter_items
 from . import account_dunning_statement
 from . import account_dunning_litigation
 from . import account_dunning_promise
@@ -27,3 +29,5 @@ from . import account_dunning_analysis
 from . import account_dunning_demo
 from . import ir_module_module
 from . import account_dunning_claim
+from . import account_dunning_claim_proposal
+from . import account_dunning_claim_invoice

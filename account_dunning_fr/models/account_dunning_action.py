@@ -17,20 +17,18 @@ from odoo.tools import html_escape
 
 from .dunning_selections import (
     ACTION_STATES,
-    CALL_OUTCOMES,
     CHANNELS,
-    DELAY_REASONS,
-    DELIVERY_MODES,
-    LETTER_TYPES,
-    PAYMENT_MEANS,
-    WORKFLOW_KINDS,
 )
 
 
 class AccountDunningAction(models.Model):
     _name = "account.dunning.action"
     _description = "Dunning Action"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "account.dunning.workflow.mixin",
+    ]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -163,43 +161,6 @@ class AccountDunningAction(models.Model):
         index=True,
         help="Customer, level and invoices: two live actions never share it.",
     )
-    # What the accountant's workflows record (calls, visits, agreements,
-    # formal notices): one evidence file for every kind of action.
-    dunning_workflow = fields.Selection(
-        WORKFLOW_KINDS,
-        string="Recorded By",
-        readonly=True,
-        index=True,
-        help="Set when the action was recorded by a call, a visit, a "
-        "confirmation, a payment plan or a formal notice rather than by a run.",
-    )
-    letter_type_override = fields.Selection(
-        LETTER_TYPES,
-        string="Letter Printed",
-        help="Letter printed instead of the level's own letter.",
-    )
-    call_datetime = fields.Datetime(string="Call or Visit Time")
-    call_outcome = fields.Selection(CALL_OUTCOMES, string="Outcome")
-    call_delay_reason = fields.Selection(DELAY_REASONS, string="Reason for the Delay")
-    next_call_date = fields.Date(string="Next Call")
-    promise_date = fields.Date(string="Promised Date")
-    promise_amount = fields.Monetary(string="Promised Amount")
-    promise_means = fields.Selection(PAYMENT_MEANS, string="Payment Means")
-    promise_state = fields.Selection(
-        [("pending", "Pending"), ("kept", "Kept"), ("broken", "Broken")],
-        string="Promise",
-        readonly=True,
-        index=True,
-    )
-    payment_plan_id = fields.Many2one(
-        "account.dunning.payment.plan", readonly=True, index=True, check_company=True
-    )
-    fn_signed_order = fields.Boolean(string="Signed order or contract")
-    fn_delivery_proof = fields.Boolean(string="Proof of delivery")
-    fn_invoice_matches = fields.Boolean(string="Invoice matches the order")
-    fn_due_date_passed = fields.Boolean(string="Due date passed")
-    fn_not_prescribed = fields.Boolean(string="Not time-barred")
-    fn_delivery_mode = fields.Selection(DELIVERY_MODES, string="Delivered By")
     legal_next_steps = fields.Html(
         string="Next Legal Steps",
         compute="_compute_legal_next_steps",
@@ -273,25 +234,17 @@ class AccountDunningAction(models.Model):
                     or "/"
                 )
         actions = super().create(vals_list)
-        # An action given invoices only lists their open items, each taken
-        # to the action's level: every action has its items.
-        for action in actions.filtered(lambda a: a.move_ids and not a.line_ids):
-            items = self._open_debit_items(action.move_ids)
-            action.line_ids = self._prepare_line_commands(
-                items, dict.fromkeys(items.ids, action.level_id)
-            )
+        self.env["account.dunning.action.line"]._fill_from_moves(
+            actions.filtered(lambda a: a.move_ids and not a.line_ids)
+        )
         return actions
 
     def write(self, vals):
         res = super().write(vals)
         if vals.get("registered_ack_date"):
-            for action in self.filtered("letter_sent_date"):
-                notified = action.line_ids.filtered(
-                    lambda line: line.advanced and line.level_id.is_formal_notice
-                ).move_id
-                notified.write(
-                    {"dunning_formal_notice_ack_date": action.registered_ack_date}
-                )
+            self.env["account.dunning.execution"]._record_formal_notice_receipt(
+                self.filtered("letter_sent_date")
+            )
         return res
 
     @api.ondelete(at_uninstall=False)
@@ -414,8 +367,9 @@ class AccountDunningAction(models.Model):
         """
         customer = partner.commercial_partner_id
         recipient = self.env["account.dunning.recipient"]._get_recipient(customer)
+        Line = self.env["account.dunning.action.line"]
         if items is None:
-            items = self._open_debit_items(moves)
+            items = Line._get_open_items(moves)
         if item_levels is None:
             item_levels = dict.fromkeys(items.ids, level)
         debits = items.filtered(lambda i: i.amount_residual > 0)
@@ -425,7 +379,7 @@ class AccountDunningAction(models.Model):
             "contact_id": recipient.id,
             "level_id": level.id if level else False,
             "move_ids": [Command.set((debits.move_id or moves).ids)],
-            "line_ids": self._prepare_line_commands(items, item_levels),
+            "line_ids": Line._prepare_commands(items, item_levels),
             "date": date,
             "amount_due": sum(items.mapped("amount_residual")),
         }
@@ -436,31 +390,6 @@ class AccountDunningAction(models.Model):
             )
         vals.update(values)
         return vals
-
-    @api.model
-    def _open_debit_items(self, moves):
-        """Open receivable debit items of ``moves``."""
-        return moves.line_ids.filtered(
-            lambda line: (
-                line.account_type == "asset_receivable"
-                and not line.reconciled
-                and line.amount_residual > 0
-            )
-        )
-
-    @api.model
-    def _prepare_line_commands(self, items, item_levels):
-        Line = self.env["account.dunning.action.line"]
-        return [
-            Command.create(
-                Line._prepare_vals(
-                    item,
-                    level=item_levels.get(item.id),
-                    advanced=bool(item_levels.get(item.id)),
-                )
-            )
-            for item in items
-        ]
 
     def _execute(self):
         """Carry out these actions, each on its own (see the execution)."""

@@ -5,7 +5,7 @@ what was left to pay (in company currency and in its own currency) and the
 level it was reminded at. Credits are listed as deductions.
 """
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 
 ITEM_KINDS = [
     ("invoice", "Invoice"),
@@ -27,7 +27,9 @@ class AccountDunningActionLine(models.Model):
     company_id = fields.Many2one(
         related="action_id.company_id", store=True, index=True, precompute=True
     )
-    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
     move_line_id = fields.Many2one(
         "account.move.line",
         string="Journal Item",
@@ -81,3 +83,38 @@ class AccountDunningActionLine(models.Model):
             "level_id": (level or item.dunning_level_id).id,
             "advanced": bool(advanced and not is_credit),
         }
+
+    @api.model
+    def _get_open_items(self, moves):
+        """Open receivable debit items of ``moves``."""
+        return moves.line_ids.filtered(
+            lambda line: (
+                line.account_type == "asset_receivable"
+                and not line.reconciled
+                and line.amount_residual > 0
+            )
+        )
+
+    @api.model
+    def _prepare_commands(self, items, item_levels):
+        return [
+            Command.create(
+                self._prepare_vals(
+                    item,
+                    level=item_levels.get(item.id),
+                    advanced=bool(item_levels.get(item.id)),
+                )
+            )
+            for item in items
+        ]
+
+    @api.model
+    def _fill_from_moves(self, actions):
+        """Give ``actions`` created with invoices only the open items of those
+        invoices, each taken to the action's level: every action has its
+        items."""
+        for action in actions:
+            items = self._get_open_items(action.move_ids)
+            action.line_ids = self._prepare_commands(
+                items, dict.fromkeys(items.ids, action.level_id)
+            )

@@ -7,13 +7,16 @@ indemnity (CCP L2192-13, R2192-31, D2192-35). Reminders stop with the
 payment, so these amounts would be silently lost: the daily run proposes one
 claim per invoice paid late, and the accountant either claims it (a penalty
 invoice, or a claim letter) or waives it, saying why.
+
+Finding the invoices paid late and proposing their claims is the job of
+``account.dunning.claim.proposal``; issuing the penalty invoice, of
+``account.dunning.claim.invoice``.
 """
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, float_compare, format_amount
+from odoo.tools import format_amount
 
-from ..tools import prescription
 from .dunning_selections import DEBTOR_TYPES
 
 CLAIM_STATES = [
@@ -192,8 +195,10 @@ class AccountDunningClaim(models.Model):
     def action_propose_today(self):
         """Look for the invoices of the user's company paid late up to
         today and propose their claims; tell how many were found."""
-        claims = self.with_company(self.env.company)._propose(
-            fields.Date.context_today(self)
+        claims = (
+            self.env["account.dunning.claim.proposal"]
+            .with_company(self.env.company)
+            ._propose(fields.Date.context_today(self))
         )
         if claims:
             message = self.env._(
@@ -209,139 +214,6 @@ class AccountDunningClaim(models.Model):
                 "type": "success" if claims else "info",
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
-        }
-
-    # ------------------------------------------------------------------
-    # Proposal
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _propose(self, date):
-        """Propose a claim for each invoice of the current company paid late.
-
-        An invoice is proposed once, when it is a posted customer invoice
-        fully paid (``paid`` or ``in_payment``) after its due date, not
-        time-barred on ``date`` (SPEC §4.6), of a customer who is neither a
-        consumer (who owes none of these amounts, SPEC §4.4), nor excluded
-        from dunning, nor under a collective insolvency procedure (SPEC §4.9),
-        and whose penalties and indemnity reach the company's threshold
-        (``res.company.dunning_claim_threshold``).
-
-        The amounts of all candidates come from one call of
-        ``account.move._dunning_amounts_batch``: the number of queries does
-        not grow with the invoices.
-
-        :param date: ``datetime.date`` (or its string) the amounts are
-            computed on; accrual stops at the payments anyway
-        :return: the claims created (``account.dunning.claim`` recordset)
-        """
-        date = fields.Date.to_date(date)
-        moves = self.env["account.move"].search(self._get_candidate_domain(date))
-        moves = moves.filtered(lambda m: not m._dunning_is_prescribed(date))
-        if not moves:
-            return self.browse()
-        amounts = moves._dunning_amounts_batch(date)
-        vals_list = [
-            self._prepare_claim_vals(move, amounts[move.id], date)
-            for move in moves
-            if self._is_worth_claiming(move.company_id, amounts[move.id])
-        ]
-        # Whoever runs the proposal (the scheduled action, an accountant)
-        # is not made a follower of every claim. Two proposals at once for
-        # the same invoice are refused by the UNIQUE(move_id) constraint.
-        return self.with_context(mail_create_nosubscribe=True).create(vals_list)
-
-    @api.model
-    def _get_candidate_domain(self, date):
-        """Domain of the invoices of the current company that may owe a
-        claim on ``date`` (the prescription is checked afterwards, per
-        invoice, because an acknowledgment of the debt may extend it)."""
-        # No claim lasts more than 5 years (C. com. L110-4): older invoices
-        # are kept only when an acknowledgment of the debt restarted it.
-        oldest_due = prescription.earliest_claimable_due_date(
-            date, prescription.DEFAULT_PRESCRIPTION_YEARS
-        )
-        return [
-            ("id", "in", self._get_late_paid_move_ids(date)),
-            ("company_id", "=", self.env.company.id),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", ("paid", "in_payment")),
-            ("commercial_partner_id.dunning_debtor_type", "!=", "consumer"),
-            ("commercial_partner_id.dunning_excluded", "=", False),
-            ("commercial_partner_id.dunning_insolvency_date", "=", False),
-            "|",
-            ("invoice_date_due", ">=", oldest_due),
-            ("dunning_prescription_restart_date", "!=", False),
-        ]
-
-    @api.model
-    def _get_late_paid_move_ids(self, date):
-        """Ids of the moves of the current company with an instalment
-        settled after its due date, on or before ``date``, that have no
-        claim yet and are not themselves a penalty invoice (penalties bear
-        no penalties: no compounding, SPEC §4.1).
-
-        One query, so that the daily run does not compute the legal amounts
-        of every invoice ever paid on time.
-        """
-        self.env["account.move.line"].flush_model(
-            ["move_id", "company_id", "display_type", "parent_state", "date_maturity"]
-        )
-        self.env["account.partial.reconcile"].flush_model(["debit_move_id", "max_date"])
-        self.flush_model(["move_id", "claim_move_id"])
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT DISTINCT l.move_id
-                  FROM account_move_line l
-                  JOIN account_partial_reconcile p ON p.debit_move_id = l.id
-                 WHERE l.company_id = %(company)s
-                   AND l.display_type = 'payment_term'
-                   AND l.parent_state = 'posted'
-                   AND p.max_date > l.date_maturity
-                   AND p.max_date <= %(date)s
-                   AND NOT EXISTS (
-                       SELECT 1 FROM account_dunning_claim c
-                        WHERE c.move_id = l.move_id
-                           OR c.claim_move_id = l.move_id)
-                """,
-                company=self.env.company.id,
-                date=date,
-            )
-        )
-        return [row[0] for row in rows]
-
-    @api.model
-    def _is_worth_claiming(self, company, amounts):
-        """Whether the penalties and indemnity of ``amounts`` (a value of
-        ``account.move._dunning_amounts_batch``) reach the company's
-        threshold: below it, an invoice for a few cents costs more than it
-        brings."""
-        total = amounts["penalty"] + amounts["indemnity"]
-        rounding = company.currency_id.rounding
-        return (
-            amounts["days_late"] > 0
-            and float_compare(total, 0.0, precision_rounding=rounding) > 0
-            and float_compare(
-                total, company.dunning_claim_threshold, precision_rounding=rounding
-            )
-            >= 0
-        )
-
-    @api.model
-    def _prepare_claim_vals(self, move, amounts, date):
-        """Values of the claim of ``move`` (amounts in company currency)."""
-        customer = move.commercial_partner_id
-        return {
-            "company_id": move.company_id.id,
-            "partner_id": customer.id,
-            "move_id": move.id,
-            "date": date,
-            "debtor_type": customer.dunning_debtor_type or "professional",
-            "days_late": amounts["days_late"],
-            "penalty_amount": amounts["penalty"],
-            "indemnity_amount": amounts["indemnity"],
         }
 
     # ------------------------------------------------------------------
@@ -418,7 +290,9 @@ class AccountDunningClaim(models.Model):
         invoice = (
             self.env["account.move"]
             .with_company(self.company_id)
-            .create(self._prepare_invoice_vals())
+            .create(
+                self.env["account.dunning.claim.invoice"]._prepare_invoice_vals(self)
+            )
         )
         invoice.action_post()
         self.write({"state": "claimed", "claim_move_id": invoice.id})
@@ -440,123 +314,6 @@ class AccountDunningClaim(models.Model):
                 amount=format_amount(self.env, self.amount_total, self.currency_id),
             )
         )
-
-    def _get_claim_journal(self):
-        """The company's sale journal, where penalty invoices are issued."""
-        self.ensure_one()
-        Journal = self.env["account.journal"]
-        journal = Journal.search(
-            [*Journal._check_company_domain(self.company_id), ("type", "=", "sale")],
-            limit=1,
-        )
-        if not journal:
-            raise UserError(
-                self.env._(
-                    "%(company)s has no sales journal to issue the penalty "
-                    "invoice in. Create one, or claim the penalties by letter "
-                    "(Settings, Customer Dunning).",
-                    company=self.company_id.name,
-                )
-            )
-        return journal
-
-    def _prepare_invoice_vals(self):
-        """Values of the penalty invoice of this claim.
-
-        Late penalties and the recovery indemnity compensate a delay: they
-        are not the price of a supply, so they are outside the scope of VAT
-        (CGI art. 256; BOI 3 B-1-06) and the lines bear no tax. The invoice
-        is due at once: the penalties are payable without a reminder
-        (C. com. L441-10).
-        """
-        self.ensure_one()
-        journal = self._get_claim_journal()
-        account = self.company_id.dunning_claim_account_id or journal.default_account_id
-        if not account:
-            raise UserError(
-                self.env._(
-                    "Choose the income account of penalty invoices in Settings "
-                    "(Customer Dunning), or give the journal %(journal)s a "
-                    "default account.",
-                    journal=journal.display_name,
-                )
-            )
-        today = fields.Date.context_today(self)
-        return {
-            "move_type": "out_invoice",
-            "company_id": self.company_id.id,
-            "journal_id": journal.id,
-            "partner_id": self.move_id.partner_id.id,
-            "currency_id": self.currency_id.id,
-            "invoice_date": today,
-            "invoice_date_due": today,
-            "invoice_payment_term_id": False,
-            "invoice_origin": self.move_id.name,
-            "invoice_line_ids": [
-                Command.create(
-                    {
-                        "name": label,
-                        "quantity": 1.0,
-                        "price_unit": amount,
-                        "account_id": account.id,
-                        "tax_ids": [Command.clear()],
-                    }
-                )
-                for label, amount in self._get_invoice_lines()
-            ],
-        }
-
-    def _get_invoice_lines(self):
-        """``[(label, amount)]`` of the penalty invoice, in the customer's
-        language, leaving out nil amounts (e.g. the indemnity switched off)."""
-        self.ensure_one()
-        env = self.with_context(lang=self.move_id.partner_id.lang or self.env.lang).env
-        invoice, days = self.move_id.name, self.days_late
-        if self.debtor_type == "public":
-            lines = [
-                (
-                    env._(
-                        "Moratorium interest (CCP L2192-13, R2192-31), invoice "
-                        "%(invoice)s, %(days)s days",
-                        invoice=invoice,
-                        days=days,
-                    ),
-                    self.penalty_amount,
-                ),
-                (
-                    env._(
-                        "Fixed recovery indemnity (CCP D2192-35), invoice %(invoice)s",
-                        invoice=invoice,
-                    ),
-                    self.indemnity_amount,
-                ),
-            ]
-        else:
-            lines = [
-                (
-                    env._(
-                        "Late payment penalties (C. com. L441-10), invoice "
-                        "%(invoice)s, %(days)s days",
-                        invoice=invoice,
-                        days=days,
-                    ),
-                    self.penalty_amount,
-                ),
-                (
-                    env._(
-                        "Fixed recovery indemnity (C. com. D441-5), invoice "
-                        "%(invoice)s",
-                        invoice=invoice,
-                    ),
-                    self.indemnity_amount,
-                ),
-            ]
-        rounding = self.currency_id.rounding
-        return [
-            (label, amount)
-            for label, amount in lines
-            if float_compare(amount, 0.0, precision_rounding=rounding) > 0
-        ]
 
     def _post_decision(self, text):
         """Post ``text`` on the claim, and log it with a link to the claim

@@ -127,7 +127,9 @@ class AccountDunningEngine(models.AbstractModel):
         missing legal rate must not stop the reminders (it is reported)."""
         try:
             with self.env.cr.savepoint():
-                self.env["account.dunning.claim"].with_company(company)._propose(date)
+                self.env["account.dunning.claim.proposal"].with_company(
+                    company
+                )._propose(date)
         except UserError as error:
             _logger.warning(
                 "Dunning: late payment claims of %s not proposed: %s",

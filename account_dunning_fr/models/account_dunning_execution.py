@@ -183,3 +183,18 @@ class AccountDunningExecution(models.AbstractModel):
         if action.registered_ack_date:
             vals["dunning_formal_notice_ack_date"] = action.registered_ack_date
         notified.write(vals)
+
+    @api.model
+    def _record_formal_notice_receipt(self, actions):
+        """Keep the acknowledgment of receipt of sent formal notices beside
+        their date on the invoices."""
+        for action in actions:
+            is_notice = action.dunning_workflow == "formal_notice"
+            notified = action.line_ids.filtered(
+                lambda line, notice=is_notice: (
+                    line.advanced and (line.level_id.is_formal_notice or notice)
+                )
+            ).move_id
+            notified.write(
+                {"dunning_formal_notice_ack_date": action.registered_ack_date}
+            )

@@ -256,7 +256,9 @@ class AccountDunningPaymentPlan(models.Model):
         if level:
             # Each open item of the plan's invoices below that level is taken
             # up to it, as are the invoices themselves.
-            items = self.env["account.dunning.action"]._open_debit_items(self.move_ids)
+            items = self.env["account.dunning.action.line"]._get_open_items(
+                self.move_ids
+            )
             lower = items.filtered(
                 lambda i: (
                     not i.dunning_level_id

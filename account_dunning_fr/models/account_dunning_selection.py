@@ -84,6 +84,35 @@ class AccountDunningSelection(models.AbstractModel):
         return dict(result)
 
     @api.model
+    def _get_account_summary(self, customers, date):
+        """The customers' open accounts in figures, on ``date``.
+
+        :return: ``{commercial partner id: {"overdue": amount of the overdue
+            debit items, "overdue_count", "credits": open credits (positive),
+            "moves": account.move of the open items}}``, company currency
+        """
+        items = self.env["account.move.line"].search(
+            self._get_item_domain() + [("partner_id", "child_of", customers.ids)]
+        )
+        summary = defaultdict(
+            lambda: {
+                "overdue": 0.0,
+                "overdue_count": 0,
+                "credits": 0.0,
+                "moves": items.move_id.browse(),
+            }
+        )
+        for item in items:
+            figures = summary[item.partner_id.commercial_partner_id.id]
+            figures["moves"] |= item.move_id
+            if item.amount_residual < 0:
+                figures["credits"] -= item.amount_residual
+            elif (item.date_maturity or item.date) < date:
+                figures["overdue"] += item.amount_residual
+                figures["overdue_count"] += 1
+        return summary
+
+    @api.model
     def _is_customer_reminded(self, customer):
         return (
             customer.active

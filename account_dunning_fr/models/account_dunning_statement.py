@@ -17,22 +17,22 @@ class AccountDunningStatement(models.AbstractModel):
 
         :return: dict with ``lines`` (one per item, oldest due first, amounts
             in the item's currency, credits negative), ``currency_totals``
-            (see ``account.dunning.letter._get_currency_totals``),
+            (see ``account.dunning.letter.items._get_currency_totals``),
             ``has_foreign_currency``, ``balance`` and ``overdue`` (company currency)
         """
         date = action.date or fields.Date.context_today(self)
         company = action.company_id
         currency = company.currency_id
         items = self._get_open_items(action.partner_id.commercial_partner_id, company)
-        Letter = self.env["account.dunning.letter"]
-        instalments = Letter._get_instalment_positions(items)
+        Items = self.env["account.dunning.letter.items"]
+        instalments = Items._get_instalment_positions(items)
         lines = [
             self._get_item_line(item, date, instalments.get(item.id)) for item in items
         ]
         debits = [line for line in lines if not line["is_credit"]]
         credits = [line for line in lines if line["is_credit"]]
         overdue = sum(line["open_company"] for line in debits if line["days_late"])
-        currency_totals = Letter._get_currency_totals(debits, credits, currency)
+        currency_totals = Items._get_currency_totals(debits, credits, currency)
         return {
             "lines": lines,
             "currency_totals": currency_totals,
@@ -61,7 +61,9 @@ class AccountDunningStatement(models.AbstractModel):
     @api.model
     def _get_item_line(self, item, date, instalment=None):
         """One row of the statement: ``item`` as the customer knows it."""
-        number, label = self.env["account.dunning.letter"]._get_item_reference(item)
+        number, label = self.env["account.dunning.letter.items"]._get_item_reference(
+            item
+        )
         is_credit = item.amount_residual < 0
         due_date = False if is_credit else (item.date_maturity or item.date)
         return {

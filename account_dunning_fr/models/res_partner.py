@@ -3,8 +3,6 @@ profile and size, who receives the reminders, the effective policy, the
 debtor type the law depends on, the dunning state and the cockpit.
 """
 
-from collections import defaultdict
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
@@ -212,31 +210,21 @@ class ResPartner(models.Model):
         commercials = self.commercial_partner_id
         # Salespeople see their customers' dunning state without access to
         # accounting: the figures are aggregates of the current company.
-        Selection = self.env["account.dunning.selection"].sudo()
-        items = (
-            self.env["account.move.line"]
+        summary = (
+            self.env["account.dunning.selection"]
             .sudo()
-            .search(
-                Selection._get_item_domain()
-                + [("partner_id", "child_of", commercials.ids)]
-            )
+            ._get_account_summary(commercials, today)
         )
-        by_partner = defaultdict(lambda: items.browse())
-        for item in items:
-            by_partner[item.partner_id.commercial_partner_id.id] |= item
         for partner in self:
-            account = by_partner[partner.commercial_partner_id.id]
-            overdue = account.filtered(
-                lambda i: i.amount_residual > 0 and (i.date_maturity or i.date) < today
+            figures = summary[partner.commercial_partner_id.id]
+            levels = figures["moves"].dunning_level_id
+            next_dates = [d for d in figures["moves"].mapped("dunning_next_date") if d]
+            partner.dunning_overdue_amount = figures["overdue"]
+            partner.dunning_overdue_count = figures["overdue_count"]
+            partner.dunning_credit_amount = figures["credits"]
+            partner.dunning_credit_to_match = bool(
+                figures["overdue_count"] and figures["credits"]
             )
-            credits = account.filtered(lambda i: i.amount_residual < 0)
-            invoices = account.move_id
-            levels = invoices.dunning_level_id
-            next_dates = [d for d in invoices.mapped("dunning_next_date") if d]
-            partner.dunning_overdue_amount = sum(overdue.mapped("amount_residual"))
-            partner.dunning_overdue_count = len(overdue)
-            partner.dunning_credit_amount = -sum(credits.mapped("amount_residual"))
-            partner.dunning_credit_to_match = bool(overdue and credits)
             partner.dunning_level_id = (
                 max(levels, key=lambda lvl: (lvl.delay_days, lvl.sequence))
                 if levels

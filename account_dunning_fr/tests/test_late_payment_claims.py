@@ -40,6 +40,7 @@ class TestLatePaymentClaims(DunningCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.Claim = cls.env["account.dunning.claim"]
+        cls.Proposal = cls.env["account.dunning.claim.proposal"]
         cls.professional = cls._create_customer("Transports Moreau SAS")
         cls.consumer = cls._create_customer(
             "Claire Fontaine",
@@ -71,7 +72,7 @@ class TestLatePaymentClaims(DunningCommon):
         return invoice
 
     def _propose(self, on=TODAY, user=None):
-        return self.Claim.with_user(user or self.accountant)._propose(on)
+        return self.Proposal.with_user(user or self.accountant)._propose(on)
 
     def _messages_with(self, record, text):
         return record.message_ids.filtered(lambda m: text in m.body)
@@ -181,7 +182,7 @@ class TestLatePaymentClaims(DunningCommon):
         on_time = self._late_paid_invoice(self.professional, [(DUE, None)])
         unpaid = self._create_invoice(self.professional, 2000.0, DUE)
         self.assertEqual(
-            self.Claim._get_late_paid_move_ids(TODAY),
+            self.Proposal._get_late_paid_move_ids(TODAY),
             late.ids,
             f"only the invoice paid late is a candidate, not {on_time} nor {unpaid}",
         )
@@ -441,7 +442,7 @@ class TestLatePaymentClaims(DunningCommon):
             self._propose(), [{"move_id": ours.id, "company_id": self.company.id}]
         )
         self.assertRecordValues(
-            self.Claim.with_company(other)._propose(TODAY),
+            self.Proposal.with_company(other)._propose(TODAY),
             [{"move_id": theirs.id, "company_id": other.id}],
         )
         self.accountant.company_ids = self.company
