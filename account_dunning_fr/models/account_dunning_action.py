@@ -159,7 +159,7 @@ class AccountDunningAction(models.Model):
         compute="_compute_dedup_key",
         store=True,
         index=True,
-        help="Customer, level and invoices: two live actions never share it.",
+        help="Customer, level, day and invoices: two live actions never share it.",
     )
     legal_next_steps = fields.Html(
         string="Next Legal Steps",
@@ -192,11 +192,14 @@ class AccountDunningAction(models.Model):
                 else 0.0
             )
 
-    @api.depends("partner_id", "level_id", "move_ids", "dunning_workflow")
+    @api.depends("partner_id", "level_id", "date", "move_ids", "dunning_workflow")
     def _compute_dedup_key(self):
         for action in self:
+            # The day is part of the key: two runs of one day never remind the
+            # same invoices twice, while a later day's reminder of the same
+            # invoices at the same level (an item catching up) is allowed.
             moves = ",".join(str(i) for i in sorted(action.move_ids.ids))
-            key = f"{action.partner_id.id}:{action.level_id.id}:{moves}"
+            key = f"{action.partner_id.id}:{action.level_id.id}:{action.date}:{moves}"
             if action.dunning_workflow:
                 # Recorded by hand, not a run proposal: never collides with
                 # the run's duplicate guard.
@@ -259,9 +262,22 @@ class AccountDunningAction(models.Model):
 
     # ------------------------------------------------------------------ actions
     def action_execute(self):
-        """Execute proposed or failed actions (the accountant's validation)."""
+        """Execute proposed or failed actions (the accountant's validation).
+
+        An action validated after the day it was proposed is dated the day it
+        is carried out: its letter, figures and announced deadline are those
+        of the day it leaves (SPEC §2.5.9).
+        """
         self._check_can_run()
-        self.filtered(lambda a: a.state in ("proposed", "failed"))._execute()
+        todo = self.filtered(lambda a: a.state in ("proposed", "failed"))
+        today = fields.Date.context_today(self)
+        for action in todo.filtered(lambda a: a.date < today):
+            vals = {"date": today}
+            days = action.level_id.payment_deadline_days
+            if days:
+                vals["deadline_date"] = today + timedelta(days=days)
+            action.write(vals)
+        todo._execute()
         return True
 
     def action_cancel(self):
@@ -384,7 +400,9 @@ class AccountDunningAction(models.Model):
             "amount_due": sum(items.mapped("amount_residual")),
         }
         if level:
-            vals["deadline_date"] = date + timedelta(days=level.payment_deadline_days)
+            # A level without a payment deadline announces none.
+            days = level.payment_deadline_days
+            vals["deadline_date"] = date + timedelta(days=days) if days else False
             vals.update(
                 {action_field: level[lf] for action_field, lf in CHANNELS.items()}
             )

@@ -133,6 +133,7 @@ class AccountDunningChannel(models.AbstractModel):
     @api.model
     def _send_sms(self, action):
         contact = self._get_recipient(action, "sms")
+        number = self.env["account.dunning.recipient"]._get_mobile(contact)
         lang = contact.lang or self.env.lang
         template = action.level_id.sms_template_id or self.env.ref(
             "account_dunning_fr.sms_template_dunning_action"
@@ -143,7 +144,7 @@ class AccountDunningChannel(models.AbstractModel):
         action._message_sms(
             body,
             partner_ids=contact.ids,
-            sms_numbers=[contact.mobile or contact.phone],
+            sms_numbers=[number],
         )
 
     @api.model
@@ -168,9 +169,15 @@ class AccountDunningChannel(models.AbstractModel):
 
     @api.model
     def _hold_credit(self, action):
+        """Stop deliveries: at once, or from the day after the deadline the
+        letter announced (say what we do, do what we say)."""
         # The credit hold is an accountant's decision taken by the level
         # itself; the run may execute as any accountant or as OdooBot.
-        action.partner_id.sudo().dunning_credit_hold = True
+        partner = action.partner_id.sudo()
+        if action.deadline_date and action.deadline_date > action.date:
+            partner.dunning_credit_hold_date = action.deadline_date + timedelta(days=1)
+        else:
+            partner.dunning_credit_hold = True
 
     # ------------------------------------------------------------ helpers
     @api.model

@@ -90,11 +90,26 @@ class AccountDunningEngine(models.AbstractModel):
             batch = set(partner_ids[: CRON_BATCH_SIZE - done])
             remaining += len(partner_ids) - len(batch)
             if batch:
-                engine._create_and_execute(
+                actions = engine._create_and_execute(
                     [vals for vals in vals_list if vals["partner_id"] in batch]
                 )
                 done += len(batch)
+                self._report_failures(company, actions)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _report_failures(self, company, actions):
+        """Failures stay with their customers and wait in the accountant's
+        list of actions to fix; the scheduled action's log says how many."""
+        failed = actions.filtered(lambda a: a.state == "failed")
+        if failed:
+            _logger.warning(
+                "Dunning run of %s: %s of %s actions failed (%s).",
+                company.name,
+                len(failed),
+                len(actions),
+                ", ".join(failed.mapped("name")),
+            )
 
     @api.model
     def _create_and_execute(self, vals_list, execute=True):
@@ -112,14 +127,57 @@ class AccountDunningEngine(models.AbstractModel):
 
     @api.model
     def _settle_commitments(self, date, companies=None):
-        """Settle expired promises and payment plans before reminding: an
-        invoice whose promise ran out is reminded again in the same run."""
+        """Before reminding: settle expired promises and payment plans (an
+        invoice whose promise ran out is reminded again in the same run),
+        propose the penalties of invoices paid late, and let announced
+        credit holds take effect."""
         for company in companies or self.env["res.company"].search([]):
             self.env["account.dunning.promise"].with_company(company)._check(date)
             self.env["account.dunning.payment.plan"].with_company(
                 company
             )._check_payment_plans(date)
             self._propose_claims(company, date)
+        self._apply_credit_holds(date)
+
+    @api.model
+    def _apply_credit_holds(self, date):
+        """Announced credit holds take effect on their day for the customers
+        still owing overdue items in any company; those who paid are spared."""
+        # Decided by the level that announced it, like the hold itself (see
+        # account.dunning.channel._hold_credit).
+        partners = (
+            self.env["res.partner"]
+            .sudo()
+            .search(
+                [
+                    ("dunning_credit_hold_date", "!=", False),
+                    ("dunning_credit_hold_date", "<=", date),
+                ]
+            )
+        )
+        if not partners:
+            return
+        owing = set()
+        for company in self.env["res.company"].sudo().search([]):
+            summary = (
+                self.env["account.dunning.selection"]
+                .sudo()
+                .with_company(company)
+                ._get_account_summary(partners, date)
+            )
+            for partner in partners:
+                figures = summary[partner.id]
+                net = figures["overdue"] - figures["credits"]
+                if (
+                    company.currency_id.compare_amounts(net, company.dunning_tolerance)
+                    > 0
+                ):
+                    owing.add(partner.id)
+        for partner in partners:
+            vals = {"dunning_credit_hold_date": False}
+            if partner.id in owing:
+                vals["dunning_credit_hold"] = True
+            partner.write(vals)
 
     @api.model
     def _propose_claims(self, company, date):

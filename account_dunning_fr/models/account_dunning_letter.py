@@ -171,13 +171,44 @@ class AccountDunningLetter(models.AbstractModel):
         }
 
     @api.model
+    def _get_company_identity(self, company):
+        """What the letterhead prints to identify the sender, as a dict.
+
+        C. com. R123-237 requires on every company letter the SIREN followed
+        by "RCS" and the town of the registry, the legal form and the share
+        capital, and the registered office. ``siren`` is read from the
+        company ID (a SIRET gives its first nine digits), else from the
+        SIRET of l10n_fr, grouped by three as the INSEE prints it; ``rcs``
+        is "RCS <town>", empty for a company not on the register (an
+        artisan on the trades register, a sole trader).
+        """
+        number = "".join(
+            char
+            for char in (company.company_registry or company.siret or "")
+            if not char.isspace()
+        )
+        if number.isdigit() and len(number) in (9, 14):
+            number = " ".join((number[0:3], number[3:6], number[6:9]))
+        city = (company.dunning_rcs_city or "").strip()
+        if city and not city.upper().startswith("RCS"):
+            city = f"RCS {city}"
+        return {
+            "legal_form": company.dunning_legal_form or "",
+            "share_capital": company.dunning_share_capital,
+            "siren": number,
+            "rcs": city,
+            "vat": company.vat or "",
+        }
+
+    @api.model
     def _get_deadline(self, action, date):
         """Payment deadline announced, as a date: the one recorded on the
-        action, else the level's number of days from the letter's date."""
-        if action.deadline_date:
-            return action.deadline_date
-        days = action.level_id.payment_deadline_days
-        return days and date + timedelta(days=days)
+        action, else the level's number of days from the letter's date; none
+        when it would be the letter's own date (a level without a deadline)."""
+        deadline = action.deadline_date
+        if not deadline and action.level_id.payment_deadline_days:
+            deadline = date + timedelta(days=action.level_id.payment_deadline_days)
+        return deadline if deadline and deadline > date else False
 
     @api.model
     def _get_penalty_rate_label(self, company, lines, debtor_type, date):

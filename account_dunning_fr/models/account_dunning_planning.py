@@ -32,6 +32,11 @@ def _due(item):
     return item.date_maturity or item.date
 
 
+def _rank(level):
+    """Order of levels, across policies too: later trigger, then sequence."""
+    return (level.delay_days, level.sequence)
+
+
 class AccountDunningPlanning(models.AbstractModel):
     _name = "account.dunning.planning"
     _description = "Dunning Run Planning"
@@ -108,13 +113,24 @@ class AccountDunningPlanning(models.AbstractModel):
         overdue = debits.filtered(lambda i: _due(i) < date)
         overdue_net = sum((overdue | credits).mapped("amount_residual"))
         steps = {}
-        for item in debits:
+        # Once something is overdue, the letter is about what is overdue:
+        # items not yet due wait for their own due date.
+        for item in overdue or debits:
             level, due = self._next_step(item, policy, overdue_net, last_action, date)
             if level and due <= date and (not levels or level in levels):
                 steps[item] = level
         if not steps:
             return None
-        listed = overdue | debits.filtered(lambda i: i in steps)
+        level = max(steps.values(), key=_rank)
+        reached = overdue.dunning_level_id
+        if reached and policy:
+            top = max(reached, key=_rank)
+            if _rank(level) < _rank(top) and policy._get_next_level(top):
+                # Never a milder letter than the one the customer last got
+                # while that one can still be followed up: the new items join
+                # the next step of the older ones.
+                return None
+        listed = overdue or debits.filtered(lambda i: i in steps)
         position = sum((listed | credits).mapped("amount_residual"))
         if (
             self.env.company.currency_id.compare_amounts(
@@ -123,7 +139,6 @@ class AccountDunningPlanning(models.AbstractModel):
             <= 0
         ):
             return "credits_to_match" if credits else None
-        level = max(steps.values(), key=lambda lvl: (lvl.delay_days, lvl.sequence))
         item_levels = {item.id: steps.get(item) for item in listed | credits}
         return self._prepare_action_vals(
             customer, level, listed | credits, item_levels, date

@@ -9,6 +9,8 @@ contact's own address, else to the customer's "for the attention of" that
 contact. Archived contacts are never chosen.
 """
 
+import re
+
 from odoo import api, models
 from odoo.tools import email_normalize
 
@@ -91,7 +93,7 @@ class AccountDunningRecipient(models.AbstractModel):
         for contact, why in chain:
             if channel == "email" and email_normalize(contact.email or ""):
                 return contact, contact, why
-            if channel == "sms" and (contact.mobile or contact.phone):
+            if channel == "sms" and self._get_mobile(contact):
                 return contact, contact, why
             if channel == "letter":
                 if self._has_address(contact):
@@ -103,6 +105,19 @@ class AccountDunningRecipient(models.AbstractModel):
                         self.env._("%(why)s, at the customer's address", why=why),
                     )
         return None, None, self._missing_reason(customer, channel)
+
+    @api.model
+    def _get_mobile(self, partner):
+        """The number an SMS can reach: the mobile, else a phone number that
+        is a French mobile one (06, 07); a landline receives no SMS."""
+        if partner.mobile:
+            return partner.mobile
+        digits = re.sub(r"\D", "", partner.phone or "")
+        if digits.startswith("0033"):
+            digits = digits[2:]
+        if re.match(r"^(33|0)[67]\d{8}$", digits):
+            return partner.phone
+        return False
 
     @api.model
     def _has_address(self, partner):

@@ -62,6 +62,26 @@ class ResCompany(models.Model):
         string="Bank Account Shown in Letters",
         domain="[('partner_id', '=', partner_id)]",
     )
+    # Legal identity every company letter must carry (C. com. R123-237 and
+    # R123-238); the SIREN is Odoo's company_registry (else l10n_fr's SIRET)
+    # and the VAT number Odoo's vat.
+    dunning_legal_form = fields.Char(
+        string="Legal Form",
+        help='Printed on letters before the share capital, e.g. "SARL" or "SAS".',
+    )
+    dunning_share_capital = fields.Monetary(
+        string="Share Capital", currency_field="currency_id"
+    )
+    dunning_rcs_city = fields.Char(
+        string="RCS City",
+        help="Town of the trade and companies register (greffe) the company is "
+        'registered with: printed as "RCS Lyon" after the SIREN.',
+    )
+    dunning_letter_identity_missing = fields.Char(
+        string="Missing From Letters",
+        compute="_compute_dunning_letter_identity_missing",
+        help="Legal mentions the letters cannot print yet.",
+    )
     dunning_bank_freshness_days = fields.Integer(
         string="Bank Statement Freshness (days)",
         default=3,
@@ -143,6 +163,36 @@ class ResCompany(models.Model):
                 self.env["account.dunning.analysis"]
                 .with_company(company)
                 ._get_dso(today)[False]
+            )
+
+    @api.depends(
+        "dunning_legal_form",
+        "dunning_share_capital",
+        "dunning_rcs_city",
+        "company_registry",
+        "siret",
+        "vat",
+        "street",
+        "zip",
+        "city",
+    )
+    def _compute_dunning_letter_identity_missing(self):
+        # A letter without these mentions is not a valid company letter
+        # (C. com. R123-237): tell the administrator before the first run.
+        for company in self:
+            checks = [
+                (company.dunning_legal_form, self.env._("legal form")),
+                (company.dunning_share_capital, self.env._("share capital")),
+                (company.company_registry or company.siret, self.env._("SIREN")),
+                (company.dunning_rcs_city, self.env._("RCS city")),
+                (company.vat, self.env._("VAT number")),
+                (
+                    company.street and company.zip and company.city,
+                    self.env._("address"),
+                ),
+            ]
+            company.dunning_letter_identity_missing = ", ".join(
+                label for value, label in checks if not value
             )
 
     @api.constrains("dunning_penalty_rate_mode", "dunning_contractual_rate")

@@ -34,6 +34,18 @@ class ResConfigSettings(models.TransientModel):
     dunning_bank_account_id = fields.Many2one(
         related="company_id.dunning_bank_account_id", readonly=False
     )
+    dunning_legal_form = fields.Char(
+        related="company_id.dunning_legal_form", readonly=False
+    )
+    dunning_share_capital = fields.Monetary(
+        related="company_id.dunning_share_capital", readonly=False
+    )
+    dunning_rcs_city = fields.Char(
+        related="company_id.dunning_rcs_city", readonly=False
+    )
+    dunning_letter_identity_missing = fields.Char(
+        related="company_id.dunning_letter_identity_missing"
+    )
     dunning_bank_freshness_days = fields.Integer(
         related="company_id.dunning_bank_freshness_days", readonly=False
     )

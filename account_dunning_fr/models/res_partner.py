@@ -11,7 +11,13 @@ from .dunning_selections import DEBTOR_TYPES, PAYER_PROFILES
 
 # Only accountants decide how a customer is dunned (SPEC §2.8).
 PROTECTED_FIELDS = frozenset(
-    {"payer_profile", "dunning_policy_id", "dunning_excluded", "dunning_credit_hold"}
+    {
+        "payer_profile",
+        "dunning_policy_id",
+        "dunning_excluded",
+        "dunning_credit_hold",
+        "dunning_credit_hold_date",
+    }
 )
 
 
@@ -60,6 +66,12 @@ class ResPartner(models.Model):
         string="Credit Hold",
         tracking=True,
         help="Deliveries and services are stopped until the customer pays.",
+    )
+    dunning_credit_hold_date = fields.Date(
+        string="Deliveries Stop On",
+        tracking=True,
+        help="Day the credit hold announced to the customer takes effect, "
+        "unless it has paid by then.",
     )
     dunning_followup_user_id = fields.Many2one(
         "res.users",

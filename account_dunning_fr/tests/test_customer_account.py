@@ -153,17 +153,12 @@ class TestCustomerAccount(DunningEngineCommon):
         with freeze_time(run_date):
             self.customer.invalidate_recordset()
             self.assertEqual(self.customer.dunning_overdue_amount, 900.0)
-        # The 2 100 € instalment (due on day 23) reaches its courtesy reminder
-        # 5 days before its own due date; the late one moves up to the call.
+        # While the first instalment is overdue, the letter is about what is
+        # overdue: the 2 100 € instalment (due on day 23) waits for its own
+        # due date and gets no courtesy reminder in a letter about a delay.
         later = self._run(day(18))
-        self.assertEqual(
-            sorted(
-                (line.amount_residual, line.level_id.name)
-                for line in later.line_ids.filtered("advanced")
-            ),
-            [(900.0, self.levels[2].name), (2100.0, self.levels[0].name)],
-        )
-        self.assertEqual(later.level_id, self.levels[2], "the most advanced")
+        self.assertEqual(later.level_id, self.levels[2])
+        self.assertEqual(later.line_ids.mapped("amount_residual"), [900.0])
 
     def test_one_action_per_customer_at_the_most_advanced_level(self):
         older = self._create_invoice(self.customer, 700.0, day(-12))
@@ -318,3 +313,48 @@ class TestCustomerAccount(DunningEngineCommon):
         self._create_invoice(self.customer, 500.0, DUE)
         action = self._run(day(3))
         self.assertEqual(action.mail_id.recipient_ids, self.customer)
+
+    def test_scheduled_action_reports_failures(self):
+        self.customer.email = False
+        other = self._create_customer(
+            "Imprimerie Dubois", dunning_policy_id=self.policy.id
+        )
+        self._create_invoice(self.customer, 500.0, DUE)
+        self._create_invoice(other, 400.0, DUE)
+        logger = "odoo.addons.account_dunning_fr.models.account_dunning_engine"
+        with freeze_time(day(3)), self.assertLogs(logger, "WARNING") as logs:
+            self.env["account.dunning.engine"].sudo()._cron_run()
+        self.assertIn("1 of 2 actions failed", logs.output[0])
+        done = self.Action.search([("partner_id", "=", other.id)])
+        self.assertEqual(done.state, "done", "the others go on")
+
+    def test_no_milder_letter_while_the_older_items_move_up(self):
+        """A new overdue invoice does not bring a first reminder after a
+        second one: it joins the older invoice's next step."""
+        older = self._create_invoice(self.customer, 700.0, day(-15))
+        for offset in (-12, -3, 0):  # Relance 1, Appel, Relance 2
+            self._run_and_post(day(offset))
+        self.assertEqual(older.dunning_level_id, self.levels[3])
+        newer = self._create_invoice(self.customer, 300.0, day(1))
+        self.assertFalse(self._run(day(5)), "no first reminder after a second one")
+        notice = self._run(day(15))
+        self.assertEqual(notice.level_id, self.levels[4])
+        self.assertEqual(
+            sorted(
+                (line.move_id.name, line.level_id.name)
+                for line in notice.line_ids.filtered("advanced")
+            ),
+            sorted(
+                [(older.name, self.levels[4].name), (newer.name, self.levels[1].name)]
+            ),
+        )
+
+    def test_late_validation_dates_the_action_the_day_it_leaves(self):
+        self.levels[1].auto_execute = False
+        self._create_invoice(self.customer, 500.0, DUE)
+        proposal = self._run(day(3))
+        with freeze_time(day(9)):
+            proposal.with_user(self.accountant).action_execute()
+        self.assertRecordValues(
+            proposal, [{"state": "done", "date": day(9), "deadline_date": day(17)}]
+        )

@@ -190,7 +190,23 @@ class TestDunningEngine(DunningEngineCommon):
         self._create_invoice(self.customer, 900.0, day(-40))
         for offset in (-5, 3, 12, 15, 30):
             self._run_and_post(day(offset))
+        # The formal notice gives 15 days: deliveries stop the day after.
+        self.assertFalse(self.customer.dunning_credit_hold)
+        self.assertEqual(self.customer.dunning_credit_hold_date, day(46))
+        self._run(day(45))
+        self.assertFalse(self.customer.dunning_credit_hold)
+        self._run(day(46))
         self.assertTrue(self.customer.dunning_credit_hold)
+
+    def test_credit_hold_spared_when_paid(self):
+        self.levels[-1].credit_hold = True
+        invoice = self._create_invoice(self.customer, 900.0, day(-40))
+        for offset in (-5, 3, 12, 15, 30):
+            self._run_and_post(day(offset))
+        self._pay(invoice, day(40))
+        self._run(day(46))
+        self.assertFalse(self.customer.dunning_credit_hold)
+        self.assertFalse(self.customer.dunning_credit_hold_date)
 
     def test_two_companies_kept_apart(self):
         other_company = self.setup_other_company()["company"]

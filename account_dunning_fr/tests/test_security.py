@@ -105,3 +105,26 @@ class TestSecurity(DunningCommon):
                     "move_ids": [Command.set(foreign.ids)],
                 }
             )
+
+    def test_salesperson_sees_the_history_of_own_customers_only(self):
+        other = self._create_customer("Imprimerie Dubois")
+        Action = self.env["account.dunning.action"]
+        mine, theirs = Action.create(
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "move_ids": [Command.set(self.invoice.ids)],
+                },
+                {"partner_id": other.id},
+            ]
+        )
+        visible = Action.with_user(self.salesperson).search(
+            [("id", "in", (mine | theirs).ids)]
+        )
+        self.assertEqual(visible, mine)
+        self.assertEqual(
+            Action.with_user(self.accountant).search_count(
+                [("id", "in", (mine | theirs).ids)]
+            ),
+            2,
+        )

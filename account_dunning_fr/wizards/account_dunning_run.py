@@ -74,6 +74,13 @@ class AccountDunningRun(models.TransientModel):
     def action_preview(self):
         self.ensure_one()
         self._check_accountant()
+        if self.date > fields.Date.context_today(self):
+            raise UserError(
+                self.env._(
+                    "A run cannot be dated in the future: reminders leave the day "
+                    "they are carried out."
+                )
+            )
         Action = self.env["account.dunning.action"].with_company(self.company_id)
         levels = self.policy_ids.level_ids or None
         partners = self._get_partners()
