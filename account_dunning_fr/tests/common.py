@@ -136,6 +136,43 @@ class DunningCommon(AccountTestInvoicingCommon):
         return wizard._create_payments()
 
     @classmethod
+    def _credit_note(cls, partner, amount, on=DUE):
+        refund = cls.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": partner.id,
+                "invoice_date": on,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Avoir sur palettes",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        refund.action_post()
+        return refund
+
+    @classmethod
+    def _customer_payment(cls, partner, amount, on=DUE):
+        payment = cls.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": partner.id,
+                "amount": amount,
+                "date": on,
+                "journal_id": cls.company_data["default_journal_bank"].id,
+            }
+        )
+        payment.action_post()
+        return payment
+
+    @classmethod
     def _create_policy(cls, name, levels, **vals):
         return cls.env["account.dunning.policy"].create(
             {"name": name, "level_ids": [(0, 0, level) for level in levels], **vals}

@@ -16,41 +16,6 @@ from .common_engine import DUE, DunningEngineCommon, day
 @tagged("post_install", "-at_install")
 class TestCustomerAccount(DunningEngineCommon):
     # ----------------------------------------------------------------- helpers
-    def _credit_note(self, partner, amount, on=DUE):
-        refund = self.env["account.move"].create(
-            {
-                "move_type": "out_refund",
-                "partner_id": partner.id,
-                "invoice_date": on,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": "Avoir sur palettes",
-                            "quantity": 1,
-                            "price_unit": amount,
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                ],
-            }
-        )
-        refund.action_post()
-        return refund
-
-    def _customer_payment(self, partner, amount, on=DUE):
-        payment = self.env["account.payment"].create(
-            {
-                "payment_type": "inbound",
-                "partner_type": "customer",
-                "partner_id": partner.id,
-                "amount": amount,
-                "date": on,
-                "journal_id": self.company_data["default_journal_bank"].id,
-            }
-        )
-        payment.action_post()
-        return payment
-
     def _bank_line(self, amount, on, partner=None, label="Virement reçu"):
         return self.env["account.bank.statement.line"].create(
             {

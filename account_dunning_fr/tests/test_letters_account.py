@@ -24,41 +24,6 @@ class TestLettersAccount(DunningLettersCommon):
         self.assertEqual(len(actions), 1, "one action per customer and run")
         return actions
 
-    def _credit_note(self, partner, amount, on=DUE):
-        refund = self.env["account.move"].create(
-            {
-                "move_type": "out_refund",
-                "partner_id": partner.id,
-                "invoice_date": on,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": "Avoir pour lames de parquet abîmées",
-                            "quantity": 1,
-                            "price_unit": amount,
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                ],
-            }
-        )
-        refund.action_post()
-        return refund
-
-    def _customer_payment(self, partner, amount, on=DUE):
-        payment = self.env["account.payment"].create(
-            {
-                "payment_type": "inbound",
-                "partner_type": "customer",
-                "partner_id": partner.id,
-                "amount": amount,
-                "date": on,
-                "journal_id": self.company_data["default_journal_bank"].id,
-            }
-        )
-        payment.action_post()
-        return payment
-
     def _rows(self, root, name):
         """Text of each table row called ``name``, in order."""
         return [self._text(row) for row in root.xpath(f"//tr[@name='{name}']")]
