@@ -270,13 +270,8 @@ class AccountDunningAction(models.Model):
         """
         self._check_can_run()
         todo = self.filtered(lambda a: a.state in ("proposed", "failed"))
-        today = fields.Date.context_today(self)
-        for action in todo.filtered(lambda a: a.date < today):
-            vals = {"date": today}
-            days = action.level_id.payment_deadline_days
-            if days:
-                vals["deadline_date"] = today + timedelta(days=days)
-            action.write(vals)
+        Execution = self.env["account.dunning.execution"]
+        Execution._redate(todo, fields.Date.context_today(self))
         todo._execute()
         return True
 

@@ -8,6 +8,7 @@ readable reason, and the others go on.
 """
 
 import logging
+from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
 
@@ -65,6 +66,17 @@ class AccountDunningExecution(models.AbstractModel):
                 channels=action.channels_display,
             )
         )
+
+    @api.model
+    def _redate(self, actions, date):
+        """Actions carried out after the day they were planned take the day
+        they leave, and their announced deadline follows."""
+        for action in actions.filtered(lambda a: a.date < date):
+            vals = {"date": date}
+            days = action.level_id.payment_deadline_days
+            if days:
+                vals["deadline_date"] = date + timedelta(days=days)
+            action.write(vals)
 
     @api.model
     def _mark_failed(self, action, reason):
