@@ -181,13 +181,20 @@ class AccountDunningExecution(models.AbstractModel):
                 self._record_formal_notice(action, date)
 
     @api.model
+    def _notified_moves(self, action):
+        """Invoices whose items ``action`` took to a formal notice."""
+        is_notice = action.dunning_workflow == "formal_notice"
+        return action.line_ids.filtered(
+            lambda line: line.advanced and (line.level_id.is_formal_notice or is_notice)
+        ).move_id
+
+    @api.model
     def _record_formal_notice(self, action, date):
         """The formal notice is dated the day it leaves: legal interest runs
         from it (C. civ. 1344, 1231-6); its acknowledgment is kept beside it."""
-        is_notice = action.dunning_workflow == "formal_notice"
-        notified = action.line_ids.filtered(
-            lambda line: line.advanced and (line.level_id.is_formal_notice or is_notice)
-        ).move_id.filtered(lambda m: not m.dunning_formal_notice_date)
+        notified = self._notified_moves(action).filtered(
+            lambda m: not m.dunning_formal_notice_date
+        )
         vals = {
             "dunning_formal_notice_date": date,
             "dunning_litigation_stage": "formal_notice",
@@ -201,12 +208,6 @@ class AccountDunningExecution(models.AbstractModel):
         """Keep the acknowledgment of receipt of sent formal notices beside
         their date on the invoices."""
         for action in actions:
-            is_notice = action.dunning_workflow == "formal_notice"
-            notified = action.line_ids.filtered(
-                lambda line, notice=is_notice: (
-                    line.advanced and (line.level_id.is_formal_notice or notice)
-                )
-            ).move_id
-            notified.write(
+            self._notified_moves(action).write(
                 {"dunning_formal_notice_ack_date": action.registered_ack_date}
             )

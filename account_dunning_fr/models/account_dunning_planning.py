@@ -32,6 +32,13 @@ def _due(item):
     return item.date_maturity or item.date
 
 
+def _overdue_position(debits, credits, date):
+    """The overdue debit items and the customer's net overdue position
+    (overdue debits minus open credits, company currency)."""
+    overdue = debits.filtered(lambda i: _due(i) < date)
+    return overdue, sum((overdue | credits).mapped("amount_residual"))
+
+
 def _rank(level):
     """Order of levels, across policies too: later trigger, then sequence."""
     return (level.delay_days, level.sequence)
@@ -110,8 +117,7 @@ class AccountDunningPlanning(models.AbstractModel):
     ):
         """The action of one customer, as values, or None, or
         ``"credits_to_match"`` when its credits cover what is overdue."""
-        overdue = debits.filtered(lambda i: _due(i) < date)
-        overdue_net = sum((overdue | credits).mapped("amount_residual"))
+        overdue, overdue_net = _overdue_position(debits, credits, date)
         steps = {}
         # Once something is overdue, the letter is about what is overdue:
         # items not yet due wait for their own due date.
@@ -167,10 +173,9 @@ class AccountDunningPlanning(models.AbstractModel):
                 customers
             )
             last_action = planner._last_action_dates(customers)
-            resume_days = company.dunning_promise_grace_days + 1
+            Promise = planner.env["account.dunning.promise"]
             for customer, (debits, credits) in accounts.items():
-                overdue = debits.filtered(lambda i: _due(i) < date)
-                overdue_net = sum((overdue | credits).mapped("amount_residual"))
+                overdue_net = _overdue_position(debits, credits, date)[1]
                 for item in debits & company_moves.line_ids:
                     level, due = planner._next_step(
                         item,
@@ -183,7 +188,7 @@ class AccountDunningPlanning(models.AbstractModel):
                         continue
                     promise = item.move_id.dunning_promise_date
                     if promise:
-                        due = max(due, promise + timedelta(days=resume_days))
+                        due = max(due, Promise._resume_date(promise))
                     known = result.get(item.move_id.id)
                     if not known or due < known[1]:
                         result[item.move_id.id] = (level, due)

@@ -28,6 +28,13 @@ class AccountDunningPromise(models.AbstractModel):
         return date - timedelta(days=self.env.company.dunning_promise_grace_days)
 
     @api.model
+    def _resume_date(self, promise_date):
+        """First day the reminders may resume after a promise: the day after
+        the promised date plus the grace period (the converse of _cutoff)."""
+        grace = self.env.company.dunning_promise_grace_days
+        return promise_date + timedelta(days=grace + 1)
+
+    @api.model
     def _record(self, moves, promise_date, amount, action):
         """Spread a promised amount over ``moves``, oldest due first.
 
