@@ -14,7 +14,13 @@ MODULE_DIR="$ADDONS_DIR/$MODULE"
 CACHE_DIR="$REPO_ROOT/.cache"
 mkdir -p "$CACHE_DIR"
 
-PYTHON="${PYTHON:-python3}"
+# Everything runs in the project's own virtual environment (created by
+# setup.sh), never in the machine's site-packages. DUNNING_VENV moves it
+# (e.g. to share one between checkouts); BOOT_PYTHON is the interpreter that
+# creates it.
+VENV_DIR="${DUNNING_VENV:-$REPO_ROOT/.venv}"
+BOOT_PYTHON="${DUNNING_BOOT_PYTHON:-python3}"
+PYTHON="$VENV_DIR/bin/python"
 
 # Silence "NOTICE: database ... does not exist, skipping" from dropdb --if-exists.
 export PGOPTIONS="${PGOPTIONS:---client-min-messages=warning}"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure everything `make run` / `make test` need is present:
-#   PostgreSQL answering, Odoo 18.0 importable, Python dev tools, wkhtmltopdf.
+#   PostgreSQL answering, the project's .venv with Odoo 18.0 and the Python
+#   dev tools, wkhtmltopdf (and Chromium for the browser tests).
 # Idempotent: on a second run every step is a quick check.
 set -euo pipefail
 # shellcheck source=scripts/common.sh
@@ -62,30 +63,72 @@ ensure_postgres() {
     die "No PostgreSQL server answers (tried libpq defaults${PGHOST:+ PGHOST=$PGHOST} and 127.0.0.1:5432) and one cannot be started here (need root + Debian). Start PostgreSQL, make sure role '$(id -un)' exists with CREATEDB (superuser is simplest), or set PGHOST/PGPORT/PGUSER/PGPASSWORD, then re-run."
 }
 
+# --- Virtual environment -------------------------------------------------------
+# Odoo's pinned requirements conflict with what a machine's own Python often
+# has (werkzeug, cryptography, docutils...): they go into $VENV_DIR only.
+ensure_venv() {
+    [ -x "$PYTHON" ] && "$PYTHON" -c 'import sys; sys.exit(sys.prefix == sys.base_prefix)' 2>/dev/null && return 0
+    command -v "$BOOT_PYTHON" >/dev/null || die "$BOOT_PYTHON not found: Python 3.10 to 3.12 is needed (or set DUNNING_BOOT_PYTHON)"
+    "$BOOT_PYTHON" -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 12))' ||
+        die "Odoo 18.0 needs Python 3.10 to 3.12; $BOOT_PYTHON is $("$BOOT_PYTHON" -V 2>&1) (set DUNNING_BOOT_PYTHON)"
+    if ! "$BOOT_PYTHON" -c 'import ensurepip, venv' 2>/dev/null; then
+        can_apt || die "Python's venv module is missing (Debian: apt-get install python3-venv)"
+        apt_install python3-venv
+    fi
+    log "creating the virtual environment $VENV_DIR"
+    rm -rf "$VENV_DIR"
+    "$BOOT_PYTHON" -m venv "$VENV_DIR"
+    "$PYTHON" -m pip install -q --upgrade pip wheel "setuptools<81"
+}
+
 # --- Odoo 18.0 --------------------------------------------------------------
 odoo_ok() {
     "$PYTHON" -c 'import sys, odoo.release as r; sys.exit(0 if r.version.startswith("18.0") else 1)' 2>/dev/null
 }
 
+# An Odoo 18.0 source tree the user already has: DUNNING_ODOO_SRC, or the one
+# the machine's Python imports. Printed empty when there is none.
+existing_odoo_src() {
+    if [ -n "${DUNNING_ODOO_SRC:-}" ]; then
+        [ -f "$DUNNING_ODOO_SRC/odoo/release.py" ] && [ -f "$DUNNING_ODOO_SRC/requirements.txt" ] ||
+            die "DUNNING_ODOO_SRC=$DUNNING_ODOO_SRC is not an Odoo source tree (no odoo/release.py or requirements.txt)"
+        echo "$DUNNING_ODOO_SRC"
+        return 0
+    fi
+    "$BOOT_PYTHON" - <<'PY' 2>/dev/null || true
+import os
+import odoo.release as r
+
+src = os.path.dirname(os.path.dirname(os.path.abspath(r.__file__)))
+if r.version.startswith("18.0") and os.path.isfile(os.path.join(src, "requirements.txt")):
+    print(src)
+PY
+}
+
 install_odoo() {
-    log "Odoo 18.0 is not importable by $PYTHON: installing it from github.com/odoo/odoo ($ODOO_BRANCH) into $ODOO_SRC"
+    local src
+    src="$(existing_odoo_src)"
+    if [ -z "$src" ]; then
+        src="$ODOO_SRC"
+        if [ ! -f "$src/odoo/release.py" ]; then
+            log "no Odoo 18.0 found: cloning github.com/odoo/odoo ($ODOO_BRANCH) into $src"
+            command -v git >/dev/null || die "git is required to fetch Odoo"
+            rm -rf "$src"
+            mkdir -p "$(dirname "$src")"
+            git clone --depth 1 --branch "$ODOO_BRANCH" https://github.com/odoo/odoo "$src"
+        fi
+    fi
+    log "installing Odoo 18.0 from $src into $VENV_DIR (once; a few minutes)"
     if can_apt; then
         # Headers needed to build psycopg2 and python-ldap from requirements.txt.
-        apt_install git build-essential python3-dev libpq-dev libldap2-dev libsasl2-dev
-    fi
-    command -v git >/dev/null || die "git is required to fetch Odoo"
-    if [ ! -f "$ODOO_SRC/odoo/release.py" ]; then
-        rm -rf "$ODOO_SRC"
-        mkdir -p "$(dirname "$ODOO_SRC")"
-        git clone --depth 1 --branch "$ODOO_BRANCH" https://github.com/odoo/odoo "$ODOO_SRC"
+        apt_install build-essential python3-dev libpq-dev libldap2-dev libsasl2-dev
     fi
     # cbor2==5.4.2 (pinned by Odoo) has an sdist that no longer builds with
     # modern setuptools; 5.6.2 is API compatible and ships wheels.
     local reqs="$CACHE_DIR/odoo-requirements.txt"
-    sed 's/^cbor2==5\.4\.2\b/cbor2==5.6.2/' "$ODOO_SRC/requirements.txt" >"$reqs"
+    sed 's/^cbor2==5\.4\.2\b/cbor2==5.6.2/' "$src/requirements.txt" >"$reqs"
     pip_install -r "$reqs" || die "installing Odoo's Python requirements failed (Debian packages libpq-dev libldap2-dev libsasl2-dev are needed to build them)"
-    pip_install wheel
-    pip_install --no-deps --no-build-isolation -e "$ODOO_SRC"
+    pip_install --no-deps --no-build-isolation -e "$src"
     odoo_ok || die "Odoo still not importable as 18.0 after install"
 }
 
@@ -109,7 +152,7 @@ print(" ".join(pkg for mod, pkg in wanted.items() if find_spec(mod) is None))
 ')"
     if [ -n "$missing" ]; then
         # shellcheck disable=SC2086  # word splitting wanted: one arg per package
-        pip_install $missing || die "pip install $missing failed (use a virtualenv if this Python is externally managed)"
+        pip_install $missing || die "pip install $missing into $VENV_DIR failed"
     fi
 }
 
@@ -136,8 +179,9 @@ ensure_chromium() {
 }
 
 ensure_postgres
+ensure_venv
 odoo_ok || install_odoo
 ensure_py_tools
 ensure_wkhtmltopdf
 [ "${DUNNING_SETUP_BROWSER:-0}" = 1 ] && ensure_chromium
-log "setup OK: Odoo $(odoo_version), $(psql -X -d postgres -tAc 'SHOW server_version'), PostgreSQL at ${PGHOST:-local socket}"
+log "setup OK: $VENV_DIR, Odoo $(odoo_version), $(psql -X -d postgres -tAc 'SHOW server_version'), PostgreSQL at ${PGHOST:-local socket}"
