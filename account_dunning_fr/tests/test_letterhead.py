@@ -157,7 +157,8 @@ class TestLetterhead(DunningLettersCommon):
         self.baker.lang = "en_US"
         invoices = self._create_invoice(self.baker, 1200.0, DUE)
         action = self._action(self.baker, "first", invoices)
-        [page] = self._pdf_pages(            "account_dunning_fr.report_dunning_letter_first", action.ids
+        [page] = self._pdf_pages(
+            "account_dunning_fr.report_dunning_letter_first", action.ids
         )
         for mention in (
             # Odoo's English amount in euros: the symbol after the figures.
