@@ -159,7 +159,9 @@ print(" ".join(pkg for mod, pkg in wanted.items() if find_spec(mod) is None))
 # --- OCA add-ons the optional add-ons depend on --------------------------------
 # An optional add-on of this repository may depend on an OCA add-on (e.g.
 # queue_job): it comes from PyPI as odoo-addon-<name>, without its "odoo"
-# requirement, which Odoo's source install already meets.
+# requirement, which Odoo's source install already meets. It goes into its own
+# folder ($OCA_ADDONS_TARGET, on the addons path), never into site-packages,
+# where an odoo/ folder would hide the editable Odoo behind a namespace package.
 ensure_oca_addons() {
     local missing dep
     missing="$("$PYTHON" - "$(odoo_addons_path)" "$ADDONS_DIR" "$MODULE" <<'PY'
@@ -180,7 +182,7 @@ for dep in sorted(wanted - ours):
 PY
 )"
     for dep in $missing; do
-        pip_install --no-deps "odoo-addon-$dep==18.0.*" ||
+        pip_install --no-deps --upgrade --target "$OCA_ADDONS_TARGET" "odoo-addon-$dep==18.0.*" ||
             die "the Odoo add-on $dep is neither in Odoo nor installable from PyPI (odoo-addon-$dep)"
     done
 }
