@@ -230,10 +230,13 @@ class AccountDunningLetter(models.AbstractModel):
                 self.env, capital, company.currency_id, lang_code=lang
             )
             form = (
-                self.env._("%(form)s with a share capital of %(capital)s")
-                % {"form": form, "capital": capital}
+                self.env._(
+                    "%(form)s with a share capital of %(capital)s",
+                    form=form,
+                    capital=capital,
+                )
                 if form
-                else self.env._("Share capital of %(capital)s") % {"capital": capital}
+                else self.env._("Share capital of %(capital)s", capital=capital)
             )
         siren = " ".join(
             part
@@ -243,9 +246,7 @@ class AccountDunningLetter(models.AbstractModel):
             )
             if part
         )
-        vat = identity["vat"] and self.env._("VAT number %(vat)s") % {
-            "vat": identity["vat"]
-        }
+        vat = identity["vat"] and self.env._("VAT number %(vat)s", vat=identity["vat"])
         text = " · ".join(part for part in (company.name, form, siren, vat) if part)
         return text, self.env._("Page {page} of {pages}")
 
