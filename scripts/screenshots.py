@@ -10,7 +10,8 @@ of PAGES in headless Chromium through the DevTools protocol, waits for the
 page's own selector and writes docs/screenshots/<name>.png. To add a page,
 append a Page to PAGES: ``path`` may use the ids found by ``find`` (one
 JSON-RPC search per page), ``steps`` are JavaScript snippets run in order,
-each followed by a wait for ``ready``.
+each followed by a wait for its selector. The overview dashboard, once it
+exists, is one more Page with its action's path.
 """
 
 import argparse
@@ -53,9 +54,9 @@ PAGES = [
         steps=[
             (
                 # The block's title, found by the field it holds.
-                "[...document.querySelectorAll('.o_setting_container, .o_settings_container')]"
-                ".find((c) => c.querySelector('[name=dunning_default_policy_id]'))"
-                ".parentElement.scrollIntoView({block: 'start'})",
+                "document.querySelector('.o_field_widget[name=dunning_default_policy_id]')"
+                ".closest('.o_settings_container').previousElementSibling"
+                ".scrollIntoView({block: 'start'})",
                 ".o_field_widget[name=dunning_default_policy_id]",
             )
         ],
@@ -86,15 +87,18 @@ PAGES = [
             [["state", "=", "done"], ["channel_letter", "=", True]],
         ),
     ),
-    Page(
-        "letter",
-        "/report/html/account_dunning_fr.report_dunning_letter_first_document/{id}",
-        "main, .page, body",
-        find=(
-            "account.dunning.action",
-            [["state", "=", "done"], ["level_id.letter_type", "=", "first"]],
-        ),
-        height=1300,
+    *(
+        Page(
+            f"letter_{kind}",
+            f"/report/html/account_dunning_fr.report_dunning_letter_{kind}_document/{{id}}",
+            ".page",
+            find=(
+                "account.dunning.action",
+                [["state", "=", "done"], ["level_id.letter_type", "=", kind]],
+            ),
+            height=1300,
+        )
+        for kind in ("first", "formal_notice")
     ),
     Page(
         "partner_dunning",
@@ -140,7 +144,9 @@ class Chromium:
         )
         for _ in range(100):
             try:
-                targets = requests.get(f"http://127.0.0.1:{port}/json", timeout=1).json()
+                targets = requests.get(
+                    f"http://127.0.0.1:{port}/json", timeout=1
+                ).json()
                 url = next(t for t in targets if t["type"] == "page")
                 break
             except (requests.RequestException, StopIteration):
@@ -153,7 +159,9 @@ class Chromium:
 
     def call(self, method, **params):
         self.next_id += 1
-        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        self.ws.send(
+            json.dumps({"id": self.next_id, "method": method, "params": params})
+        )
         while True:
             message = json.loads(self.ws.recv())
             if message.get("id") == self.next_id:
@@ -162,7 +170,9 @@ class Chromium:
                 return message.get("result", {})
 
     def evaluate(self, expression):
-        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        result = self.call(
+            "Runtime.evaluate", expression=expression, returnByValue=True
+        )
         return result.get("result", {}).get("value")
 
     def wait_for(self, selector, timeout=30):
@@ -193,6 +203,12 @@ class Chromium:
         for script, selector in page.steps:
             self.evaluate(script)
             self.wait_for(selector)
+        # Passing notifications (e.g. "page outdated" after an upgrade) are
+        # not part of the screen being documented.
+        self.evaluate(
+            "document.querySelectorAll('.o_notification_manager > *')"
+            ".forEach((n) => n.remove())"
+        )
         shot = self.call("Page.captureScreenshot", format="png")
         path.write_bytes(base64.b64decode(shot["data"]))
 
@@ -236,13 +252,19 @@ def find_id(session, base, model, domain):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=int(os.environ.get("DUNNING_PORT", 8069)))
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("DUNNING_PORT", 8069))
+    )
     parser.add_argument("--db", default=os.environ.get("DUNNING_DB", "dunning_demo"))
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default="admin")
-    parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
+    parser.add_argument(
+        "--chromium", default=shutil.which("chromium") or "/usr/bin/chromium"
+    )
     parser.add_argument("--width", type=int, default=1440)
-    parser.add_argument("only", nargs="*", help="names of the pages to render (all by default)")
+    parser.add_argument(
+        "only", nargs="*", help="names of the pages to render (all by default)"
+    )
     args = parser.parse_args()
 
     base = f"http://127.0.0.1:{args.port}"

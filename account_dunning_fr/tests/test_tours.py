@@ -141,7 +141,9 @@ class TestDunningTours(DunningWorkflowCommon, HttpCase):
 
     def test_formal_notice_wizard(self):
         invoice = self._create_invoice(self.customer, 1000.0, DUE)
-        self._customer_tour("account_dunning_fr_formal_notice", self.accountant, day(40))
+        self._customer_tour(
+            "account_dunning_fr_formal_notice", self.accountant, day(40)
+        )
         notice = self.Action.search(
             [("partner_id", "=", self.customer.id), ("channel_registered", "=", True)]
         )
