@@ -5,18 +5,35 @@ from freezegun import freeze_time
 from odoo.tests import HttpCase, tagged
 
 from .common import DunningCommon
+from .test_engine_batches import _one_page_pdf
+
+
+def _render_as_pdf(report, report_ref, res_ids=None, data=None):
+    """Render the letter (as HTML under test: no wkhtmltopdf) and hand it over
+    as a one-page PDF, the only kind the post room's batch print merges."""
+    html, _fmt = report._render_qweb_html(report_ref, res_ids, data=data)
+    return _one_page_pdf(f"{len(html)} bytes of letter"), "pdf"
 
 
 @tagged("post_install", "-at_install")
 class TestRunWizardUi(DunningCommon, HttpCase):
-    """The run wizard in a real browser, as an accountant."""
+    """The run wizard in a real browser, as an accountant: preview, leave a
+    customer out, execute, print the letters."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.policy = cls._create_policy(
             "Politique écran",
-            [cls._level_vals(10, 3, name="Première relance", payment_deadline_days=8)],
+            [
+                cls._level_vals(
+                    10,
+                    3,
+                    name="Première relance",
+                    payment_deadline_days=8,
+                    send_letter=True,
+                )
+            ],
         )
         cls.customers = [
             cls._create_customer(name, dunning_policy_id=cls.policy.id)
@@ -26,6 +43,9 @@ class TestRunWizardUi(DunningCommon, HttpCase):
             cls._create_invoice(customer, 640.0, date(2026, 3, 2))
 
     def test_run_wizard_tour(self):
+        self.patch(
+            type(self.env["ir.actions.report"]), "_render_qweb_pdf", _render_as_pdf
+        )
         with freeze_time("2026-03-10"):
             self.start_tour(
                 f"/odoo/action-account_dunning_fr.account_dunning_run_action"
@@ -37,3 +57,6 @@ class TestRunWizardUi(DunningCommon, HttpCase):
             [("partner_id", "in", [c.id for c in self.customers])]
         )
         self.assertEqual(sorted(actions.mapped("state")), ["cancelled", "done"])
+        done = actions.filtered(lambda a: a.state == "done")
+        self.assertTrue(done.letter_attachment_id, "the letter was rendered")
+        self.assertEqual(done.print_state, "printed", "the batch print marks it")

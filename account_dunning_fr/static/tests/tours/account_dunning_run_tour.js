@@ -1,8 +1,10 @@
 /** @odoo-module */
 
 import { registry } from "@web/core/registry";
+import { downloadSteps } from "@account_dunning_fr/../tests/tours/account_dunning_download_util";
 
-// An accountant previews the day's reminders, leaves one out and executes.
+// An accountant previews the day's reminders, leaves one out, executes and
+// prints the letter.
 registry.category("web_tour.tours").add("account_dunning_fr_run", {
     steps: () => [
         {
@@ -31,6 +33,16 @@ registry.category("web_tour.tours").add("account_dunning_fr_run", {
         {
             content: "The summary says one action was carried out",
             trigger: ".modal .alert-info span:contains(1)",
+        },
+        ...downloadSteps("Print the letter", ".modal button[name=action_print_batch]"),
+        {
+            content: "Then list the actions of the run",
+            trigger: ".modal button[name=action_view_actions]:enabled",
+            run: "click",
+        },
+        {
+            content: "The executed action is listed",
+            trigger: "body:not(:has(.modal)) .o_list_view .o_data_row",
         },
     ],
 });
