@@ -83,7 +83,7 @@ class DunningPortal(PortalAccount, AccountPaymentPortal):
         return values
 
     # ------------------------------------------------------------------ pages
-    @http.route("/my/dunning", type="http", auth="user", sitemap=False)
+    @http.route("/my/dunning", type="http", auth="user", website=True, sitemap=False)
     def portal_my_dunning(self, **kw):
         user = request.env.user
         action = request.env["account.dunning.portal"]._get_latest_action(
@@ -97,7 +97,11 @@ class DunningPortal(PortalAccount, AccountPaymentPortal):
         return request.redirect(f"/my/dunning/{action.id}")
 
     @http.route(
-        "/my/dunning/<int:action_id>", type="http", auth="public", sitemap=False
+        "/my/dunning/<int:action_id>",
+        type="http",
+        auth="public",
+        website=True,
+        sitemap=False,
     )
     def portal_dunning_page(self, action_id, access_token=None, done=None, **kw):
         try:
@@ -110,6 +114,7 @@ class DunningPortal(PortalAccount, AccountPaymentPortal):
         "/my/dunning/<int:action_id>/statement",
         type="http",
         auth="public",
+        website=True,
         sitemap=False,
     )
     def portal_dunning_statement(self, action_id, access_token=None, **kw):
@@ -128,6 +133,7 @@ class DunningPortal(PortalAccount, AccountPaymentPortal):
         "/my/dunning/<int:action_id>/letter/<int:letter_id>",
         type="http",
         auth="public",
+        website=True,
         sitemap=False,
     )
     def portal_dunning_letter(self, action_id, letter_id, access_token=None, **kw):
@@ -158,6 +164,7 @@ class DunningPortal(PortalAccount, AccountPaymentPortal):
         type="http",
         auth="public",
         methods=["POST"],
+        website=True,
         sitemap=False,
     )
     def portal_dunning_promise(self, action_id, access_token=None, **post):
@@ -182,6 +189,7 @@ class DunningPortal(PortalAccount, AccountPaymentPortal):
         type="http",
         auth="public",
         methods=["POST"],
+        website=True,
         sitemap=False,
     )
     def portal_dunning_dispute(self, action_id, access_token=None, **post):
@@ -205,7 +213,11 @@ class DunningPortal(PortalAccount, AccountPaymentPortal):
 
     # ---------------------------------------------------------------- payment
     @http.route(
-        "/my/dunning/<int:action_id>/pay", type="http", auth="public", sitemap=False
+        "/my/dunning/<int:action_id>/pay",
+        type="http",
+        auth="public",
+        website=True,
+        sitemap=False,
     )
     def portal_dunning_pay(self, action_id, access_token=None, **kw):
         """Odoo's payment form for the invoices picked, paid in one

@@ -171,9 +171,10 @@ class AccountDunningAction(models.Model):
 
     def _compute_access_url(self):
         # The customer's answer page: see controllers/portal.py.
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for action in self:
             action.access_url = f"/my/dunning/{action.id}"
+        return res
 
     def _get_dunning_answer_url(self):
         """Absolute signed link of the customer's answer page, carried by

@@ -100,8 +100,9 @@ class AccountDunningPortal(models.AbstractModel):
             ``balance`` (company currency), ``invoices`` (open invoices the
             customer may answer about), ``letters`` (done actions with a
             letter file), ``reasons`` (dispute reasons, translated),
-            ``promise_max`` and ``promise_default`` (``datetime.date``) and ``promise_refused``
-            (str or False: why a new promise is not possible)
+            ``promise_max`` and ``promise_default`` (``datetime.date``),
+            ``promise_refused`` (str or False: why a new promise is not
+            possible) and ``link_expiry`` (``datetime.date``)
         """
         customer = action.partner_id
         company = action.company_id
