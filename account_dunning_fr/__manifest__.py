@@ -7,7 +7,14 @@
     "author": "account_dunning_fr contributors",
     "website": "https://github.com/account-dunning-fr/account_dunning_fr",
     "license": "AGPL-3",
-    "depends": ["account", "mail", "sms", "sales_team", "l10n_fr_account"],
+    "depends": [
+        "account",
+        "account_payment",
+        "mail",
+        "sms",
+        "sales_team",
+        "l10n_fr_account",
+    ],
     "data": [
         "security/account_dunning_security.xml",
         "security/ir.model.access.csv",
@@ -48,6 +55,7 @@
         "report/account_dunning_letter_delivery_suspension_templates.xml",
         "report/account_dunning_letter_statement_templates.xml",
         "report/account_dunning_letter_public_moratorium_templates.xml",
+        "views/account_dunning_portal_templates.xml",
     ],
     "demo": ["demo/account_dunning_demo.xml"],
     "assets": {

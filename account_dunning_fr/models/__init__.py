@@ -22,6 +22,7 @@ from . import account_dunning_letter_items
 from . import account_dunning_statement
 from . import account_dunning_litigation
 from . import account_dunning_promise
+from . import account_dunning_portal
 from . import account_dunning_dispute
 from . import account_dunning_payment_plan
 from . import account_dunning_payment_plan_line

@@ -28,6 +28,7 @@ class AccountDunningAction(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "account.dunning.workflow.mixin",
+        "portal.mixin",
     ]
     _order = "date desc, id desc"
     _check_company_auto = True
@@ -167,6 +168,22 @@ class AccountDunningAction(models.Model):
         sanitize=False,
         help="Once the deadline of a formal notice has passed unpaid.",
     )
+
+    def _compute_access_url(self):
+        # The customer's answer page: see controllers/portal.py.
+        res = super()._compute_access_url()
+        for action in self:
+            action.access_url = f"/my/dunning/{action.id}"
+        return res
+
+    def _get_dunning_answer_url(self):
+        """Absolute signed link of the customer's answer page, carried by
+        the reminder's email and letter (see ``account.dunning.portal``).
+
+        :return: str URL with the action's access token
+        """
+        self.ensure_one()
+        return self.get_base_url() + self.get_portal_url()
 
     @api.depends(*CHANNELS)
     def _compute_channels_display(self):

@@ -34,6 +34,7 @@ WORKFLOW_KINDS = [
     ("confirmation", "Call confirmation"),
     ("payment_plan", "Payment plan agreement"),
     ("formal_notice", "Formal notice"),
+    ("portal", "Customer portal"),
 ]
 
 CALL_OUTCOMES = [

@@ -118,6 +118,19 @@ class ResCompany(models.Model):
         "plan instalment, before the promise or the plan counts as broken: "
         "a transfer takes a few days to reach the bank account.",
     )
+    dunning_portal_link_days = fields.Integer(
+        string="Answer Link Validity (days)",
+        default=60,
+        help="Days after a reminder during which the link it carries lets the "
+        "customer see their account, pay, promise a date or report a problem "
+        "without an account.",
+    )
+    dunning_portal_promise_days = fields.Integer(
+        string="Self-Service Promise Horizon (days)",
+        default=30,
+        help="Furthest payment date, counted from today, a customer may "
+        "promise by themselves from the reminder's link.",
+    )
     dunning_claim_threshold = fields.Monetary(
         string="Claim Penalties From",
         currency_field="currency_id",

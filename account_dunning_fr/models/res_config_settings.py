@@ -58,6 +58,12 @@ class ResConfigSettings(models.TransientModel):
     dunning_promise_grace_days = fields.Integer(
         related="company_id.dunning_promise_grace_days", readonly=False
     )
+    dunning_portal_link_days = fields.Integer(
+        related="company_id.dunning_portal_link_days", readonly=False
+    )
+    dunning_portal_promise_days = fields.Integer(
+        related="company_id.dunning_portal_promise_days", readonly=False
+    )
     dunning_claim_threshold = fields.Monetary(
         related="company_id.dunning_claim_threshold", readonly=False
     )

@@ -20,3 +20,4 @@ from . import test_late_payment_claims
 from . import test_letters_account
 from . import test_letterhead
 from . import test_tours
+from . import test_portal

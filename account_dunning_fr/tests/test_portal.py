@@ -1,0 +1,439 @@
+"""The customer's answer page (issue 13): the signed link of a reminder, the
+portal user's access, and what paying, promising and disputing from it do to
+the dunning."""
+
+from datetime import timedelta
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import Command, http
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
+
+from .common_workflows import DUE, DunningWorkflowCommon, day
+
+# The first reminder (level "Relance 1", 3 days after DUE) is sent on day 5.
+REMINDED_ON = day(5)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningPortal(DunningWorkflowCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.dunning_portal_link_days = 60
+        cls.company.dunning_portal_promise_days = 30
+        cls.invoice = cls._create_invoice(cls.customer, 1200.0, DUE)
+        cls.invoice_b = cls._create_invoice(cls.customer, 300.0, DUE)
+        cls.other = cls._create_customer(
+            "Boulangerie Petit", dunning_policy_id=cls.policy.id, ref="BP"
+        )
+        cls.other_invoice = cls._create_invoice(cls.other, 450.0, DUE)
+        with freeze_time(REMINDED_ON):
+            cls.reminders = cls.Action._run_dunning(
+                date=REMINDED_ON, companies=cls.company
+            )
+        cls.reminder = cls.reminders.filtered(lambda a: a.partner_id == cls.customer)
+        cls.other_reminder = cls.reminders.filtered(lambda a: a.partner_id == cls.other)
+        cls.portal_user = new_test_user(
+            cls.env,
+            login="moreau_portal",
+            name="Claire Portail",
+            groups="base.group_portal",
+            company_id=cls.company.id,
+        )
+        cls.portal_user.partner_id.parent_id = cls.customer
+
+    # ----------------------------------------------------------------- helpers
+    def _url(self, action=None, suffix="", token=True):
+        action = action or self.reminder
+        url = f"/my/dunning/{action.id}{suffix}"
+        if token:
+            url += f"?access_token={action._portal_ensure_token()}"
+        return url
+
+    def _post(self, suffix, data, files=None, action=None, token=True):
+        action = action or self.reminder
+        values = {"csrf_token": http.Request.csrf_token(self), **data}
+        if token:
+            values["access_token"] = action._portal_ensure_token()
+        return self.url_open(
+            f"/my/dunning/{action.id}{suffix}",
+            data=values,
+            files=files,
+            allow_redirects=False,
+        )
+
+    def _promise(self, promised_on, moves=None, amount=""):
+        moves = moves or self.invoice
+        return self._post(
+            "/promise",
+            {
+                "move_ids": moves.ids,
+                "promise_date": promised_on.isoformat(),
+                "promise_amount": amount,
+            },
+        )
+
+    def _portal_answers(self):
+        return self.Action.search(
+            [("partner_id", "=", self.customer.id), ("dunning_workflow", "=", "portal")]
+        )
+
+    # ------------------------------------------------------------------ links
+    def test_reminder_carries_the_signed_link(self):
+        self.assertEqual(self.reminder.state, "done")
+        self.assertTrue(self.reminder.access_token)
+        url = self.reminder._get_dunning_answer_url()
+        self.assertIn(f"/my/dunning/{self.reminder.id}?access_token=", url)
+        self.assertIn(url, str(self.reminder.mail_id.body_html))
+
+    def test_owner_opens_the_signed_link(self):
+        with freeze_time(day(10)):
+            self.authenticate(None, None)
+            response = self.url_open(self._url())
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.invoice.name, response.text)
+        self.assertIn(self.invoice_b.name, response.text)
+        self.assertNotIn(self.other_invoice.name, response.text)
+        # The reminder's recipient reads English: the page speaks it.
+        self.assertIn("Promise a payment date", response.text)
+        self.assertIn("Quality of the goods or services", response.text)
+        self.assertIn("1,500.00", response.text, "overdue total")
+
+    def test_page_in_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["portal", "account_dunning_fr"], ["fr_FR"], overwrite=True
+        )
+        self.reminder.contact_id.lang = "fr_FR"
+        with freeze_time(day(10)):
+            self.authenticate(None, None)
+            response = self.url_open(self._url())
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Qualité", response.text, "dispute reasons in French")
+        self.assertNotIn("Quality of the goods or services", response.text)
+        self.assertIn("1\N{NO-BREAK SPACE}500,00", response.text)
+
+    @mute_logger("odoo.http")
+    def test_another_customer_is_refused(self):
+        with freeze_time(day(10)):
+            self.authenticate(None, None)
+            # The other customer's token does not open this customer's page.
+            other_token = self.other_reminder._portal_ensure_token()
+            response = self.url_open(
+                f"/my/dunning/{self.reminder.id}?access_token={other_token}"
+            )
+            self.assertEqual(response.status_code, 403)
+            self.assertNotIn(self.invoice.name, response.text)
+            # A logged-in customer without the token sees only their own.
+            self.authenticate(self.portal_user.login, self.portal_user.login)
+            own = self.url_open(self._url(token=False))
+            self.assertEqual(own.status_code, 200)
+            self.assertIn(self.invoice.name, own.text)
+            refused = self.url_open(self._url(self.other_reminder, token=False))
+            self.assertEqual(refused.status_code, 403)
+            self.assertNotIn(self.other_invoice.name, refused.text)
+            refused = self._post(
+                "/promise",
+                {"move_ids": self.other_invoice.ids, "promise_date": "2026-03-20"},
+                action=self.other_reminder,
+                token=False,
+            )
+            self.assertEqual(refused.status_code, 403)
+            # Their own page does not take another customer's invoice either.
+            response = self._post(
+                "/promise",
+                {"move_ids": self.other_invoice.ids, "promise_date": "2026-03-20"},
+                token=False,
+            )
+            self.assertEqual(response.status_code, 200)
+            self.assertIn("Only your own invoices", response.text)
+        self.assertFalse(self.other_invoice.dunning_promise_date)
+
+    def test_portal_user_lands_on_their_latest_reminder(self):
+        with freeze_time(day(10)):
+            self.authenticate(self.portal_user.login, self.portal_user.login)
+            response = self.url_open("/my/dunning", allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(
+            response.headers["Location"].endswith(f"/my/dunning/{self.reminder.id}")
+        )
+
+    @mute_logger("odoo.http")
+    def test_tampered_or_expired_link_is_refused(self):
+        token = self.reminder._portal_ensure_token()
+        self.authenticate(None, None)
+        with freeze_time(day(10)):
+            tampered = self.url_open(
+                f"/my/dunning/{self.reminder.id}?access_token={token[:-1]}x"
+            )
+            self.assertEqual(tampered.status_code, 403)
+            self.assertIn("This link is not valid.", tampered.text)
+            statement = self.url_open(
+                f"/my/dunning/{self.reminder.id}/statement?access_token={token}x"
+            )
+            self.assertEqual(statement.status_code, 403)
+        with freeze_time(REMINDED_ON + timedelta(days=60)):
+            self.assertEqual(self.url_open(self._url()).status_code, 200)
+        with freeze_time(REMINDED_ON + timedelta(days=61)):
+            expired = self.url_open(self._url())
+            self.assertEqual(expired.status_code, 403)
+            self.assertIn("This link has expired.", expired.text)
+            self.assertEqual(self._promise(day(70)).status_code, 403)
+        self.assertFalse(self.invoice.dunning_promise_date)
+
+    # -------------------------------------------------------------- documents
+    @mute_logger("odoo.http")
+    def test_statement_and_letters(self):
+        self.authenticate(None, None)
+        with freeze_time(day(10)):
+            statement = self.url_open(self._url(suffix="/statement"))
+            self.assertEqual(statement.status_code, 200)
+            self.assertIn(self.invoice.name, statement.text)
+            page = self.url_open(self._url())
+            self.assertTrue(self.reminder.letter_attachment_id)
+            letter_url = self._url(suffix=f"/letter/{self.reminder.id}")
+            self.assertIn(letter_url.split("?")[0], page.text)
+            letter = self.url_open(letter_url)
+            self.assertEqual(letter.status_code, 200)
+            self.assertEqual(letter.content, self.reminder.letter_attachment_id.raw)
+            # Another customer's letter is not served through this link.
+            other = self.url_open(self._url(suffix=f"/letter/{self.other_reminder.id}"))
+            self.assertEqual(other.status_code, 404)
+
+    # ---------------------------------------------------------------- promise
+    def test_promise_pauses_until_broken(self):
+        moves = self.invoice | self.invoice_b
+        self.authenticate(None, None)
+        with freeze_time(day(20)):
+            response = self._promise(day(25), moves=moves, amount="1000")
+        self.assertEqual(response.status_code, 303)
+        self.assertIn("done=promise", response.headers["Location"])
+        answer = self._portal_answers()
+        self.assertRecordValues(
+            answer,
+            [
+                {
+                    "state": "done",
+                    "promise_state": "pending",
+                    "promise_date": day(25),
+                    "promise_amount": 1000.0,
+                    "move_ids": moves.ids,
+                }
+            ],
+        )
+        self.assertEqual(moves.mapped("dunning_promise_date"), [day(25)] * 2)
+        self.assertEqual(self.invoice.dunning_promise_action_id, answer)
+        self.assertEqual(
+            moves.mapped("dunning_promise_amount"), [1000.0, 0.0], "oldest first"
+        )
+        activity = answer.activity_ids
+        self.assertEqual(activity.user_id, self.accountant, "follow-up responsible")
+        self.assertIn(
+            "Payment promised online", self.customer.message_ids[0].body or ""
+        )
+        # Until the promised date plus the grace period the run leaves the
+        # invoices alone.
+        paused = self._run(day(28))
+        self.assertFalse(paused.move_ids & moves)
+        # Not paid: the promise is broken and the reminders resume.
+        resumed = self._run(day(29))
+        self.assertEqual(answer.promise_state, "broken")
+        self.assertIn(self.invoice, resumed.move_ids)
+        self.assertEqual(self.customer.dunning_promise_broken_count, 1)
+        # A broken promise: no new promise by themselves.
+        with freeze_time(day(30)):
+            page = self.url_open(self._url())
+            self.assertIn("o_dunning_promise_refused", page.text)
+            refused = self._promise(day(40))
+            self.assertEqual(refused.status_code, 200)
+            self.assertIn("was not kept", refused.text)
+        self.assertFalse(self.invoice.dunning_promise_date)
+        self.assertEqual(len(self._portal_answers()), 1)
+
+    def test_promise_within_the_horizon_only(self):
+        self.authenticate(None, None)
+        with freeze_time(day(10)):
+            too_far = self._promise(day(41))
+            self.assertEqual(too_far.status_code, 200)
+            self.assertIn("Choose a payment date between today and", too_far.text)
+            past = self._promise(day(9))
+            self.assertEqual(past.status_code, 200)
+            self.assertFalse(self.invoice.dunning_promise_date)
+            self.assertEqual(self._promise(day(40)).status_code, 303)
+        self.assertEqual(self.invoice.dunning_promise_date, day(40))
+        self.assertEqual(
+            self.invoice.dunning_promise_amount, 1200.0, "the whole open amount"
+        )
+
+    # ---------------------------------------------------------------- dispute
+    def test_dispute_blocks_the_invoices_picked(self):
+        self.authenticate(None, None)
+        with freeze_time(day(10)):
+            response = self._post(
+                "/dispute",
+                {
+                    "move_ids": self.invoice_b.ids,
+                    "reason_type": "quantity",
+                    "comment": "Deux palettes manquaient à la livraison.",
+                },
+                files={"attachment": ("bon.txt", b"bon de livraison", "text/plain")},
+            )
+        self.assertEqual(response.status_code, 303)
+        self.assertIn("done=dispute", response.headers["Location"])
+        dispute = self.env["account.dunning.dispute"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        self.assertRecordValues(
+            dispute,
+            [
+                {
+                    "state": "open",
+                    "reason_type": "quantity",
+                    "user_id": self.accountant.id,
+                    "move_ids": self.invoice_b.ids,
+                }
+            ],
+        )
+        self.assertTrue(self.invoice_b.dunning_blocked)
+        self.assertFalse(self.invoice.dunning_blocked, "only the disputed invoice")
+        attachment = self.env["ir.attachment"].search(
+            [("res_model", "=", dispute._name), ("res_id", "=", dispute.id)]
+        )
+        self.assertEqual(attachment.raw, b"bon de livraison")
+        self.assertEqual(dispute.activity_ids.user_id, self.accountant)
+        answer = self._portal_answers()
+        self.assertEqual(answer.call_delay_reason, "dispute")
+        reminded = self._run(day(20))
+        self.assertNotIn(self.invoice_b, reminded.move_ids)
+        self.assertIn(self.invoice, reminded.move_ids)
+
+    def test_dispute_needs_a_comment(self):
+        self.authenticate(None, None)
+        with freeze_time(day(10)):
+            response = self._post(
+                "/dispute",
+                {"move_ids": self.invoice.ids, "reason_type": "price", "comment": " "},
+            )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Tell us what is wrong.", response.text)
+        self.assertFalse(self.invoice.dunning_blocked)
+
+    # ---------------------------------------------------------------- payment
+    def test_pay_several_invoices_online(self):
+        provider = self.env["payment.provider"].create(
+            {
+                "name": "Dummy Provider",
+                "code": "none",
+                "state": "test",
+                "is_published": True,
+                "company_id": self.company.id,
+                "payment_method_ids": [
+                    Command.set([self.env.ref("payment.payment_method_unknown").id])
+                ],
+            }
+        )
+        self.env.ref("payment.payment_method_unknown").active = True
+        # As account_payment's own tests do: the dummy provider's payments
+        # go to the bank journal, like a real provider's.
+        Method = self.env.registry["account.payment.method"]
+        get_information = Method._get_payment_method_information
+
+        def _get_payment_method_information(model):
+            return {
+                **get_information(model),
+                "none": {"mode": "electronic", "type": ("bank",)},
+            }
+
+        with patch.object(
+            Method, "_get_payment_method_information", _get_payment_method_information
+        ):
+            self.env["account.payment.method"].sudo().create(
+                {"name": "Dummy method", "code": "none", "payment_type": "inbound"}
+            )
+            provider.journal_id = self.company_data["default_journal_bank"]
+        moves = self.invoice | self.invoice_b
+        self.authenticate(None, None)
+        with freeze_time(day(10)):
+            token = self.reminder._portal_ensure_token()
+            query = "&".join(f"move_ids={move.id}" for move in moves)
+            page = self.url_open(self._url(suffix="/pay") + "&" + query)
+            self.assertEqual(page.status_code, 200)
+            self.assertIn("1,500.00", page.text)
+            key = "-".join(str(i) for i in moves.ids)
+            route = f"/my/dunning/{self.reminder.id}/transaction/{key}"
+            self.assertIn(route, page.text)
+            processing = self.make_jsonrpc_request(
+                route,
+                {
+                    "access_token": token,
+                    "payment_reference": "BATCH",
+                    "provider_id": provider.id,
+                    "payment_method_id": provider.payment_method_ids.id,
+                    "token_id": None,
+                    "amount": 1500.0,
+                    "flow": "redirect",
+                    "tokenization_requested": False,
+                    "landing_route": self._url(),
+                    "is_validation": False,
+                },
+            )
+            self.assertTrue(processing["reference"])
+            # Another customer's invoice cannot ride on this link.
+            other = "-".join(str(i) for i in (self.invoice | self.other_invoice).ids)
+            with self.assertRaises(JsonRpcException), mute_logger("odoo.http"):
+                self.make_jsonrpc_request(
+                    f"/my/dunning/{self.reminder.id}/transaction/{other}",
+                    {
+                        "access_token": token,
+                        "payment_reference": "X",
+                        "provider_id": provider.id,
+                        "payment_method_id": provider.payment_method_ids.id,
+                        "token_id": None,
+                        "amount": 1650.0,
+                        "flow": "redirect",
+                        "tokenization_requested": False,
+                        "landing_route": self._url(),
+                        "is_validation": False,
+                    },
+                )
+            transaction = self.env["payment.transaction"].search(
+                [("reference", "=", processing["reference"])]
+            )
+            self.assertEqual(transaction.invoice_ids, moves)
+            self.assertEqual(transaction.amount, 1500.0)
+            # The provider confirms: Odoo reconciles, the run is done with them.
+            transaction._set_done()
+            transaction._post_process()
+        for move in moves:
+            self.assertIn(move.payment_state, ("in_payment", "paid"))
+        reminded = self._run(day(20))
+        self.assertFalse(reminded.move_ids & moves)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningPortalTour(DunningWorkflowCommon, HttpCase):
+    """The customer opens the link of the email, promises a date and reads
+    the confirmation, in a real browser."""
+
+    def test_promise_tour(self):
+        invoice = self._create_invoice(self.customer, 980.0, DUE)
+        with freeze_time(REMINDED_ON):
+            reminder = self.Action._run_dunning(
+                date=REMINDED_ON, companies=self.company
+            )
+        self.assertIn(
+            reminder._get_dunning_answer_url(), str(reminder.mail_id.body_html)
+        )
+        with freeze_time(day(10)):
+            self.start_tour(
+                reminder.get_portal_url(), "account_dunning_fr_portal_promise"
+            )
+        self.assertEqual(invoice.dunning_promise_date, day(17), "a week ahead")
+        answer = self.Action.search(
+            [("partner_id", "=", self.customer.id), ("dunning_workflow", "=", "portal")]
+        )
+        self.assertEqual(answer.promise_state, "pending")
