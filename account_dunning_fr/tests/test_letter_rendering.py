@@ -114,10 +114,11 @@ class TestLetterSplit(LetterRenderingCommon):
         )
         broken = actions[1]
         get_values = type(self.env["account.dunning.letter"])._get_values
+        reason = "Adresse illisible"
 
         def values(model, action):
             if action.id == broken.id:
-                raise UserError("Adresse illisible")
+                raise UserError(reason)
             return get_values(model, action)
 
         with (
