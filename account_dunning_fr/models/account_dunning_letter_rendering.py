@@ -143,7 +143,10 @@ class AccountDunningLetterRendering(models.AbstractModel):
         """Render the letters of ``actions`` in groups; attach each to its
         action and queue the email that carries it."""
         for group in self._make_groups(actions):
-            self._render_group(group)
+            # As in the run, each company's letters in that company's
+            # environment (its rates, settings and currency).
+            company = group.company_id
+            self.with_company(company)._render_group(group.with_company(company))
 
     @api.model
     def _make_groups(self, actions):
