@@ -21,6 +21,7 @@
         "data/account_dunning_role_data.xml",
         "data/account_dunning_rate_data.xml",
         "data/account_dunning_action_data.xml",
+        "data/account_dunning_letter_rendering_data.xml",
         "data/account_dunning_mail_templates.xml",
         "data/account_dunning_policy_data.xml",
         "views/account_dunning_policy_views.xml",
@@ -60,6 +61,9 @@
     "demo": ["demo/account_dunning_demo.xml"],
     "assets": {
         "web.assets_tests": ["account_dunning_fr/static/tests/tours/*.js"],
+        "web.report_assets_common": [
+            "account_dunning_fr/static/src/scss/dunning_letter.scss"
+        ],
     },
     "post_init_hook": "post_init_hook",
     "installable": True,

@@ -33,3 +33,4 @@ from . import account_dunning_claim
 from . import account_dunning_claim_proposal
 from . import account_dunning_claim_invoice
 from . import ir_actions_report
+from . import account_dunning_letter_rendering

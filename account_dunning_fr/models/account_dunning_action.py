@@ -150,6 +150,26 @@ class AccountDunningAction(models.Model):
         copy=False,
         index=True,
     )
+    letter_render_state = fields.Selection(
+        [
+            ("none", "No letter"),
+            ("pending", "To render"),
+            ("done", "Rendered"),
+            ("failed", "Failed"),
+        ],
+        string="Letter File State",
+        default="none",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        help="The letter is rendered after the action is carried out, by its "
+        "own scheduled action; the email that attaches it leaves once it "
+        "exists.",
+    )
+    letter_render_error = fields.Char(
+        string="Letter Failure", readonly=True, copy=False
+    )
     mail_id = fields.Many2one(
         "mail.mail", string="Email Sent", readonly=True, copy=False
     )
@@ -361,13 +381,16 @@ class AccountDunningAction(models.Model):
         :param levels: ``account.dunning.level`` recordset to restrict to
         :return: the ``account.dunning.action`` records created
         """
-        return self.env["account.dunning.engine"]._run(
+        actions = self.env["account.dunning.engine"]._run(
             date=date,
             companies=companies,
             partners=partners,
             execute=execute,
             levels=levels,
         )
+        # Synchronous to the end: the letters the run left pending too.
+        self.env["account.dunning.letter.rendering"]._render_pending(actions)
+        return actions
 
     @api.model
     def _prepare_action_vals(
@@ -422,8 +445,26 @@ class AccountDunningAction(models.Model):
         return vals
 
     def _execute(self):
-        """Carry out these actions, each on its own (see the execution)."""
+        """Carry out these actions, each on its own (see the execution), then
+        render their letters and queue the emails carrying them, unless the
+        context says ``dunning_defer_letters`` (the run leaves them to the
+        letters' scheduled action)."""
         self.env["account.dunning.execution"]._execute(self)
+        Rendering = self.env["account.dunning.letter.rendering"]
+        if self.env.context.get("dunning_defer_letters"):
+            if Rendering._count_pending(self):
+                Rendering._trigger()
+        else:
+            Rendering._render_pending(self)
+
+    def action_render_letter(self):
+        """Render again the letters that failed, and send the emails that
+        waited for them."""
+        self._check_can_run()
+        failed = self.filtered(lambda a: a.letter_render_state == "failed")
+        failed.write({"letter_render_state": "pending"})
+        self.env["account.dunning.letter.rendering"]._render_pending(failed)
+        return True
 
     def _check_can_run(self):
         if not (

@@ -81,29 +81,13 @@ class AccountDunningChannel(models.AbstractModel):
 
     @api.model
     def _prepare_letter(self, action):
-        """Render the letter once for the written channels that carry it."""
+        """The written channels carry a letter: it is rendered apart
+        (``account.dunning.letter.rendering``), never inside the execution."""
         if self._skips_rendering() or not any(
             action[fname] for fname in WRITTEN_CHANNELS
         ):
             return
-        Letter = self.env["account.dunning.letter"]
-        report = Letter._get_report(Letter._get_letter_type(action))
-        lang = Letter._get_lang(action)
-        content, fmt = (
-            self.env["ir.actions.report"]
-            .with_context(lang=lang)
-            ._render_qweb_pdf(report, action.ids)
-        )
-        title = Letter._get_title(action.with_context(lang=lang))
-        action.letter_attachment_id = self.env["ir.attachment"].create(
-            {
-                "name": f"{action.name} - {title}.{fmt}",
-                "raw": content,
-                "res_model": action._name,
-                "res_id": action.id,
-                "mimetype": "application/pdf" if fmt == "pdf" else "text/html",
-            }
-        )
+        action.write({"letter_render_state": "pending", "letter_render_error": False})
 
     def _skips_rendering(self):
         # The demo history skips rendering: without a running server,
@@ -113,6 +97,10 @@ class AccountDunningChannel(models.AbstractModel):
     # ------------------------------------------------------------ channels
     @api.model
     def _send_email(self, action):
+        """Queue the email; one that attaches a letter still to render waits
+        for it (the rendering sends it)."""
+        if action.letter_render_state in ("pending", "failed"):
+            return
         template = self.env["account.dunning.letter"]._get_mail_template(action)
         email_values = {
             "recipient_ids": [Command.set(self._get_recipient(action, "email").ids)]

@@ -122,7 +122,7 @@ class AccountDunningEngine(models.AbstractModel):
                     and a.level_id.auto_execute
                     and not a.hold_reason
                 )
-            )._execute()
+            ).with_context(dunning_defer_letters=True)._execute()
         return actions
 
     @api.model
