@@ -34,6 +34,8 @@ from odoo import api, models, tools
 from odoo.exceptions import UserError
 from odoo.tools.pdf import PdfFileWriter, PdfReader
 
+from ..tools.page_footer import stamp_footer
+
 _logger = logging.getLogger(__name__)
 
 # Letters per wkhtmltopdf call: one call costs about a second and a half
@@ -251,7 +253,15 @@ class AccountDunningLetterRendering(models.AbstractModel):
             footer=footer,
             specific_paperformat_args=paperformat_args,
         )
-        return self._split(pdf, actions)
+        # Each letter gets its own footer, numbered from its first page, as
+        # ir.actions.report stamps a letter rendered alone.
+        text, page_label = Letter._get_page_footer(
+            *Letter._get_document_company_lang(first)
+        )
+        return {
+            action_id: stamp_footer(content, text, page_label)
+            for action_id, content in self._split(pdf, actions).items()
+        }
 
     @api.model
     def _join_bodies(self, bodies):

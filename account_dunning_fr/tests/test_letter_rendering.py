@@ -218,6 +218,8 @@ class TestLetterGroupsPdf(LetterRenderingCommon, HttpCase):
             self.assertEqual(pages, expected_pages, name)
             self.assertIn(name, text)
             self.assertIn(action.name, text)
+            # Numbered from the letter's own first page, not the group's.
+            self.assertIn(f"Page {expected_pages} of {expected_pages}", text)
             for other in set(names) - {name}:
                 self.assertNotIn(other, text)
 
