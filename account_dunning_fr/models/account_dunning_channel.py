@@ -83,7 +83,7 @@ class AccountDunningChannel(models.AbstractModel):
     def _prepare_letter(self, action):
         """Render the letter once for the written channels that carry it."""
         if self._skips_rendering() or not any(
-            action[fname] for fname in WRITTEN_CHANNELS
+            action[fname] for fname in self._get_letter_carriers()
         ):
             return
         Letter = self.env["account.dunning.letter"]
@@ -104,6 +104,11 @@ class AccountDunningChannel(models.AbstractModel):
                 "mimetype": "application/pdf" if fmt == "pdf" else "text/html",
             }
         )
+
+    @api.model
+    def _get_letter_carriers(self):
+        """Channel fields of the action that carry the rendered letter."""
+        return WRITTEN_CHANNELS
 
     def _skips_rendering(self):
         # The demo history skips rendering: without a running server,

@@ -60,15 +60,22 @@ class AccountDunningDelivery(models.Model):
 
         :param reason: text shown to the accountant for a failure
         """
-        newly_failed = self.filtered(lambda d: d.state != "failed")
-        if state != "failed":
-            # A delivery that failed stays failed: a later "sent" from a
-            # queue never hides a bounce.
-            self.filtered(lambda d: d.state == "pending").write({"state": state})
+        if state == "pending":
+            # A queue retrying never takes back what it reported.
             return
+        if state != "failed":
+            # Sent after all (an email or SMS resent, a letter posted once
+            # credits were bought): nothing is left to deal with.
+            self.filtered(lambda d: d.state != state).write(
+                {"state": state, "handled": True}
+            )
+            return
+        newly_failed = self.filtered(lambda d: d.state != "failed")
         if not newly_failed:
             return
-        newly_failed.write({"state": state, "failure_reason": reason})
+        newly_failed.write(
+            {"state": state, "failure_reason": reason, "handled": False}
+        )
         for action in newly_failed.action_id:
             action._on_delivery_failure(
                 newly_failed.filtered(lambda d, a=action: d.action_id == a)
