@@ -63,10 +63,24 @@ odoo_addons_path() {
 import os
 import odoo
 
+import sysconfig
+
 pkg = os.path.dirname(odoo.__file__)
 paths = [os.path.join(pkg, "addons"), os.path.join(os.path.dirname(pkg), "addons")]
-print(",".join(p for p in paths if os.path.isdir(p)))
+# OCA add-ons installed from PyPI (odoo-addon-<name>) land in site-packages.
+paths.append(os.path.join(sysconfig.get_path("purelib"), "odoo", "addons"))
+print(",".join(dict.fromkeys(p for p in paths if os.path.isdir(p))))
 EOF
+}
+
+# The optional add-ons shipped beside the core one, each in its own top-level
+# folder named <module>_<something> (e.g. account_dunning_fr_snailmail).
+extra_modules() {
+    local d
+    for d in "$ADDONS_DIR/${MODULE}"_*/; do
+        [ -f "$d/__manifest__.py" ] && basename "$d"
+    done
+    return 0
 }
 
 full_addons_path() { echo "$(odoo_addons_path),$ADDONS_DIR"; }

@@ -34,6 +34,11 @@ TEMPLATE_LOG="$CACHE_DIR/template.log"
 DUNNING_SETUP_BROWSER="$DO_TESTS" "$REPO_ROOT/scripts/setup.sh"
 
 [ -f "$MODULE_DIR/__manifest__.py" ] || die "no add-on at $MODULE_DIR (missing __manifest__.py)"
+# The core add-on and the optional ones beside it are linted, installed and
+# tested together.
+mapfile -t MODULES < <(echo "$MODULE"; extra_modules)
+MODULE_DIRS=()
+for m in "${MODULES[@]}"; do MODULE_DIRS+=("$ADDONS_DIR/$m"); done
 
 FAILED=()
 # "a; b; c" for messages.
@@ -52,15 +57,15 @@ run_lint() {
 
 if [ "$DO_LINT" = 1 ]; then
     # Python sources checked by ruff: the add-on, plus bench/ when it exists.
-    py_targets=("$MODULE_DIR")
+    py_targets=("${MODULE_DIRS[@]}")
     [ -d "$REPO_ROOT/bench" ] && py_targets+=("$REPO_ROOT/bench")
     cd "$REPO_ROOT" # ruff and pylint pick their config (pyproject.toml, .pylintrc) from here
     # --no-fix: the shared config may enable fixing, CI must only report.
     run_lint "ruff check" "$PYTHON" -m ruff check --config "$REPO_ROOT/pyproject.toml" --no-fix "${py_targets[@]}"
     run_lint "ruff format --check" "$PYTHON" -m ruff format --config "$REPO_ROOT/pyproject.toml" --check "${py_targets[@]}"
-    run_lint "pylint-odoo (OCA mandatory checks)" "$PYTHON" -m pylint --rcfile="$REPO_ROOT/.pylintrc" "$MODULE_DIR"
-    run_lint "oca-checks-odoo-module" py_tool oca-checks-odoo-module "$MODULE_DIR"
-    mapfile -t po_files < <(find "$MODULE_DIR" -path '*/i18n*/*' \( -name '*.po' -o -name '*.pot' \) | sort)
+    run_lint "pylint-odoo (OCA mandatory checks)" "$PYTHON" -m pylint --rcfile="$REPO_ROOT/.pylintrc" "${MODULE_DIRS[@]}"
+    run_lint "oca-checks-odoo-module" py_tool oca-checks-odoo-module "${MODULE_DIRS[@]}"
+    mapfile -t po_files < <(find "${MODULE_DIRS[@]}" -path '*/i18n*/*' \( -name '*.po' -o -name '*.pot' \) | sort)
     if [ ${#po_files[@]} -gt 0 ]; then
         # po-pretty-format (exact msgcat layout) is disabled, as in OCA's
         # own pre-commit config; everything else is enforced.
@@ -131,16 +136,19 @@ show_log() {
 # a template database named after a hash of the Odoo version and the module
 # list; a new Odoo or a changed 'depends' gives a new template.
 # Only Odoo's own modules go in (modules from this repo are installed fresh).
-mapfile -t TEMPLATE_MODULES < <("$PYTHON" - "$MODULE_DIR/__manifest__.py" "$(odoo_addons_path)" <<'EOF'
+mapfile -t TEMPLATE_MODULES < <("$PYTHON" - "$(odoo_addons_path)" "${MODULE_DIRS[@]}" <<'EOF'
 import ast
 import os
 import sys
 
-manifest = ast.literal_eval(open(sys.argv[1]).read())
-odoo_dirs = sys.argv[2].split(",")
+odoo_dirs = sys.argv[1].split(",")
+ours = {os.path.basename(d) for d in sys.argv[2:]}
 # l10n_fr_account: the tests use the French chart of accounts.
-mods = set(manifest.get("depends", [])) | {"l10n_fr_account"}
-for m in sorted(mods):
+mods = {"l10n_fr_account"}
+for d in sys.argv[2:]:
+    manifest = ast.literal_eval(open(os.path.join(d, "__manifest__.py")).read())
+    mods |= set(manifest.get("depends", []))
+for m in sorted(mods - ours):
     if any(os.path.isfile(os.path.join(d, m, "__manifest__.py")) for d in odoo_dirs):
         print(m)
 EOF
@@ -188,13 +196,13 @@ if [ -d "$DATA_DIR/filestore/$TEMPLATE_DB" ]; then
     cp -a "$DATA_DIR/filestore/$TEMPLATE_DB" "$DATA_DIR/filestore/$TEST_DB"
 fi
 
-log "installing $MODULE into $TEST_DB (log: $INSTALL_LOG)"
+log "installing ${MODULES[*]} into $TEST_DB (log: $INSTALL_LOG)"
 : >"$INSTALL_LOG" # Odoo appends to --logfile; keep only this run
-if ! odoo_cmd -c "$TEST_CONF" -d "$TEST_DB" -i "$MODULE" --without-demo=all \
+if ! odoo_cmd -c "$TEST_CONF" -d "$TEST_DB" -i "$(IFS=,; echo "${MODULES[*]}")" --without-demo=all \
     --stop-after-init --logfile="$INSTALL_LOG" ||
-    log_has_errors "$INSTALL_LOG" || ! check_installed "$TEST_DB" "$MODULE"; then
+    log_has_errors "$INSTALL_LOG" || ! check_installed "$TEST_DB" "${MODULES[@]}"; then
     show_log "$INSTALL_LOG"
-    FAILED+=("install of $MODULE")
+    FAILED+=("install of ${MODULES[*]}")
     die "failed: $(failed_list)"
 fi
 
@@ -205,11 +213,13 @@ fi
 if [ ${#FAILED[@]} -gt 0 ]; then
     warn "failed: $(failed_list) -- running the tests anyway; the exit status will be non-zero"
 fi
-log "running pytest on $MODULE/tests"
+test_dirs=()
+for d in "${MODULE_DIRS[@]}"; do [ -d "$d/tests" ] && test_dirs+=("$d/tests"); done
+log "running pytest on ${test_dirs[*]#"$ADDONS_DIR/"}"
 cd "$REPO_ROOT"
 set +e
 "$PYTHON" -m pytest -c "$REPO_ROOT/pyproject.toml" -p no:benchmark --odoo-database="$TEST_DB" --odoo-config="$TEST_CONF" --odoo-http \
-    "$MODULE_DIR/tests" "${PYTEST_EXTRA[@]}"
+    "${test_dirs[@]}" "${PYTEST_EXTRA[@]}"
 rc=$?
 set -e
 # Nothing is printed after pytest so that its summary line ends the output.

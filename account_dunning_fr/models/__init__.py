@@ -32,5 +32,6 @@ from . import ir_module_module
 from . import account_dunning_claim
 from . import account_dunning_claim_proposal
 from . import account_dunning_claim_invoice
+from . import ir_actions_report
 from . import mail_mail
 from . import sms_sms

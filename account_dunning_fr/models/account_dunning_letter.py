@@ -14,7 +14,7 @@ currency.
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import formatLang
+from odoo.tools import format_amount, formatLang
 
 from ..tools.late_payment import RECOVERY_INDEMNITY_EUR
 from ..tools.semesters import semester_starts
@@ -87,6 +87,18 @@ class AccountDunningLetter(models.AbstractModel):
             or self.env.lang
             or "en_US"
         )
+
+    @api.model
+    def _get_document_company_lang(self, record):
+        """Company and language of a document the module prints for
+        ``record``, as ``(res.company, lang code)``: a letter follows its
+        action (see ``_get_lang``); another document (the injunction file),
+        the record's company, else the user's, in the language it is
+        printed in."""
+        if record._name == "account.dunning.action":
+            return record.company_id, self._get_lang(record)
+        company = record["company_id"] if "company_id" in record._fields else False
+        return company or self.env.company, self.env.lang or "en_US"
 
     @api.model
     def _get_mail_template(self, action):
@@ -199,6 +211,43 @@ class AccountDunningLetter(models.AbstractModel):
             "rcs": city,
             "vat": company.vat or "",
         }
+
+    @api.model
+    def _get_page_footer(self, company, lang):
+        """The line stamped at the foot of every page of a letter, and the
+        format of its page number, in ``lang``, as ``(text, page_label)``.
+
+        ``text`` names the sender as C. com. R123-237 and R123-238 require on
+        every page: name, legal form and share capital, SIREN with "RCS" and
+        the registry's town, VAT number ("" parts left out); ``page_label``
+        holds ``{page}`` and ``{pages}`` (see tools/page_footer.py).
+        """
+        self = self.with_context(lang=lang)
+        identity = self._get_company_identity(company)
+        form, capital = identity["legal_form"], identity["share_capital"]
+        if capital:
+            capital = format_amount(
+                self.env, capital, company.currency_id, lang_code=lang
+            )
+            form = (
+                self.env._("%(form)s with a share capital of %(capital)s")
+                % {"form": form, "capital": capital}
+                if form
+                else self.env._("Share capital of %(capital)s") % {"capital": capital}
+            )
+        siren = " ".join(
+            part
+            for part in (
+                identity["siren"] and f"SIREN {identity['siren']}",
+                identity["rcs"],
+            )
+            if part
+        )
+        vat = identity["vat"] and self.env._("VAT number %(vat)s") % {
+            "vat": identity["vat"]
+        }
+        text = " · ".join(part for part in (company.name, form, siren, vat) if part)
+        return text, self.env._("Page {page} of {pages}")
 
     @api.model
     def _get_deadline(self, action, date):

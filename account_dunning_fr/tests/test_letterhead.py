@@ -1,17 +1,28 @@
 """The sender's identity on the letters (C. com. R123-237 and R123-238).
 
-The letters print their letterhead and legal mentions in the body of the page,
-never in a header or footer that an unpatched wkhtmltopdf drops: each mention
-must be there once, whatever the engine.
+The letters print their letterhead in the body of the page, never in a header
+or footer that an unpatched wkhtmltopdf drops; the legal mentions and the page
+number are stamped at the foot of every page of the rendered PDF. Each mention
+must be there once per page, whatever the engine.
 """
 
 import copy
+import io
+import re
 
 import lxml.html
 
 from odoo.tests import tagged
 
+from ..tools.page_footer import PdfReader
 from .common_letters import ARTICLE, DUE, PAGES, DunningLettersCommon
+
+# The legal mentions, as the French footer prints them.
+LEGAL_MENTIONS = (
+    "SARL au capital de 50 000,00 €",
+    "SIREN 812 345 676 RCS Lyon",
+    "N° TVA FR19812345676",
+)
 
 # Blocks that name the company for another purpose than identifying the
 # sender: the signature, and the payee and postal address of a cheque.
@@ -71,21 +82,15 @@ class TestLetterhead(DunningLettersCommon):
         return self._text(article)
 
     def assertIdentityOnce(self, root, article):
+        """The body holds the letterhead once and no legal mention: those
+        are stamped on the PDF, and a body copy would print them twice."""
         self.assertFalse(
             root.xpath(HEADER_OR_FOOTER),
             "no header or footer: an unpatched wkhtmltopdf would drop it",
         )
         document = self._text(root)
-        for mention in (
-            "SARL",
-            "50 000,00 €",
-            "812 345 676",
-            "RCS Lyon",
-            "FR19812345676",
-        ):
-            self.assertEqual(
-                document.count(mention), 1, f"{mention!r} printed exactly once"
-            )
+        for mention in ("SARL", "812 345 676", "RCS Lyon", "FR19812345676"):
+            self.assertNotIn(mention, document, "stamped on the PDF instead")
         identity = self._identity_text(article)
         for mention in ("Ateliers du Rhône", "8 quai Saint-Vincent", "69001 Lyon"):
             self.assertEqual(
@@ -93,6 +98,24 @@ class TestLetterhead(DunningLettersCommon):
                 1,
                 f"{mention!r} in the letterhead, exactly once",
             )
+
+    def _pdf_pages(self, report, res_ids, lang=None):
+        """Text of each page of the PDF really rendered by wkhtmltopdf."""
+        content = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True, lang=lang or self.env.lang)
+            ._render_qweb_pdf(report, res_ids)[0]
+        )
+        self.assertTrue(content.startswith(b"%PDF"))
+        pages = PdfReader(io.BytesIO(content)).pages
+        return [re.sub(r"\s+", " ", page.extract_text()) for page in pages]
+
+    def assertFooterOnEveryPage(self, pages, mentions):
+        for number, text in enumerate(pages, start=1):
+            for mention in (*mentions, f"Page {number} sur {len(pages)}"):
+                self.assertEqual(
+                    text.count(mention), 1, f"{mention!r} once on page {number}"
+                )
 
     def test_first_reminder_carries_the_sender_identity_once(self):
         root, article = self._french_letter("first")
@@ -115,17 +138,49 @@ class TestLetterhead(DunningLettersCommon):
     def test_formal_notice_carries_the_sender_identity_once(self):
         root, article = self._french_letter("formal_notice")
         self.assertIdentityOnce(root, article)
-        legal = self._text(article.xpath(".//div[@name='legal_identity']")[0])
-        self.assertIn("812 345 676 RCS Lyon", legal)
+
+    def test_every_page_of_a_long_letter_names_the_sender(self):
+        """A formal notice of forty invoices runs over several pages: each
+        one carries the legal mentions and its number, once."""
+        self._use_french(self.baker)
+        invoices = self.env["account.move"]
+        for amount in range(100, 4100, 100):
+            invoices |= self._create_invoice(self.baker, float(amount), DUE)
+        action = self._action(self.baker, "formal_notice", invoices)
+        pages = self._pdf_pages(
+            "account_dunning_fr.report_dunning_letter_formal_notice", action.ids
+        )
+        self.assertGreater(len(pages), 1)
+        self.assertFooterOnEveryPage(pages, ("Ateliers du Rhône · ", *LEGAL_MENTIONS))
+
+    def test_english_letter_footer_in_english(self):
+        self.baker.lang = "en_US"
+        invoices = self._create_invoice(self.baker, 1200.0, DUE)
+        action = self._action(self.baker, "first", invoices)
+        [page] = self._pdf_pages(
+            "account_dunning_fr.report_dunning_letter_first", action.ids
+        )
+        for mention in (
+            # Odoo's English amount in euros: the symbol after the figures.
+            "SARL with a share capital of 50,000.00 €",
+            "SIREN 812 345 676 RCS Lyon",
+            "VAT number FR19812345676",
+            "Page 1 of 1",
+        ):
+            self.assertEqual(page.count(mention), 1, mention)
 
     def test_injunction_file_carries_the_creditor_identity_once(self):
         self._create_invoice(self.baker, 1200.0, DUE)
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "account_dunning_fr.report_dunning_injunction_file", self.baker.ids
-        )[0]
+        report = "account_dunning_fr.report_dunning_injunction_file"
+        html = self.env["ir.actions.report"]._render_qweb_html(report, self.baker.ids)[
+            0
+        ]
         text = self._text(lxml.html.fromstring(html))
-        for mention in ("Ateliers du Rhône", "812 345 676", "RCS Lyon"):
-            self.assertEqual(text.count(mention), 1, f"{mention!r} exactly once")
+        self.assertEqual(text.count("Ateliers du Rhône"), 1, "in the letterhead")
+        self.assertNotIn("RCS Lyon", text, "stamped on the PDF instead")
+        self._use_french(self.baker)
+        pages = self._pdf_pages(report, self.baker.ids, lang="fr_FR")
+        self.assertFooterOnEveryPage(pages, LEGAL_MENTIONS)
 
     def test_settings_list_what_letters_miss(self):
         bare = self.env["res.company"].create({"name": "Société sans fiche"})

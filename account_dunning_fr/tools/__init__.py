@@ -1,1 +1,2 @@
-"""Pure French-law arithmetic (semesters, late payment, prescription): no ORM."""
+"""Pure rules with no ORM: French-law arithmetic (semesters, late payment,
+prescription, payer profile) and the page footer stamped on letters."""

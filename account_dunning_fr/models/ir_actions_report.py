@@ -1,0 +1,39 @@
+import io
+
+from odoo import models
+
+from ..tools.page_footer import stamp_footer
+
+
+class IrActionsReport(models.Model):
+    _inherit = "ir.actions.report"
+
+    def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
+        """Stamp the sender's legal identity and "page x / y" at the foot of
+        every page of the module's documents, one record at a time.
+
+        A report footer would do it, but Debian's wkhtmltopdf (unpatched Qt)
+        silently drops headers and footers: stamping the rendered PDF works
+        with any build. Streams read back from a stored attachment are left
+        as they are (already stamped), and so is a several-records PDF that
+        Odoo could not split (no record to number its pages for).
+        """
+        streams = super()._render_qweb_pdf_prepare_streams(
+            report_ref, data, res_ids=res_ids
+        )
+        report = self._get_report(report_ref)
+        if not (report.report_name or "").startswith("account_dunning_fr."):
+            return streams
+        letter = self.env["account.dunning.letter"]
+        for record in self.env[report.model].browse([key for key in streams if key]):
+            entry = streams[record.id]
+            if not entry.get("stream") or (
+                entry.get("attachment") and report.attachment_use
+            ):
+                continue
+            company, lang = letter._get_document_company_lang(record)
+            text, page_label = letter._get_page_footer(company, lang)
+            entry["stream"] = io.BytesIO(
+                stamp_footer(entry["stream"].getvalue(), text, page_label)
+            )
+        return streams

@@ -1,0 +1,74 @@
+"""The footer stamped on every page of a letter (tools/page_footer.py).
+
+Tested without Odoo and without a database: PDFs made with reportlab, read
+back with the PDF library Odoo uses.
+"""
+
+import io
+
+import pytest
+from reportlab.pdfgen import canvas
+
+from ..tools import page_footer
+from ..tools.page_footer import PdfReader
+
+
+def _pdf(pages, size=(595.27, 841.89)):
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=size)
+    for number in range(pages):
+        pdf.drawString(100, 700, f"Body of page {number + 1}")
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _texts(content):
+    return [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+
+
+@pytest.mark.parametrize("pages", [1, 2, 5])
+def test_every_page_numbered_with_identity(pages):
+    stamped = page_footer.stamp_footer(_pdf(pages), "SARL au capital de 50 000 €")
+    texts = _texts(stamped)
+    assert len(texts) == pages
+    for number, text in enumerate(texts, start=1):
+        assert f"Body of page {number}" in text
+        assert f"page {number} / {pages}" in text
+        assert text.count("SARL au capital de 50 000 €") == 1
+
+
+def test_french_label_and_narrow_spaces():
+    # Babel's French amounts use narrow no-break spaces, which the standard
+    # PDF fonts cannot draw: they print as plain spaces.
+    stamped = page_footer.stamp_footer(
+        _pdf(2),
+        "Capital de 50\u202f000,00\u00a0€",
+        page_label="page {page} sur {pages}",
+    )
+    texts = _texts(stamped)
+    assert "Capital de 50 000,00 €" in texts[0]
+    assert "page 2 sur 2" in texts[1]
+
+
+def test_long_line_shortened_not_overlapping_the_number():
+    long_text = " · ".join(["Une mention légale très longue"] * 20)
+    text = _texts(page_footer.stamp_footer(_pdf(1), long_text))[0]
+    assert "…" in text
+    assert "page 1 / 1" in text
+
+
+def test_empty_text_still_numbers_pages():
+    assert "page 1 / 1" in _texts(page_footer.stamp_footer(_pdf(1), ""))[0]
+
+
+def test_landscape_page_keeps_its_size():
+    stamped = page_footer.stamp_footer(_pdf(1, size=(841.89, 595.27)), "x")
+    box = PdfReader(io.BytesIO(stamped)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)
+
+
+@pytest.mark.parametrize("content", [b"", b"<html>not a pdf</html>", None])
+def test_not_a_pdf_refused(content):
+    with pytest.raises(ValueError):
+        page_footer.stamp_footer(content, "x")
