@@ -570,7 +570,6 @@ class AccountDunningAction(models.Model):
         )
         if not lines.filtered(lambda line: not line.is_credit):
             return none
-        registered = level.is_formal_notice
         vals = self._prepare_action_vals(
             self.partner_id,
             lines.move_id,
@@ -587,9 +586,8 @@ class AccountDunningAction(models.Model):
                 "Proposed in place of %(action)s, whose reminder did not arrive.",
                 action=self.name,
             ),
-            **{fname: False for fname in CHANNELS},
+            **self._get_undelivered_letter_channels(),
         )
-        vals["channel_registered" if registered else "channel_letter"] = True
         letter = self.create(vals)
         letter._post_history(
             self.env._(
@@ -599,6 +597,16 @@ class AccountDunningAction(models.Model):
             )
         )
         return letter
+
+    def _get_undelivered_letter_channels(self):
+        """Channel values of the letter proposed in place of what did not
+        arrive: a formal notice goes registered, any other reminder as a
+        printed letter; nothing else is repeated."""
+        channels = dict.fromkeys(CHANNELS, False)
+        channels[
+            "channel_registered" if self.level_id.is_formal_notice else "channel_letter"
+        ] = True
+        return channels
 
     def _settle_delivery_failures(self):
         """The failures of these actions were dealt with."""

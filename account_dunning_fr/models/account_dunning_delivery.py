@@ -73,9 +73,7 @@ class AccountDunningDelivery(models.Model):
         newly_failed = self.filtered(lambda d: d.state != "failed")
         if not newly_failed:
             return
-        newly_failed.write(
-            {"state": state, "failure_reason": reason, "handled": False}
-        )
+        newly_failed.write({"state": state, "failure_reason": reason, "handled": False})
         for action in newly_failed.action_id:
             action._on_delivery_failure(
                 newly_failed.filtered(lambda d, a=action: d.action_id == a)

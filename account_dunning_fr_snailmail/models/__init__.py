@@ -1,0 +1,5 @@
+from . import account_dunning_level
+from . import account_dunning_action
+from . import account_dunning_delivery
+from . import account_dunning_channel
+from . import snailmail_letter
