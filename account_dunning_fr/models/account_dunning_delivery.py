@@ -37,8 +37,10 @@ class AccountDunningDelivery(models.Model):
         [("email", "Email"), ("sms", "SMS"), ("letter", "Letter")],
         required=True,
     )
-    recipient_id = fields.Many2one("res.partner", string="Recipient")
-    address = fields.Char(help="Email address or mobile number used.")
+    recipient_id = fields.Many2one("res.partner")
+    address = fields.Char(
+        help="Where it was sent: email address, mobile number or postal address."
+    )
     state = fields.Selection(DELIVERY_STATES, default="pending", required=True)
     failure_reason = fields.Text(readonly=True)
     handled = fields.Boolean(
