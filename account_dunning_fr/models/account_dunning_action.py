@@ -549,6 +549,11 @@ class AccountDunningAction(models.Model):
         allow it, when a letter already went with this action, or when one
         is already proposed.
 
+        A proposed action rather than an activity: the accountant finds the
+        letter itself among the actions to validate, rendered and bound for
+        the post room like any other, and the next level waits for it (a
+        reminder nobody received is never followed by a harsher one).
+
         :return: the proposed ``account.dunning.action``, or an empty one
         """
         self.ensure_one()
