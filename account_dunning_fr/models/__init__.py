@@ -35,3 +35,4 @@ from . import account_dunning_claim_invoice
 from . import ir_actions_report
 from . import mail_mail
 from . import sms_sms
+from . import mail_notification

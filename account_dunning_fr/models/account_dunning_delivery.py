@@ -142,3 +142,28 @@ class AccountDunningDelivery(models.Model):
                 # Handed over to the SMS provider, as a sent email is handed
                 # over to the mail server.
                 delivery._set_state("sent")
+
+    @api.model
+    def _fail_sms_notifications(self, notifications):
+        """The SMS of ``notifications`` (``mail.notification``) did not
+        arrive, as the provider reported."""
+        if not notifications:
+            return
+        deliveries = self.sudo().search(
+            [
+                ("channel", "=", "sms"),
+                ("message_id", "in", notifications.mail_message_id.ids),
+            ]
+        )
+        labels = dict(
+            notifications._fields["failure_type"]._description_selection(self.env)
+        )
+        for delivery in deliveries:
+            for notif in notifications.filtered(
+                lambda n, d=delivery: n.mail_message_id == d.message_id
+            ):
+                parts = [labels.get(notif.failure_type), notif.failure_reason]
+                delivery._set_state(
+                    "failed",
+                    " – ".join(p for p in parts if p) or self.env._("Not sent."),
+                )

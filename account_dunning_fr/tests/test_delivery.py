@@ -274,6 +274,34 @@ class TestDelivery(DunningEngineCommon, MockEmail, MockSMS):
         self.assertEqual(action.delivery_ids.state, "sent")
         self.assertFalse(self._letter_proposed(action))
 
+    def test_sms_not_delivered_reported_by_the_provider(self):
+        self.first.write({"send_email": False, "send_sms": True})
+        self.customer.mobile = "+33612345678"
+        action = self._remind()
+        with self.mockSMSGateway(sms_allow_unlink=True):
+            self.env["sms.sms"].sudo()._process_queue()
+        self.assertEqual(action.delivery_ids.state, "sent")
+        # Later, the provider's delivery report (what Odoo's SMS webhook
+        # hands to the tracker): the number does not exist.
+        tracker = (
+            self.env["sms.tracker"]
+            .sudo()
+            .search(
+                [
+                    (
+                        "mail_notification_id.mail_message_id",
+                        "=",
+                        action.delivery_ids.message_id.id,
+                    )
+                ]
+            )
+        )
+        self.assertTrue(tracker)
+        tracker._action_update_from_provider_error("invalid_destination")
+        self.assertEqual(action.delivery_ids.state, "failed")
+        self.assertIn("Invalid Destination", action.delivery_ids.failure_reason)
+        self.assertTrue(self._letter_proposed(action))
+
     def test_salesperson_reads_the_delivery(self):
         action = self._remind()
         self.assertEqual(
