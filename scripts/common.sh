@@ -21,6 +21,8 @@ mkdir -p "$CACHE_DIR"
 VENV_DIR="${DUNNING_VENV:-$REPO_ROOT/.venv}"
 BOOT_PYTHON="${DUNNING_BOOT_PYTHON:-python3}"
 PYTHON="$VENV_DIR/bin/python"
+# OCA add-ons from PyPI that optional add-ons depend on (see setup.sh).
+export OCA_ADDONS_TARGET="$VENV_DIR/oca-addons"
 
 # Silence "NOTICE: database ... does not exist, skipping" from dropdb --if-exists.
 export PGOPTIONS="${PGOPTIONS:---client-min-messages=warning}"
@@ -63,12 +65,10 @@ odoo_addons_path() {
 import os
 import odoo
 
-import sysconfig
-
 pkg = os.path.dirname(odoo.__file__)
 paths = [os.path.join(pkg, "addons"), os.path.join(os.path.dirname(pkg), "addons")]
-# OCA add-ons installed from PyPI (odoo-addon-<name>) land in site-packages.
-paths.append(os.path.join(sysconfig.get_path("purelib"), "odoo", "addons"))
+# OCA add-ons installed from PyPI (odoo-addon-<name>) by setup.sh.
+paths.append(os.path.join(os.environ["OCA_ADDONS_TARGET"], "odoo", "addons"))
 print(",".join(dict.fromkeys(p for p in paths if os.path.isdir(p))))
 EOF
 }

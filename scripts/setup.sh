@@ -156,6 +156,37 @@ print(" ".join(pkg for mod, pkg in wanted.items() if find_spec(mod) is None))
     fi
 }
 
+# --- OCA add-ons the optional add-ons depend on --------------------------------
+# An optional add-on of this repository may depend on an OCA add-on (e.g.
+# queue_job): it comes from PyPI as odoo-addon-<name>, without its "odoo"
+# requirement, which Odoo's source install already meets. It goes into its own
+# folder ($OCA_ADDONS_TARGET, on the addons path), never into site-packages,
+# where an odoo/ folder would hide the editable Odoo behind a namespace package.
+ensure_oca_addons() {
+    local missing dep
+    missing="$("$PYTHON" - "$(odoo_addons_path)" "$ADDONS_DIR" "$MODULE" <<'PY'
+import ast
+import glob
+import os
+import sys
+
+odoo_dirs = sys.argv[1].split(",")
+manifests = glob.glob(os.path.join(sys.argv[2], sys.argv[3] + "*", "__manifest__.py"))
+ours = {os.path.basename(os.path.dirname(m)) for m in manifests}
+wanted = set()
+for manifest in manifests:
+    wanted |= set(ast.literal_eval(open(manifest).read()).get("depends", []))
+for dep in sorted(wanted - ours):
+    if not any(os.path.isfile(os.path.join(d, dep, "__manifest__.py")) for d in odoo_dirs):
+        print(dep)
+PY
+)"
+    for dep in $missing; do
+        pip_install --no-deps --upgrade --target "$OCA_ADDONS_TARGET" "odoo-addon-$dep==18.0.*" ||
+            die "the Odoo add-on $dep is neither in Odoo nor installable from PyPI (odoo-addon-$dep)"
+    done
+}
+
 # --- wkhtmltopdf (PDF reports only; tests do not need it) -------------------
 ensure_wkhtmltopdf() {
     command -v wkhtmltopdf >/dev/null && return 0
@@ -182,6 +213,7 @@ ensure_postgres
 ensure_venv
 odoo_ok || install_odoo
 ensure_py_tools
+ensure_oca_addons
 ensure_wkhtmltopdf
 [ "${DUNNING_SETUP_BROWSER:-0}" = 1 ] && ensure_chromium
 log "setup OK: $VENV_DIR, Odoo $(odoo_version), $(psql -X -d postgres -tAc 'SHOW server_version'), PostgreSQL at ${PGHOST:-local socket}"

@@ -90,23 +90,27 @@ if ! "$PYTHON" "$REPO_ROOT/scripts/run_pure_tests.py" "$MODULE_DIR" -q -p no:cac
     FAILED+=("database-free tests")
 fi
 
-# --- Odoo config for tests ----------------------------------------------------
-# Generated each time (cheap) so it follows the current Odoo / PG location.
-# A private data_dir keeps the test filestore next to the test databases.
 ADDONS_PATH="$(full_addons_path)"
-{
-    echo "[options]"
-    echo "addons_path = $ADDONS_PATH"
-    echo "data_dir = $DATA_DIR"
-    odoo_db_conf
-    echo "db_name = $TEST_DB"
-    echo "dbfilter = ^$TEST_DB\$"
-    echo "without_demo = all"
-    echo "http_interface = 127.0.0.1"
-    echo "max_cron_threads = 0"
-    echo "log_level = info"
-} >"$TEST_CONF"
+# Odoo CLI config of one test database: generated each time (cheap) so it
+# follows the current Odoo / PG location; a private data_dir keeps the test
+# filestore next to the test databases.
+write_conf() {
+    local db="$1" conf="$2"
+    {
+        echo "[options]"
+        echo "addons_path = $ADDONS_PATH"
+        echo "data_dir = $DATA_DIR"
+        odoo_db_conf
+        echo "db_name = $db"
+        echo "dbfilter = ^$db\$"
+        echo "without_demo = all"
+        echo "http_interface = 127.0.0.1"
+        echo "max_cron_threads = 0"
+        echo "log_level = info"
+    } >"$conf"
+}
 
+write_conf "$TEST_DB" "$TEST_CONF"
 
 # Fail if any of the given modules is not 'installed' in the database.
 check_installed() {
@@ -135,8 +139,9 @@ show_log() {
 # Installing account + l10n_fr_account is the slow part (~30 s+), so it is done once into
 # a template database named after a hash of the Odoo version and the module
 # list; a new Odoo or a changed 'depends' gives a new template.
-# Only Odoo's own modules go in (modules from this repo are installed fresh).
-mapfile -t TEMPLATE_MODULES < <("$PYTHON" - "$(odoo_addons_path)" "${MODULE_DIRS[@]}" <<'EOF'
+# Only Odoo's own modules go in (modules from this repo are installed fresh),
+# those the core depends on: an optional add-on brings its own at install.
+mapfile -t TEMPLATE_MODULES < <("$PYTHON" - "$(odoo_addons_path)" "$MODULE_DIR" <<'EOF'
 import ast
 import os
 import sys
@@ -186,41 +191,79 @@ else
     fi
 fi
 
-# --- Fresh test database ------------------------------------------------------
-log "creating fresh database $TEST_DB from $TEMPLATE_DB"
-dropdb --if-exists "$TEST_DB"
-rm -rf "$DATA_DIR/filestore/$TEST_DB"
-createdb -T "$TEMPLATE_DB" "$TEST_DB"
-# createdb copies the SQL data only; attachments live in the filestore.
-if [ -d "$DATA_DIR/filestore/$TEMPLATE_DB" ]; then
-    cp -a "$DATA_DIR/filestore/$TEMPLATE_DB" "$DATA_DIR/filestore/$TEST_DB"
-fi
+# --- Fresh test databases ----------------------------------------------------
+# Copy database $1 to $2, with its filestore (createdb copies the SQL only).
+clone_db() {
+    dropdb --if-exists "$2"
+    rm -rf "$DATA_DIR/filestore/$2"
+    createdb -T "$1" "$2"
+    if [ -d "$DATA_DIR/filestore/$1" ]; then
+        cp -a "$DATA_DIR/filestore/$1" "$DATA_DIR/filestore/$2"
+    fi
+}
 
-log "installing ${MODULES[*]} into $TEST_DB (log: $INSTALL_LOG)"
-: >"$INSTALL_LOG" # Odoo appends to --logfile; keep only this run
-if ! odoo_cmd -c "$TEST_CONF" -d "$TEST_DB" -i "$(IFS=,; echo "${MODULES[*]}")" --without-demo=all \
-    --stop-after-init --logfile="$INSTALL_LOG" ||
-    log_has_errors "$INSTALL_LOG" || ! check_installed "$TEST_DB" "${MODULES[@]}"; then
-    show_log "$INSTALL_LOG"
-    FAILED+=("install of ${MODULES[*]}")
-    die "failed: $(failed_list)"
-fi
+# Install module $3 into database $1 (config $2), logging to $4.
+install_module() {
+    local db="$1" conf="$2" module="$3" logfile="$4"
+    log "installing $module into $db (log: $logfile)"
+    : >"$logfile" # Odoo appends to --logfile; keep only this run
+    if ! odoo_cmd -c "$conf" -d "$db" -i "$module" --without-demo=all \
+        --stop-after-init --logfile="$logfile" ||
+        log_has_errors "$logfile" || ! check_installed "$db" "$module"; then
+        show_log "$logfile"
+        FAILED+=("install of $module")
+        die "failed: $(failed_list)"
+    fi
+}
+
+log "creating fresh database $TEST_DB from $TEMPLATE_DB"
+clone_db "$TEMPLATE_DB" "$TEST_DB"
+install_module "$TEST_DB" "$TEST_CONF" "$MODULE" "$INSTALL_LOG"
+
+# Each optional add-on is tested in its own copy of the core database: what
+# it changes (e.g. runs carried out by queue jobs) must not change the core's
+# tests, just as a company that does not install it sees the core alone.
+EXTRA_DBS=()
+for module in "${MODULES[@]:1}"; do
+    db="${TEST_DB}_${module#"${MODULE}_"}"
+    write_conf "$db" "$CACHE_DIR/odoo-test-$module.conf"
+    clone_db "$TEST_DB" "$db"
+    install_module "$db" "$CACHE_DIR/odoo-test-$module.conf" "$module" "$CACHE_DIR/install-$module.log"
+    EXTRA_DBS+=("$db")
+done
 
 # --- Tests ---------------------------------------------------------------------
-# pytest-odoo loads the registry of $TEST_DB from $TEST_CONF and imports the
-# tests as odoo.addons.<module>.tests.*; --odoo-http starts a server on a
+# pytest-odoo loads the registry of the database from its config and imports
+# the tests as odoo.addons.<module>.tests.*; --odoo-http starts a server on a
 # random port so HttpCase tests run instead of being skipped.
 if [ ${#FAILED[@]} -gt 0 ]; then
     warn "failed: $(failed_list) -- running the tests anyway; the exit status will be non-zero"
 fi
-test_dirs=()
-for d in "${MODULE_DIRS[@]}"; do [ -d "$d/tests" ] && test_dirs+=("$d/tests"); done
-log "running pytest on ${test_dirs[*]#"$ADDONS_DIR/"}"
 cd "$REPO_ROOT"
+run_pytest() {
+    local db="$1" conf="$2" tests="$3"
+    "$PYTHON" -m pytest -c "$REPO_ROOT/pyproject.toml" -p no:benchmark --odoo-database="$db" \
+        --odoo-config="$conf" --odoo-http "$tests" "${PYTEST_EXTRA[@]}"
+}
 set +e
-"$PYTHON" -m pytest -c "$REPO_ROOT/pyproject.toml" -p no:benchmark --odoo-database="$TEST_DB" --odoo-config="$TEST_CONF" --odoo-http \
-    "${test_dirs[@]}" "${PYTEST_EXTRA[@]}"
-rc=$?
+rc=0
+# The optional add-ons first, the core last: its summary line ends the output.
+for i in "${!EXTRA_DBS[@]}"; do
+    module="${MODULES[$((i + 1))]}"
+    [ -d "$ADDONS_DIR/$module/tests" ] || continue
+    log "running pytest on $module/tests (database ${EXTRA_DBS[$i]})"
+    run_pytest "${EXTRA_DBS[$i]}" "$CACHE_DIR/odoo-test-$module.conf" "$ADDONS_DIR/$module/tests"
+    status=$?
+    # A filter given after -- may select none of an add-on's tests (5).
+    if [ "$status" -ne 0 ] && ! { [ "$status" -eq 5 ] && [ ${#PYTEST_EXTRA[@]} -gt 0 ]; }; then
+        FAILED+=("tests of $module")
+        rc=$status
+    fi
+done
+log "running pytest on $MODULE/tests"
+run_pytest "$TEST_DB" "$TEST_CONF" "$MODULE_DIR/tests"
+status=$?
+[ "$status" -eq 0 ] || rc=$status
 set -e
 # Nothing is printed after pytest so that its summary line ends the output.
 # Any non-zero pytest status fails, including 5 = no tests collected
