@@ -12,6 +12,7 @@ from . import account_dunning_recipient
 from . import account_dunning_workflow_mixin
 from . import account_dunning_action
 from . import account_dunning_action_line
+from . import account_dunning_delivery
 from . import account_dunning_engine
 from . import account_dunning_selection
 from . import account_dunning_planning
@@ -34,3 +35,6 @@ from . import account_dunning_claim_proposal
 from . import account_dunning_claim_invoice
 from . import ir_actions_report
 from . import account_dunning_letter_rendering
+from . import mail_mail
+from . import sms_sms
+from . import mail_notification

@@ -173,6 +173,43 @@ class AccountDunningAction(models.Model):
     mail_id = fields.Many2one(
         "mail.mail", string="Email Sent", readonly=True, copy=False
     )
+    delivery_ids = fields.One2many(
+        "account.dunning.delivery",
+        "action_id",
+        string="Deliveries",
+        help="Whether each email, SMS and letter reached the customer.",
+    )
+    delivery_state = fields.Selection(
+        [
+            ("pending", "Pending"),
+            ("sent", "Sent"),
+            ("failed", "Failed"),
+        ],
+        string="Delivery",
+        compute="_compute_delivery_state",
+        store=True,
+        help="Failed as soon as one channel did not arrive; pending while one "
+        "waits in a queue or the post room.",
+    )
+    delivery_failed = fields.Boolean(
+        string="Undelivered",
+        compute="_compute_delivery_state",
+        store=True,
+        index=True,
+        help="A channel did not arrive and the accountant has not dealt with "
+        "it yet: it waits in the failed actions.",
+    )
+    replaced_action_id = fields.Many2one(
+        "account.dunning.action",
+        string="In Place Of",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The action whose reminder did not arrive, which this letter replaces.",
+    )
+    replacement_ids = fields.One2many(
+        "account.dunning.action", "replaced_action_id", string="Replaced By"
+    )
     registered_number = fields.Char(string="Registered Letter Number", copy=False)
     registered_ack_date = fields.Date(string="Acknowledgment of Receipt", copy=False)
     notes = fields.Html()
@@ -229,7 +266,25 @@ class AccountDunningAction(models.Model):
                 else 0.0
             )
 
-    @api.depends("partner_id", "level_id", "date", "move_ids", "dunning_workflow")
+    @api.depends("delivery_ids.state", "delivery_ids.handled")
+    def _compute_delivery_state(self):
+        for action in self:
+            states = set(action.delivery_ids.mapped("state"))
+            action.delivery_state = next(
+                (st for st in ("failed", "pending", "sent") if st in states), False
+            )
+            action.delivery_failed = any(
+                d.state == "failed" and not d.handled for d in action.delivery_ids
+            )
+
+    @api.depends(
+        "partner_id",
+        "level_id",
+        "date",
+        "move_ids",
+        "dunning_workflow",
+        "replaced_action_id",
+    )
     def _compute_dedup_key(self):
         for action in self:
             # The day is part of the key: two runs of one day never remind the
@@ -241,6 +296,10 @@ class AccountDunningAction(models.Model):
                 # Recorded by hand, not a run proposal: never collides with
                 # the run's duplicate guard.
                 key = f"{key}:{action.dunning_workflow}:{action.id}"
+            if action.replaced_action_id:
+                # The letter sent in place of an undelivered reminder repeats
+                # that reminder's customer, level and invoices.
+                key = f"{key}:replaces:{action.replaced_action_id.id}"
             action.dedup_key = key
 
     @api.depends("state", "deadline_date", "move_ids.amount_residual")
@@ -317,6 +376,14 @@ class AccountDunningAction(models.Model):
         for action in self.filtered(lambda a: a.state in ("proposed", "failed")):
             action.state = "cancelled"
             action._post_history(self.env._("Dunning action cancelled."))
+            action.replaced_action_id._settle_delivery_failures()
+        return True
+
+    def action_acknowledge_delivery(self):
+        """The accountant dealt with what did not arrive (another address,
+        a call...): the action leaves the failed ones."""
+        self._check_can_run()
+        self._settle_delivery_failures()
         return True
 
     def action_mark_printed(self):
@@ -495,3 +562,118 @@ class AccountDunningAction(models.Model):
             self.move_ids._message_log_batch(
                 bodies=dict.fromkeys(self.move_ids.ids, body)
             )
+
+    # ------------------------------------------------------------ delivery
+    def _message_receive_bounce(self, email, partner):
+        """A reminder email came back (Odoo's bounce handling found this
+        action from the returned message): its email delivery failed."""
+        res = super()._message_receive_bounce(email, partner)
+        for action in self:
+            emails = action.delivery_ids.filtered(
+                lambda d: d.channel == "email" and d.state != "failed"
+            )
+            bounced = emails.filtered(lambda d: d.address == email) or emails
+            bounced._set_state(
+                "failed",
+                self.env._(
+                    "Returned as undeliverable by the recipient's mail server "
+                    "(%(email)s).",
+                    email=email,
+                ),
+            )
+        return res
+
+    def _on_delivery_failure(self, deliveries):
+        """``deliveries`` of this action just failed: say so, and once the
+        action is carried out, propose the letter in their place."""
+        self.ensure_one()
+        labels = dict(deliveries._fields["channel"]._description_selection(self.env))
+        for delivery in deliveries:
+            self._post_history(
+                self.env._(
+                    "%(channel)s to %(address)s did not arrive: %(reason)s",
+                    channel=labels[delivery.channel],
+                    address=delivery.address or delivery.recipient_id.display_name,
+                    reason=delivery.failure_reason,
+                )
+            )
+        if self.state == "done":
+            self._propose_undelivered_letter()
+
+    def _propose_undelivered_letter(self):
+        """Propose, for the accountant to validate, the level's letter in
+        place of a reminder that did not arrive: the items still open, at
+        the stage this action took them to. Nothing when the level does not
+        allow it, when a letter already went with this action, or when one
+        is already proposed.
+
+        A proposed action rather than an activity: the accountant finds the
+        letter itself among the actions to validate, rendered and bound for
+        the post room like any other, and the next level waits for it (a
+        reminder nobody received is never followed by a harsher one).
+
+        :return: the proposed ``account.dunning.action``, or an empty one
+        """
+        self.ensure_one()
+        none = self.browse()
+        level = self.level_id
+        if (
+            not level.undelivered_letter
+            or self.channel_letter
+            or self.channel_registered
+            or self.replacement_ids.filtered(lambda a: a.state != "cancelled")
+            or not self.delivery_ids.filtered(lambda d: d.state == "failed")
+        ):
+            return none
+        lines = self.line_ids.filtered(
+            lambda line: (
+                not line.move_line_id.reconciled
+                and not self.currency_id.is_zero(line.move_line_id.amount_residual)
+            )
+        )
+        if not lines.filtered(lambda line: not line.is_credit):
+            return none
+        vals = self._prepare_action_vals(
+            self.partner_id,
+            lines.move_id,
+            fields.Date.context_today(self),
+            level=level,
+            items=lines.move_line_id,
+            item_levels={
+                line.move_line_id.id: line.level_id if line.advanced else None
+                for line in lines
+            },
+            contact_id=self.contact_id.id,
+            replaced_action_id=self.id,
+            hold_reason=self.env._(
+                "Proposed in place of %(action)s, whose reminder did not arrive.",
+                action=self.name,
+            ),
+            **self._get_undelivered_letter_channels(),
+        )
+        letter = self.create(vals)
+        letter._post_history(
+            self.env._(
+                "Letter proposed in place of %(action)s, whose reminder did not "
+                "arrive.",
+                action=self.name,
+            )
+        )
+        return letter
+
+    def _get_undelivered_letter_channels(self):
+        """Channel values of the letter proposed in place of what did not
+        arrive: a formal notice goes registered, any other reminder as a
+        printed letter; nothing else is repeated."""
+        channels = dict.fromkeys(CHANNELS, False)
+        channels[
+            "channel_registered" if self.level_id.is_formal_notice else "channel_letter"
+        ] = True
+        return channels
+
+    def _settle_delivery_failures(self):
+        """The failures of these actions were dealt with."""
+        failed = self.delivery_ids.filtered(
+            lambda d: d.state == "failed" and not d.handled
+        )
+        failed.handled = True

@@ -84,10 +84,15 @@ class AccountDunningChannel(models.AbstractModel):
         """The written channels carry a letter: it is rendered apart
         (``account.dunning.letter.rendering``), never inside the execution."""
         if self._skips_rendering() or not any(
-            action[fname] for fname in WRITTEN_CHANNELS
+            action[fname] for fname in self._get_letter_carriers()
         ):
             return
         action.write({"letter_render_state": "pending", "letter_render_error": False})
+
+    @api.model
+    def _get_letter_carriers(self):
+        """Channel fields of the action that carry the rendered letter."""
+        return WRITTEN_CHANNELS
 
     def _skips_rendering(self):
         # The demo history skips rendering: without a running server,
@@ -101,25 +106,34 @@ class AccountDunningChannel(models.AbstractModel):
         for it (the rendering sends it)."""
         if action.letter_render_state in ("pending", "failed"):
             return
+        recipient = self._get_recipient(action, "email")
         template = self.env["account.dunning.letter"]._get_mail_template(action)
-        email_values = {
-            "recipient_ids": [Command.set(self._get_recipient(action, "email").ids)]
-        }
+        email_values = {"recipient_ids": [Command.set(recipient.ids)]}
         if action.letter_attachment_id:
             email_values["attachment_ids"] = [
                 Command.link(action.letter_attachment_id.id)
             ]
         mail_id = template.send_mail(action.id, email_values=email_values)
         action.mail_id = self.env["mail.mail"].browse(mail_id)
+        self._record_delivery(
+            action, "email", recipient, recipient.email_normalized, mail_id=mail_id
+        )
 
     @api.model
     def _queue_letter(self, action):
         """Printed and registered letters wait for the post room."""
         if not self._skips_rendering():
             action.print_state = "to_print"
+            self._record_delivery(
+                action,
+                "letter",
+                self.env["account.dunning.letter"]._get_recipient(action),
+            )
 
     @api.model
     def _send_sms(self, action):
+        """The SMS leaves with Odoo's SMS queue; its state is followed on
+        the action's delivery (``account.dunning.delivery``)."""
         contact = self._get_recipient(action, "sms")
         number = self.env["account.dunning.recipient"]._get_mobile(contact)
         lang = contact.lang or self.env.lang
@@ -129,10 +143,30 @@ class AccountDunningChannel(models.AbstractModel):
         body = template.with_context(lang=lang)._render_field("body", action.ids)[
             action.id
         ]
-        action._message_sms(
+        message = action._message_sms(
             body,
             partner_ids=contact.ids,
             sms_numbers=[number],
+            put_in_queue=True,
+        )
+        self._record_delivery(action, "sms", contact, number, message_id=message.id)
+        # Odoo creates an SMS it cannot send already in error.
+        self.env["account.dunning.delivery"]._sync_sms(message)
+
+    @api.model
+    def _record_delivery(self, action, channel, recipient, address=False, **vals):
+        """Start following ``channel`` of ``action`` to ``recipient``.
+
+        :return: the ``account.dunning.delivery`` record, pending
+        """
+        return self.env["account.dunning.delivery"].create(
+            {
+                "action_id": action.id,
+                "channel": channel,
+                "recipient_id": recipient.id,
+                "address": address,
+                **vals,
+            }
         )
 
     @api.model

@@ -54,6 +54,10 @@ class AccountDunningExecution(models.AbstractModel):
         action.write(
             {"state": "done", "user_id": self.env.uid, "failure_reason": False}
         )
+        # What could not even leave (an SMS refused at once) and the
+        # undelivered reminder this letter replaces.
+        action._propose_undelivered_letter()
+        action.replaced_action_id._settle_delivery_failures()
         action._post_history(
             self.env._(
                 "Dunning action carried out: %(channels)s.",
@@ -177,6 +181,9 @@ class AccountDunningExecution(models.AbstractModel):
         date = date or fields.Date.context_today(self)
         for action in actions:
             action.write({"print_state": "printed", "letter_sent_date": date})
+            action.delivery_ids.filtered(lambda d: d.channel == "letter")._set_state(
+                "sent"
+            )
             if action.state == "done":
                 self._record_formal_notice(action, date)
 

@@ -72,6 +72,13 @@ class AccountDunningLevel(models.Model):
         "by registered letter.",
     )
     letter_type = fields.Selection(LETTER_TYPES, default="first")
+    undelivered_letter = fields.Boolean(
+        string="Letter When Undelivered",
+        default=True,
+        help="When this level's email or SMS does not arrive (refused, "
+        "returned), propose its letter in place, for an accountant to "
+        "validate.",
+    )
     mail_template_id = fields.Many2one(
         "mail.template",
         string="Email Template",

@@ -21,6 +21,10 @@ RECIPIENT_ROLES_BY_SIZE = {
     "sme": ("accounting",),
     "micro": ("manager",),
 }
+# A phone number has 8 to 15 digits (ITU-T E.164); anything shorter, such as
+# "n/a" or "0", reaches nobody.
+MIN_DIGITS = 8
+MAX_DIGITS = 15
 # A customer whose size is not known yet is treated as an SME, the most
 # common French customer.
 DEFAULT_SIZE = "sme"
@@ -90,10 +94,11 @@ class AccountDunningRecipient(models.AbstractModel):
                 link for link in chain if link[0] != preferred
             ]
         customer = partner.commercial_partner_id
+        refused = []
         for contact, why in chain:
-            if channel == "email" and email_normalize(contact.email or ""):
+            if channel == "email" and self._usable_email(contact, refused):
                 return contact, contact, why
-            if channel == "sms" and self._get_mobile(contact):
+            if channel == "sms" and self._usable_mobile(contact, refused):
                 return contact, contact, why
             if channel == "letter":
                 if self._has_address(contact):
@@ -104,7 +109,80 @@ class AccountDunningRecipient(models.AbstractModel):
                         customer,
                         self.env._("%(why)s, at the customer's address", why=why),
                     )
-        return None, None, self._missing_reason(customer, channel)
+        reason = self._missing_reason(customer, channel)
+        if refused:
+            reason = "\n".join([reason, *refused])
+        return None, None, reason
+
+    @api.model
+    def _usable_email(self, contact, refused):
+        """Whether ``contact``'s email address can receive a reminder: a
+        valid address that is not on Odoo's mail blacklist (unsubscribed,
+        or blacklisted after bounces). An unusable one is told in
+        ``refused`` (list of texts, appended to) and skipped like a
+        missing one."""
+        if not contact.email:
+            return False
+        normalized = email_normalize(contact.email)
+        if not normalized:
+            refused.append(
+                self.env._(
+                    "%(contact)s: the email address “%(email)s” is not valid.",
+                    contact=contact.display_name,
+                    email=contact.email,
+                )
+            )
+            return False
+        if (
+            self.env["mail.blacklist"]
+            .sudo()
+            .search_count([("email", "=", normalized)], limit=1)
+        ):
+            refused.append(
+                self.env._(
+                    "%(contact)s: the email address %(email)s is on the mail "
+                    "blacklist.",
+                    contact=contact.display_name,
+                    email=normalized,
+                )
+            )
+            return False
+        return normalized
+
+    @api.model
+    def _usable_mobile(self, contact, refused):
+        """Whether ``contact`` has a mobile number an SMS can reach that is
+        not on Odoo's phone blacklist; an unusable one is told in
+        ``refused`` and skipped like a missing one."""
+        number = self._get_mobile(contact)
+        if not number:
+            return False
+        digits = re.sub(r"\D", "", number)
+        formatted = contact._phone_format(number=number)
+        if not formatted or not MIN_DIGITS <= len(digits) <= MAX_DIGITS:
+            refused.append(
+                self.env._(
+                    "%(contact)s: the mobile number “%(number)s” is not valid.",
+                    contact=contact.display_name,
+                    number=number,
+                )
+            )
+            return False
+        if (
+            self.env["phone.blacklist"]
+            .sudo()
+            .search_count([("number", "=", formatted)], limit=1)
+        ):
+            refused.append(
+                self.env._(
+                    "%(contact)s: the mobile number %(number)s is on the phone "
+                    "blacklist.",
+                    contact=contact.display_name,
+                    number=number,
+                )
+            )
+            return False
+        return formatted
 
     @api.model
     def _get_mobile(self, partner):

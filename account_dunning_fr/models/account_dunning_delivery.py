@@ -1,0 +1,169 @@
+"""Whether each written channel of a dunning action reached the customer.
+
+One record per channel an action sent (email, SMS, letter): pending while
+Odoo's queues hold it, sent once handed over, failed with the reason when the
+mail server refused it, the recipient's server returned it (bounce), the SMS
+provider rejected it, or the post could not take it. A failure after the
+action was carried out waits in the accountant's to-do list and, when the
+level allows it, a letter is proposed in place of what did not arrive.
+
+The states follow Odoo's own records: ``mail.mail`` (``mail_mail.py``),
+``sms.sms`` (``sms_sms.py``), the bounce on the action's thread
+(``account.dunning.action._message_receive_bounce``) and the post room.
+"""
+
+from odoo import api, fields, models
+
+DELIVERY_STATES = [
+    ("pending", "Pending"),
+    ("sent", "Sent"),
+    ("failed", "Failed"),
+]
+
+
+class AccountDunningDelivery(models.Model):
+    _name = "account.dunning.delivery"
+    _description = "Dunning Delivery"
+    _order = "action_id, id"
+    _check_company_auto = True
+
+    action_id = fields.Many2one(
+        "account.dunning.action", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        related="action_id.company_id", store=True, index=True, precompute=True
+    )
+    channel = fields.Selection(
+        [("email", "Email"), ("sms", "SMS"), ("letter", "Letter")],
+        required=True,
+    )
+    recipient_id = fields.Many2one("res.partner")
+    address = fields.Char(
+        help="Where it was sent: email address, mobile number or postal address."
+    )
+    state = fields.Selection(DELIVERY_STATES, default="pending", required=True)
+    failure_reason = fields.Text(readonly=True)
+    handled = fields.Boolean(
+        help="The accountant dealt with the failure: the letter proposed in "
+        "its place was sent or dismissed, or the failure was acknowledged.",
+    )
+    mail_id = fields.Many2one("mail.mail", string="Email", ondelete="set null")
+    message_id = fields.Many2one(
+        "mail.message",
+        string="SMS Message",
+        ondelete="set null",
+        help="The message the SMS was posted with.",
+    )
+
+    # ------------------------------------------------------------ business
+    def _set_state(self, state, reason=False):
+        """Move these deliveries to ``state`` (a ``DELIVERY_STATES`` key);
+        a new failure is told on the action and handled there.
+
+        :param reason: text shown to the accountant for a failure
+        """
+        if state == "pending":
+            # A queue retrying never takes back what it reported.
+            return
+        if state != "failed":
+            # Sent after all (an email or SMS resent, a letter posted once
+            # credits were bought): nothing is left to deal with.
+            self.filtered(lambda d: d.state != state).write(
+                {"state": state, "handled": True}
+            )
+            return
+        newly_failed = self.filtered(lambda d: d.state != "failed")
+        if not newly_failed:
+            return
+        newly_failed.write({"state": state, "failure_reason": reason, "handled": False})
+        for action in newly_failed.action_id:
+            action._on_delivery_failure(
+                newly_failed.filtered(lambda d, a=action: d.action_id == a)
+            )
+
+    @api.model
+    def _sync_mails(self, mails, failure_type=None, failure_reason=False):
+        """Follow the ``mail.mail`` records ``mails`` once sent or refused
+        (``failure_type`` and ``failure_reason`` as Odoo's mail queue gives
+        them to ``mail.mail._postprocess_sent_message``)."""
+        deliveries = self.sudo().search([("mail_id", "in", mails.ids)])
+        for delivery in deliveries:
+            mail = delivery.mail_id
+            if mail.state == "exception" or (failure_type and mail.state != "sent"):
+                delivery._set_state(
+                    "failed",
+                    self._mail_failure_reason(
+                        mail,
+                        failure_type or mail.failure_type,
+                        failure_reason or mail.failure_reason,
+                    ),
+                )
+            elif mail.state == "sent":
+                delivery._set_state("sent")
+
+    @api.model
+    def _mail_failure_reason(self, mail, failure_type, failure_reason):
+        labels = dict(mail._fields["failure_type"]._description_selection(self.env))
+        parts = [labels.get(failure_type), failure_reason]
+        return " – ".join(p for p in parts if p) or self.env._("Not sent.")
+
+    @api.model
+    def _sync_sms(self, messages):
+        """Follow the SMS posted with ``messages`` (``mail.message``)."""
+        deliveries = self.sudo().search([("message_id", "in", messages.ids)])
+        if not deliveries:
+            return
+        sms_list = (
+            self.env["sms.sms"]
+            .sudo()
+            .search([("mail_message_id", "in", deliveries.message_id.ids)])
+        )
+        labels = dict(sms_list._fields["failure_type"]._description_selection(self.env))
+        for delivery in deliveries:
+            # A second SMS to the same number is cancelled as a duplicate by
+            # Odoo: it says nothing about the first one.
+            sms = sms_list.filtered(
+                lambda s, d=delivery: (
+                    s.mail_message_id == d.message_id
+                    and s.failure_type != "sms_duplicate"
+                )
+            )
+            if not sms:
+                continue
+            if all(s.state in ("error", "canceled") for s in sms):
+                delivery._set_state(
+                    "failed",
+                    ", ".join(
+                        labels.get(s.failure_type) or self.env._("Not sent.")
+                        for s in sms
+                    ),
+                )
+            elif any(s.state in ("process", "pending", "sent") for s in sms):
+                # Handed over to the SMS provider, as a sent email is handed
+                # over to the mail server.
+                delivery._set_state("sent")
+
+    @api.model
+    def _fail_sms_notifications(self, notifications):
+        """The SMS of ``notifications`` (``mail.notification``) did not
+        arrive, as the provider reported."""
+        if not notifications:
+            return
+        deliveries = self.sudo().search(
+            [
+                ("channel", "=", "sms"),
+                ("message_id", "in", notifications.mail_message_id.ids),
+            ]
+        )
+        labels = dict(
+            notifications._fields["failure_type"]._description_selection(self.env)
+        )
+        for delivery in deliveries:
+            for notif in notifications.filtered(
+                lambda n, d=delivery: n.mail_message_id == d.message_id
+            ):
+                parts = [labels.get(notif.failure_type), notif.failure_reason]
+                delivery._set_state(
+                    "failed",
+                    " – ".join(p for p in parts if p) or self.env._("Not sent."),
+                )

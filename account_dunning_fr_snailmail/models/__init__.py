@@ -1,0 +1,6 @@
+from . import account_dunning_level
+from . import account_dunning_action
+from . import account_dunning_delivery
+from . import account_dunning_channel
+from . import snailmail_letter
+from . import account_dunning_letter_rendering

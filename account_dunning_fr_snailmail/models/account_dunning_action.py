@@ -1,0 +1,49 @@
+from odoo import api, fields, models
+
+from odoo.addons.account_dunning_fr.models.dunning_selections import CHANNELS
+
+
+class AccountDunningAction(models.Model):
+    _inherit = "account.dunning.action"
+
+    channel_post = fields.Boolean(string="Sent by Post")
+
+    @api.depends(*CHANNELS, "channel_post")
+    def _compute_channels_display(self):
+        res = super()._compute_channels_display()
+        label = self._fields["channel_post"].get_description(self.env)["string"]
+        for action in self.filtered("channel_post"):
+            action.channels_display = ", ".join(
+                part for part in (action.channels_display, label) if part
+            )
+        return res
+
+    @api.model
+    def _prepare_action_vals(
+        self, partner, moves, date, level=None, items=None, item_levels=None, **values
+    ):
+        vals = super()._prepare_action_vals(
+            partner,
+            moves,
+            date,
+            level=level,
+            items=items,
+            item_levels=item_levels,
+            **values,
+        )
+        if level and "channel_post" not in values:
+            vals["channel_post"] = level.send_post
+        return vals
+
+    def _propose_undelivered_letter(self):
+        # Posted by snailmail, the letter is already on its way: its own
+        # failure proposes the printed one.
+        if self.channel_post and not self.delivery_ids.filtered(
+            lambda d: d.channel == "post" and d.state == "failed"
+        ):
+            return self.browse()
+        return super()._propose_undelivered_letter()
+
+    def _get_undelivered_letter_channels(self):
+        # The letter proposed in place goes through the post room.
+        return {**super()._get_undelivered_letter_channels(), "channel_post": False}
