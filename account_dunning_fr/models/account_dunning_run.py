@@ -369,6 +369,7 @@ class AccountDunningRun(models.Model):
         """Say how the run went in its chatter; the user who started it is
         notified (inbox, and a notification if they are still looking)."""
         self.ensure_one()
+        self.invalidate_recordset()  # the counts were read before the units ran
         message = self.env._(
             "Run finished: %(done)s customer(s) done, %(failed)s failed, "
             "%(skipped)s skipped.",
