@@ -163,7 +163,6 @@ class AccountDunningAction(models.Model):
     )
     run_unit_id = fields.Many2one(
         "account.dunning.run.unit",
-        string="Run Unit",
         readonly=True,
         copy=False,
         ondelete="set null",

@@ -97,8 +97,10 @@ class AccountDunningEngine(models.AbstractModel):
             run.company_id
             for run in Run.search([("origin", "=", "scheduled"), ("date", "=", date)])
         }
-        companies = self.env["res.company"].search([]).filtered(
-            lambda c: c not in started and not c._dunning_runs_paused(date)
+        companies = (
+            self.env["res.company"]
+            .search([])
+            .filtered(lambda c: c not in started and not c._dunning_runs_paused(date))
         )
         planned = 0
         if companies:
@@ -125,9 +127,9 @@ class AccountDunningEngine(models.AbstractModel):
         if remaining and not done and not planned:
             # Every unit left waits for invoices another transaction holds:
             # try again in a minute rather than at once.
-            self.env.ref("account_dunning_fr.ir_cron_account_dunning_run_units")._trigger(
-                fields.Datetime.now() + timedelta(minutes=1)
-            )
+            self.env.ref(
+                "account_dunning_fr.ir_cron_account_dunning_run_units"
+            )._trigger(fields.Datetime.now() + timedelta(minutes=1))
         self.env["ir.cron"]._notify_progress(done=done or planned, remaining=remaining)
 
     @api.model

@@ -245,7 +245,9 @@ class AccountDunningRun(models.Model):
         self.write(
             {
                 "state": "running",
-                "credit_partner_ids": [fields.Command.set(plan["credits_to_match"].ids)],
+                "credit_partner_ids": [
+                    fields.Command.set(plan["credits_to_match"].ids)
+                ],
             }
         )
 

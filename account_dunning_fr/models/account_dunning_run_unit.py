@@ -48,9 +48,7 @@ class AccountDunningRunUnit(models.Model):
         "is carried out.",
     )
     action_ids = fields.One2many("account.dunning.action", "run_unit_id")
-    action_id = fields.Many2one(
-        "account.dunning.action", string="Action", compute="_compute_action_id"
-    )
+    action_id = fields.Many2one("account.dunning.action", compute="_compute_action_id")
     failure_reason = fields.Text(readonly=True, copy=False)
 
     @api.depends("action_ids")
@@ -193,4 +191,3 @@ class AccountDunningRunUnit(models.Model):
 
     def _skip(self, reason):
         self.write({"state": "skipped", "failure_reason": reason})
-

@@ -7,6 +7,7 @@ work outside the test transaction and archive their company at the end.
 """
 
 import threading
+import uuid
 from contextlib import closing
 from datetime import date, timedelta
 from unittest.mock import patch
@@ -28,6 +29,8 @@ class TestRunReliability(TransactionCase):
 
     def _setup_committed_data(self, count, name):
         """A company with ``count`` customers, one overdue invoice each."""
+        # Company names are unique, archived ones included.
+        name = f"{name} {uuid.uuid4().hex[:6]}"
         with closing(self.registry.cursor()) as cr:
             env = self._env(cr)
             company = env["res.company"].create(
@@ -265,4 +268,6 @@ class TestRunReliability(TransactionCase):
             self.assertNotIn(partner_ids[3], reminded, "paid meanwhile: not reminded")
             self.assertIn(partner_ids[0], reminded, "reminded before its payment")
             self.assertEqual(len(reminded), 4)
-            self.assertFalse(env["account.move"].browse(invoice_ids[3]).dunning_level_id)
+            self.assertFalse(
+                env["account.move"].browse(invoice_ids[3]).dunning_level_id
+            )

@@ -49,7 +49,9 @@ class AccountDunningRunWizard(models.TransientModel):
         "payments or credit notes are to be matched, not reminded.",
     )
     run_id = fields.Many2one(
-        "account.dunning.run", readonly=True, help="The run that carried out the actions."
+        "account.dunning.run",
+        readonly=True,
+        help="The run that carried out the actions.",
     )
     executed_count = fields.Integer(readonly=True)
     failed_count = fields.Integer(readonly=True)
@@ -153,7 +155,9 @@ class AccountDunningRunWizard(models.TransientModel):
         """Leave the run to the scheduled action and show its progress."""
         # The trigger is a technical record of the scheduler: the accountant
         # asks for the callback, they do not manage scheduled actions.
-        self.env.ref("account_dunning_fr.ir_cron_account_dunning_run_units").sudo()._trigger()
+        self.env.ref(
+            "account_dunning_fr.ir_cron_account_dunning_run_units"
+        ).sudo()._trigger()
         run.message_post(
             body=self.env._(
                 "%(count)s actions to carry out in the background; you will be "
