@@ -21,7 +21,7 @@ from ..models.account_dunning_run_unit import AccountDunningRunUnit
 RUN_DATE = date(2026, 4, 10)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dunning_reliability")
 class TestRunReliability(TransactionCase):
     def _env(self, cr, company_id=None):
         context = {"allowed_company_ids": [company_id]} if company_id else {}
