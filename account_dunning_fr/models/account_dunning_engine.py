@@ -121,9 +121,12 @@ class AccountDunningEngine(models.AbstractModel):
             so that the runner calls again for their units
         """
         Run = self.env["account.dunning.run"]
+        running = Run.search([("state", "=", "running")])
         deadline = time.monotonic() + run_model.TIME_BUDGET
         done, remaining = Run._process(deadline=deadline)
-        Run._finish(Run.search([("state", "=", "running")]))
+        Run._finish(running.exists())
+        for run in running.exists().filtered(lambda r: r.state == "done"):
+            self._report_failures(run)
         if remaining and not done and not planned:
             # Every unit left waits for invoices another transaction holds:
             # try again in a minute rather than at once.
@@ -134,13 +137,24 @@ class AccountDunningEngine(models.AbstractModel):
 
     @api.model
     def _report_failures(self, run):
-        """A failed planning stays on the run; the scheduled action's log
-        says so too."""
+        """Failures stay with their customers, listed on the run, and wait in
+        the accountant's list of actions to fix; the scheduled action's log
+        says how many."""
         if run.state == "failed":
             _logger.warning(
                 "Dunning run of %s on %s could not be planned.",
                 run.company_id.name,
                 run.date,
+            )
+            return
+        failed = run.action_ids.filtered(lambda a: a.state == "failed")
+        if failed:
+            _logger.warning(
+                "Dunning run of %s: %s of %s actions failed (%s).",
+                run.company_id.name,
+                len(failed),
+                len(run.action_ids),
+                ", ".join(failed.mapped("name")),
             )
 
     @api.model
