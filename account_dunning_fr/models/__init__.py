@@ -13,6 +13,8 @@ from . import account_dunning_workflow_mixin
 from . import account_dunning_action
 from . import account_dunning_action_line
 from . import account_dunning_engine
+from . import account_dunning_run
+from . import account_dunning_run_unit
 from . import account_dunning_selection
 from . import account_dunning_planning
 from . import account_dunning_execution

@@ -161,6 +161,18 @@ class AccountDunningAction(models.Model):
         index=True,
         help="Customer, level, day and invoices: two live actions never share it.",
     )
+    run_unit_id = fields.Many2one(
+        "account.dunning.run.unit",
+        string="Run Unit",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="The unit of the run that carried out this action; a unit has "
+        "one action at most.",
+    )
+    run_id = fields.Many2one(
+        related="run_unit_id.run_id", store=True, index="btree_not_null", string="Run"
+    )
     legal_next_steps = fields.Html(
         string="Next Legal Steps",
         compute="_compute_legal_next_steps",
@@ -225,6 +237,15 @@ class AccountDunningAction(models.Model):
             CREATE UNIQUE INDEX IF NOT EXISTS account_dunning_action_live_uniq
                 ON account_dunning_action (dedup_key)
              WHERE state != 'cancelled'
+            """
+        )
+        # A unit taken up again after a crash, or by two workers, never gets
+        # a second action.
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS account_dunning_action_run_unit_uniq
+                ON account_dunning_action (run_unit_id)
+             WHERE run_unit_id IS NOT NULL
             """
         )
 

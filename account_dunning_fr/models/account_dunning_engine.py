@@ -12,15 +12,15 @@ Each stage is a model of its own, so that an extension overrides one stage:
 """
 
 import logging
+import time
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-_logger = logging.getLogger(__name__)
+from . import account_dunning_run as run_model
 
-# Customers handled per scheduled-action batch: small enough for one batch to
-# stay far below the cron time limit, large enough to keep the overhead low.
-CRON_BATCH_SIZE = 200
+_logger = logging.getLogger(__name__)
 
 
 class AccountDunningEngine(models.AbstractModel):
@@ -47,68 +47,98 @@ class AccountDunningEngine(models.AbstractModel):
     ):
         """The same run as ``_run``, with its report.
 
-        :return: dict with ``actions`` (``account.dunning.action`` created)
-            and ``credits_to_match`` (``res.partner``: customers with overdue
+        With ``execute``, each company's run is an ``account.dunning.run``,
+        planned once and carried out at once, unit by unit, in this
+        transaction; without it (the wizard's preview) the actions are only
+        proposed and no run is recorded.
+
+        :return: dict with ``actions`` (``account.dunning.action`` created),
+            ``credits_to_match`` (``res.partner``: customers with overdue
             items whose credits cover them, left for the accountant to match)
+            and ``runs`` (``account.dunning.run``)
         """
         date = date or fields.Date.context_today(self)
         self._settle_commitments(date, companies or None)
+        Run = self.env["account.dunning.run"]
         report = {
             "actions": self.env["account.dunning.action"],
             "credits_to_match": self.env["res.partner"],
+            "runs": Run,
         }
         for company in companies or self.env.companies:
             engine = self.with_company(company)
-            plan = engine.env["account.dunning.planning"]._plan(
-                date, partners=partners, levels=levels
-            )
-            report["actions"] |= engine._create_and_execute(
-                plan["proposals"], execute=execute
-            )
-            report["credits_to_match"] |= plan["credits_to_match"]
+            if not execute:
+                plan = engine.env["account.dunning.planning"]._plan(
+                    date, partners=partners, levels=levels
+                )
+                report["actions"] |= engine._create_and_execute(
+                    plan["proposals"], execute=False
+                )
+                report["credits_to_match"] |= plan["credits_to_match"]
+                continue
+            run = Run._start(company, date, "manual", partners=partners, levels=levels)
+            Run._process(runs=run)
+            report["runs"] |= run
+            report["actions"] |= run.action_ids
+            report["credits_to_match"] |= run.credit_partner_ids
         return report
 
     @api.model
     def _cron_run(self):
-        """Daily run, one batch of customers per call.
+        """Daily run: the day's run of each company is planned once, then its
+        units are carried out by claims, a bounded time per callback.
 
-        Odoo's cron runner calls again while ``remaining`` is positive and
-        commits between calls, so a crash loses at most one batch and a large
-        backlog never hits the cron time limit.
+        Odoo's cron runner calls again while ``remaining`` is positive; each
+        unit is committed on its own (see ``account.dunning.run._process``).
         """
         date = fields.Date.context_today(self)
-        self._settle_commitments(date)
-        done = remaining = 0
-        for company in self.env["res.company"].search([]):
-            if company._dunning_runs_paused(date):
-                continue
-            engine = self.with_company(company)
-            vals_list = engine.env["account.dunning.planning"]._prepare_proposals(date)
-            partner_ids = sorted({vals["partner_id"] for vals in vals_list})
-            # A batch may span companies; what does not fit is counted as
-            # remaining, every company included, so the runner calls again.
-            batch = set(partner_ids[: CRON_BATCH_SIZE - done])
-            remaining += len(partner_ids) - len(batch)
-            if batch:
-                actions = engine._create_and_execute(
-                    [vals for vals in vals_list if vals["partner_id"] in batch]
-                )
-                done += len(batch)
-                self._report_failures(company, actions)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        Run = self.env["account.dunning.run"]
+        started = {
+            run.company_id
+            for run in Run.search([("origin", "=", "scheduled"), ("date", "=", date)])
+        }
+        companies = self.env["res.company"].search([]).filtered(
+            lambda c: c not in started and not c._dunning_runs_paused(date)
+        )
+        planned = 0
+        if companies:
+            self._settle_commitments(date, companies)
+            for company in companies:
+                run = Run._start(company, date, "scheduled")
+                self._report_failures(run)
+                planned += 1
+        self._cron_execute_runs(planned=planned)
 
     @api.model
-    def _report_failures(self, company, actions):
-        """Failures stay with their customers and wait in the accountant's
-        list of actions to fix; the scheduled action's log says how many."""
-        failed = actions.filtered(lambda a: a.state == "failed")
-        if failed:
+    def _cron_execute_runs(self, planned=0):
+        """Carry out pending units of every running run for about
+        ``TIME_BUDGET`` seconds (also the callback of the run wizard's large
+        runs), then say how many are left.
+
+        :param planned: runs planned by this callback, counted as work done
+            so that the runner calls again for their units
+        """
+        Run = self.env["account.dunning.run"]
+        deadline = time.monotonic() + run_model.TIME_BUDGET
+        done, remaining = Run._process(deadline=deadline)
+        Run._finish(Run.search([("state", "=", "running")]))
+        if remaining and not done and not planned:
+            # Every unit left waits for invoices another transaction holds:
+            # try again in a minute rather than at once.
+            self.env.ref("account_dunning_fr.ir_cron_account_dunning_run_units")._trigger(
+                fields.Datetime.now() + timedelta(minutes=1)
+            )
+        self.env["ir.cron"]._notify_progress(done=done or planned, remaining=remaining)
+
+    @api.model
+    def _report_failures(self, run):
+        """A failed planning stays on the run; the scheduled action's log
+        says so too."""
+        if run.state == "failed":
             _logger.warning(
-                "Dunning run of %s: %s of %s actions failed (%s).",
-                company.name,
-                len(failed),
-                len(actions),
-                ", ".join(failed.mapped("name")),
+                "Dunning run of %s on %s could not be planned.",
+                run.company_id.name,
+                run.date,
             )
 
     @api.model

@@ -68,7 +68,11 @@ class AccountDunningPlanning(models.AbstractModel):
             (``res.partner``: customers with overdue items who owe nothing on
             balance)
         """
-        accounts = self.env["account.dunning.selection"]._get_items(date, partners)
+        # Nothing is locked while planning: each unit of the run holds its
+        # customer's invoices only while it is carried out.
+        accounts = self.env["account.dunning.selection"]._get_items(
+            date, partners, lock=False
+        )
         customers = self.env["res.partner"].browse([c.id for c in accounts])
         result = {"proposals": [], "credits_to_match": customers.browse()}
         if not customers:

@@ -11,7 +11,7 @@ from reportlab.pdfgen import canvas
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from ..models import account_dunning_engine as engine
+from ..models import account_dunning_run as run_model
 from .common_engine import DUE, DunningEngineCommon, day
 
 
@@ -60,7 +60,7 @@ class TestDunningEngineBatches(DunningEngineCommon):
         self._create_invoice(other, 300.0, DUE)
         with freeze_time(day(3)):
             wizard = (
-                self.env["account.dunning.run"]
+                self.env["account.dunning.run.wizard"]
                 .with_user(self.accountant)
                 .create({"date": day(3)})
             )
@@ -80,8 +80,9 @@ class TestDunningEngineBatches(DunningEngineCommon):
         self.assertEqual(self._run(day(4)).partner_id, other)
 
     def test_cron_works_in_batches(self):
-        """Each cron call handles one batch and reports what is left, so
-        Odoo commits between batches and a crash loses one batch at most."""
+        """The day's run is planned once; each cron call carries out the
+        units it claims within its time budget and reports what is left, so
+        that Odoo calls again."""
         customers = [
             self._create_customer(f"Client {i}", dunning_policy_id=self.policy.id)
             for i in range(3)
@@ -97,7 +98,8 @@ class TestDunningEngineBatches(DunningEngineCommon):
             .with_context(ir_cron_progress_id=progress.id)
         )
         with (
-            patch.object(engine, "CRON_BATCH_SIZE", 2),
+            patch.object(run_model, "CLAIM_SIZE", 2),
+            patch.object(run_model, "TIME_BUDGET", 0.0),
             freeze_time(day(3)),
         ):
             Engine._cron_run()
@@ -106,10 +108,16 @@ class TestDunningEngineBatches(DunningEngineCommon):
             self.assertEqual((progress.done, progress.remaining), (1, 0))
             Engine._cron_run()
             self.assertEqual((progress.done, progress.remaining), (0, 0))
-        self.assertEqual(
-            len(self.Action.search([("partner_id", "in", [c.id for c in customers])])),
-            3,
+        actions = self.Action.search([("partner_id", "in", [c.id for c in customers])])
+        self.assertEqual(len(actions), 3)
+        run = self.env["account.dunning.run"].search(
+            [("origin", "=", "scheduled"), ("date", "=", day(3))]
         )
+        self.assertEqual(len(run), 1, "the day's run is planned once")
+        self.assertRecordValues(
+            run, [{"state": "done", "unit_count": 3, "done_count": 3}]
+        )
+        self.assertEqual(run.action_ids, actions)
 
     def test_cron_batches_count_every_company(self):
         """What is left in another company keeps the runner calling: a small
@@ -126,7 +134,11 @@ class TestDunningEngineBatches(DunningEngineCommon):
             .sudo()
             .with_context(ir_cron_progress_id=progress.id)
         )
-        with patch.object(engine, "CRON_BATCH_SIZE", 2), freeze_time(day(3)):
+        with (
+            patch.object(run_model, "CLAIM_SIZE", 2),
+            patch.object(run_model, "TIME_BUDGET", 0.0),
+            freeze_time(day(3)),
+        ):
             Engine._cron_run()
             self.assertEqual((progress.done, progress.remaining), (2, 1))
             Engine._cron_run()

@@ -1,5 +1,5 @@
 from . import account_dunning_customer_wizard
-from . import account_dunning_run
+from . import account_dunning_run_wizard
 from . import account_dunning_call
 from . import account_dunning_formal_notice
 from . import account_dunning_payment_plan_create

@@ -3,12 +3,16 @@ from odoo.exceptions import AccessError, UserError
 
 from ..models.dunning_selections import PAYER_PROFILES
 
+# Above this many actions the run is carried out in the background by the
+# scheduled action: one HTTP request must never send hundreds of reminders.
+BACKGROUND_THRESHOLD = 20
 
-class AccountDunningRun(models.TransientModel):
+
+class AccountDunningRunWizard(models.TransientModel):
     """Preview, adjust and execute a dunning run by hand (SPEC §2.5)."""
 
-    _name = "account.dunning.run"
-    _description = "Dunning Run"
+    _name = "account.dunning.run.wizard"
+    _description = "Dunning Run Preview"
 
     date = fields.Date(required=True, default=fields.Date.context_today)
     company_id = fields.Many2one(
@@ -28,21 +32,24 @@ class AccountDunningRun(models.TransientModel):
     )
     action_ids = fields.Many2many(
         "account.dunning.action",
-        "account_dunning_run_action_rel",
+        "account_dunning_run_wizard_action_rel",
         string="Proposed Actions",
     )
     created_action_ids = fields.Many2many(
         "account.dunning.action",
-        "account_dunning_run_created_rel",
+        "account_dunning_run_wizard_created_rel",
         help="Actions this preview created; those left out are cancelled so "
         "that a later run proposes them again.",
     )
     credit_partner_ids = fields.Many2many(
         "res.partner",
-        "account_dunning_run_credit_partner_rel",
+        "account_dunning_run_wizard_credit_rel",
         string="Credits to Match",
         help="Customers with overdue items who owe nothing on balance: their "
         "payments or credit notes are to be matched, not reminded.",
+    )
+    run_id = fields.Many2one(
+        "account.dunning.run", readonly=True, help="The run that carried out the actions."
     )
     executed_count = fields.Integer(readonly=True)
     failed_count = fields.Integer(readonly=True)
@@ -121,7 +128,14 @@ class AccountDunningRun(models.TransientModel):
             raise UserError(self.env._("Select at least one action to execute."))
         left_out = self.created_action_ids - self.action_ids
         left_out.action_cancel()
-        self.action_ids.action_execute()
+        todo = self.action_ids.filtered(lambda a: a.state in ("proposed", "failed"))
+        run = self.env["account.dunning.run"]._start_with_actions(
+            self.company_id, self.date, todo
+        )
+        self.run_id = run
+        if len(todo) > BACKGROUND_THRESHOLD:
+            return self._execute_in_background(run)
+        self.env["account.dunning.run"]._process(runs=run)
         self.write(
             {
                 "state": "done",
@@ -134,6 +148,31 @@ class AccountDunningRun(models.TransientModel):
             }
         )
         return self._reopen()
+
+    def _execute_in_background(self, run):
+        """Leave the run to the scheduled action and show its progress."""
+        # The trigger is a technical record of the scheduler: the accountant
+        # asks for the callback, they do not manage scheduled actions.
+        self.env.ref("account_dunning_fr.ir_cron_account_dunning_run_units").sudo()._trigger()
+        run.message_post(
+            body=self.env._(
+                "%(count)s actions to carry out in the background; you will be "
+                "notified when the run is finished.",
+                count=len(run.unit_ids),
+            )
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": run._name,
+            "res_id": run.id,
+            "view_mode": "form",
+            "target": "current",
+            "name": run.display_name,
+        }
+
+    def action_view_run(self):
+        self.ensure_one()
+        return self.run_id.get_formview_action()
 
     def action_print_batch(self):
         self.ensure_one()

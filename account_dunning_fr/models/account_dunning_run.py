@@ -1,0 +1,400 @@
+"""The dunning run: the lasting record of one run of one company on a date.
+
+A run is planned once (``_start``): the planning stage gives one unit per
+customer (``account.dunning.run.unit``), kept with the run. The units are then
+carried out by claims (``_process``): inline for a small run, by the
+scheduled actions for the daily run and for large runs started by hand, each
+callback claiming pending units under a time budget. The run keeps who
+started it, when, how long it took, its counts and its failures.
+"""
+
+import logging
+import threading
+import time
+
+from odoo import api, fields, models
+from odoo.tools import format_date
+
+from ..tools.json_values import to_json
+from .dunning_selections import CHANNELS
+
+_logger = logging.getLogger(__name__)
+
+# Units claimed at once when no commit happens between units (a run carried
+# out inline, in one transaction).
+CLAIM_SIZE = 100
+# Seconds a scheduled callback keeps claiming units: far inside Odoo's
+# default cron limit (limit_time_real_cron = limit_time_real = 120 s), so a
+# callback is never killed in the middle of its work.
+TIME_BUDGET = 20.0
+
+RUN_STATES = [
+    ("planning", "Planning"),
+    ("running", "Running"),
+    ("done", "Done"),
+    ("failed", "Failed"),
+]
+RUN_ORIGINS = [("scheduled", "Scheduled"), ("manual", "By hand")]
+
+
+def _commit_allowed():
+    # The test runner's cursor must never commit; the committing tests of the
+    # run patch this to work on cursors of their own.
+    return not getattr(threading.current_thread(), "testing", False)
+
+
+class AccountDunningRun(models.Model):
+    _name = "account.dunning.run"
+    _description = "Dunning Run"
+    _inherit = ["mail.thread"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    date = fields.Date(
+        string="Run Date",
+        required=True,
+        default=fields.Date.context_today,
+        help="The day the reminders are dated and their rules evaluated.",
+    )
+    origin = fields.Selection(RUN_ORIGINS, required=True, default="manual")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Started By",
+        default=lambda self: self.env.user,
+        help="Who started the run by hand; the actions are carried out with "
+        "their rights.",
+    )
+    state = fields.Selection(
+        RUN_STATES, default="planning", required=True, tracking=True, index=True
+    )
+    date_start = fields.Datetime(string="Started", default=fields.Datetime.now)
+    date_end = fields.Datetime(string="Finished", readonly=True)
+    duration = fields.Float(
+        string="Duration (s)",
+        compute="_compute_duration",
+        help="Seconds from the start of the planning to the last unit.",
+    )
+    unit_ids = fields.One2many("account.dunning.run.unit", "run_id", string="Units")
+    failed_unit_ids = fields.One2many(
+        "account.dunning.run.unit",
+        "run_id",
+        string="Failures",
+        domain=[("state", "=", "failed")],
+    )
+    action_ids = fields.One2many("account.dunning.action", "run_id", string="Actions")
+    credit_partner_ids = fields.Many2many(
+        "res.partner",
+        "account_dunning_run_history_credit_rel",
+        string="Credits to Match",
+        help="Customers with overdue items who owe nothing on balance: their "
+        "payments or credit notes are to be matched, not reminded.",
+    )
+    unit_count = fields.Integer(string="Customers", compute="_compute_counts")
+    pending_count = fields.Integer(string="Remaining", compute="_compute_counts")
+    done_count = fields.Integer(string="Done", compute="_compute_counts")
+    failed_count = fields.Integer(string="Failed", compute="_compute_counts")
+    skipped_count = fields.Integer(string="Skipped", compute="_compute_counts")
+    progress = fields.Float(compute="_compute_counts")
+    channel_summary = fields.Char(
+        string="Channels",
+        compute="_compute_channel_summary",
+        help="Actions carried out by this run, per channel.",
+    )
+    proposed_count = fields.Integer(
+        string="To Validate",
+        compute="_compute_channel_summary",
+        help="Actions of levels the accountant validates, waiting.",
+    )
+
+    def init(self):
+        # One daily run per company and day, even if two cron workers start
+        # the scheduled action together; runs by hand are not limited.
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS account_dunning_run_scheduled_uniq
+                ON account_dunning_run (company_id, date)
+             WHERE origin = 'scheduled'
+            """
+        )
+
+    def _compute_display_name(self):
+        for run in self:
+            run.display_name = self.env._(
+                "Run of %(date)s", date=format_date(self.env, run.date)
+            )
+
+    @api.depends("date_start", "date_end")
+    def _compute_duration(self):
+        now = fields.Datetime.now()
+        for run in self:
+            end = run.date_end or now
+            run.duration = (
+                (end - run.date_start).total_seconds() if run.date_start else 0.0
+            )
+
+    def _compute_counts(self):
+        groups = self.env["account.dunning.run.unit"]._read_group(
+            [("run_id", "in", self.ids)], ["run_id", "state"], ["__count"]
+        )
+        counts = {(run.id, state): count for run, state, count in groups}
+        for run in self:
+            for state in ("pending", "done", "failed", "skipped"):
+                run[f"{state}_count"] = counts.get((run.id, state), 0)
+            run.unit_count = sum(
+                counts.get((run.id, s), 0)
+                for s in ("pending", "done", "failed", "skipped")
+            )
+            run.progress = (
+                100.0 * (run.unit_count - run.pending_count) / run.unit_count
+                if run.unit_count
+                else 0.0
+            )
+
+    def _compute_channel_summary(self):
+        Action = self.env["account.dunning.action"]
+        labels = {
+            fname: Action._fields[fname].get_description(self.env)["string"]
+            for fname in CHANNELS
+        }
+        # One grouped query: the combinations of channels are few.
+        per_channel = {run.id: dict.fromkeys(CHANNELS, 0) for run in self}
+        groups = Action._read_group(
+            [("run_id", "in", self.ids), ("state", "=", "done")],
+            ["run_id", *CHANNELS],
+            ["__count"],
+        )
+        for run, *flags, count in groups:
+            for fname, flag in zip(CHANNELS, flags, strict=True):
+                if flag:
+                    per_channel[run.id][fname] += count
+        proposed = dict(
+            Action._read_group(
+                [("run_id", "in", self.ids), ("state", "=", "proposed")],
+                ["run_id"],
+                ["__count"],
+            )
+        )
+        for run in self:
+            run.channel_summary = ", ".join(
+                f"{labels[fname]}: {count}"
+                for fname, count in per_channel[run.id].items()
+                if count
+            )
+            run.proposed_count = proposed.get(run, 0)
+
+    # ------------------------------------------------------------------ actions
+    def action_view_actions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_dunning_fr.account_dunning_action_action"
+        )
+        action["domain"] = [("run_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    def action_print_batch(self):
+        """The letters of this run waiting for the post room, as one PDF."""
+        self.ensure_one()
+        return self.action_ids.action_print_batch()
+
+    # ---------------------------------------------------------- business methods
+    @api.model
+    def _start(self, company, date, origin, partners=None, levels=None):
+        """Create and plan a run of ``company`` on ``date``: one unit per
+        customer to remind. A failure of the planning fails the run, with
+        its reason in the chatter; the other companies go on.
+
+        :param company: ``res.company``
+        :param date: ``datetime.date`` of the run
+        :param origin: ``"scheduled"`` or ``"manual"``
+        :param partners: ``res.partner`` recordset to restrict to, or None
+        :param levels: ``account.dunning.level`` recordset to restrict to
+        :return: the ``account.dunning.run``, state ``running`` (or ``failed``)
+        """
+        run = self.with_company(company).create(
+            {
+                "company_id": company.id,
+                "date": date,
+                "origin": origin,
+                "user_id": self.env.uid if origin == "manual" else False,
+            }
+        )
+        try:
+            with self.env.cr.savepoint():
+                run._plan(partners, levels)
+        except Exception as error:  # noqa: BLE001 - the run records its failure
+            _logger.exception("Dunning run %s: planning failed", run.id)
+            run._fail(error.args[0] if error.args else repr(error))
+        return run
+
+    def _plan(self, partners=None, levels=None):
+        """The planning stage, once: the run's units with their actions'
+        values (``account.dunning.planning._plan``)."""
+        self.ensure_one()
+        plan = (
+            self.env["account.dunning.planning"]
+            .with_company(self.company_id)
+            ._plan(self.date, partners=partners, levels=levels)
+        )
+        self.env["account.dunning.run.unit"].create(
+            [self._prepare_unit_vals(vals) for vals in plan["proposals"]]
+        )
+        self.write(
+            {
+                "state": "running",
+                "credit_partner_ids": [fields.Command.set(plan["credits_to_match"].ids)],
+            }
+        )
+
+    def _prepare_unit_vals(self, action_vals):
+        return {
+            "run_id": self.id,
+            "partner_id": action_vals["partner_id"],
+            "level_id": action_vals.get("level_id") or False,
+            "action_vals": to_json(action_vals),
+        }
+
+    @api.model
+    def _start_with_actions(self, company, date, actions):
+        """A run by hand of actions already proposed (the run wizard after its
+        preview): one unit per action, to carry out as they are."""
+        run = self.with_company(company).create(
+            {
+                "company_id": company.id,
+                "date": date,
+                "origin": "manual",
+                "user_id": self.env.uid,
+                "state": "running",
+            }
+        )
+        units = self.env["account.dunning.run.unit"].create(
+            [
+                {
+                    "run_id": run.id,
+                    "partner_id": action.partner_id.id,
+                    "level_id": action.level_id.id,
+                }
+                for action in actions
+            ]
+        )
+        for action, unit in zip(actions, units, strict=True):
+            action.run_unit_id = unit
+        return run
+
+    @api.model
+    def _process(self, runs=None, deadline=None):
+        """Carry out pending units of running runs until none is left or the
+        ``deadline`` passes.
+
+        In the cron runner each unit is claimed, carried out and committed on
+        its own, so a customer's invoices are locked only while its unit runs
+        and a crash loses one unit at most. Inline (no cron runner) the units
+        are claimed ``CLAIM_SIZE`` at a time in the caller's transaction.
+
+        :param runs: ``account.dunning.run`` to work on, or None for every
+            running run
+        :param deadline: ``time.monotonic()`` value after which no unit is
+            claimed any more (one claim is always made), or None
+        :return: ``(units carried out, units still pending)``
+        """
+        Unit = self.env["account.dunning.run.unit"]
+        commit = self._commits_progress()
+        remaining = Unit._count_pending(runs)
+        done = 0
+        busy = []  # units whose invoices another transaction holds
+        touched = self.browse()
+        while True:
+            units = Unit._claim(1 if commit else CLAIM_SIZE, runs=runs, exclude=busy)
+            if not units:
+                break
+            touched |= units.run_id
+            for unit in units:
+                if unit._execute_unit():
+                    done += 1
+                else:
+                    busy.append(unit.id)
+            if commit:
+                self._commit_progress(done, remaining - done)
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+        if runs is not None and busy and not commit:
+            # Inline, nobody comes back for them: a later run reminds them.
+            Unit.browse(busy)._skip(
+                self.env._(
+                    "Its invoices were being changed meanwhile: left for the next run."
+                )
+            )
+        self._finish(touched | (runs or self.browse()))
+        return done, max(remaining - done, 0)
+
+    @api.model
+    def _commits_progress(self):
+        """Whether units are committed one by one: in the cron runner only."""
+        return bool(self.env.context.get("ir_cron_progress_id")) and _commit_allowed()
+
+    @api.model
+    def _commit_progress(self, done, remaining):
+        """Report the progress and commit what is done, as the cron runner
+        does between callbacks: a unit's invoice locks last one unit, and a
+        crash later in the callback keeps what was committed (Odoo counts
+        the callback partially done, not failed, and calls again)."""
+        self.env["ir.cron"]._notify_progress(done=done, remaining=max(remaining, 0))
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _finish(self, runs):
+        """Close the runs of ``runs`` that have no pending unit left."""
+        runs = runs.filtered(lambda r: r.state == "running")
+        if not runs:
+            return
+        pending = {
+            run
+            for (run,) in self.env["account.dunning.run.unit"]._read_group(
+                [("run_id", "in", runs.ids), ("state", "=", "pending")], ["run_id"]
+            )
+        }
+        for run in runs.filtered(lambda r: r not in pending):
+            run.write({"state": "done", "date_end": fields.Datetime.now()})
+            run._notify_done()
+
+    def _fail(self, reason):
+        self.write({"state": "failed", "date_end": fields.Datetime.now()})
+        self.message_post(
+            body=self.env._("The run could not be planned: %(reason)s", reason=reason)
+        )
+
+    def _notify_done(self):
+        """Say how the run went in its chatter; the user who started it is
+        notified (inbox, and a notification if they are still looking)."""
+        self.ensure_one()
+        self.invalidate_recordset()  # the counts were read before the units ran
+        message = self.env._(
+            "Run finished: %(done)s customer(s) done, %(failed)s failed, "
+            "%(skipped)s skipped.",
+            done=self.done_count,
+            failed=self.failed_count,
+            skipped=self.skipped_count,
+        )
+        # Only a run carried out in the background notifies: inline, the
+        # user who started it sees the outcome on their screen.
+        background = bool(self.env.context.get("ir_cron_progress_id"))
+        partners = (
+            self.user_id.partner_id if background and self.origin == "manual" else None
+        )
+        self.message_post(
+            body=message,
+            partner_ids=partners.ids if partners else [],
+            subtype_xmlid="mail.mt_note",
+        )
+        if partners:
+            self.user_id._bus_send(
+                "simple_notification",
+                {
+                    "type": "success" if not self.failed_count else "warning",
+                    "title": self.display_name,
+                    "message": message,
+                    "sticky": False,
+                },
+            )

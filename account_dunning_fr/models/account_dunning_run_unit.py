@@ -1,0 +1,196 @@
+"""One customer of a dunning run: the action planned for it, carried out once.
+
+A unit holds either the values of the action the planning gave (the daily
+run) or the proposed action the accountant kept (the run wizard). Units are
+claimed with ``FOR UPDATE SKIP LOCKED``, so two callbacks or two workers never
+take the same one; the database refuses a second action for a unit, so a unit
+taken up again after a crash is never carried out twice.
+"""
+
+import logging
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .account_dunning_execution import RETRYABLE
+
+_logger = logging.getLogger(__name__)
+
+UNIT_STATES = [
+    ("pending", "Pending"),
+    ("done", "Done"),
+    ("failed", "Failed"),
+    ("skipped", "Skipped"),
+]
+
+
+class AccountDunningRunUnit(models.Model):
+    _name = "account.dunning.run.unit"
+    _description = "Dunning Run Unit"
+    _order = "run_id, id"
+    _check_company_auto = True
+
+    run_id = fields.Many2one(
+        "account.dunning.run", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        related="run_id.company_id", store=True, index=True, precompute=True
+    )
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True)
+    level_id = fields.Many2one("account.dunning.level", string="Planned Level")
+    state = fields.Selection(
+        UNIT_STATES, default="pending", required=True, index=True, copy=False
+    )
+    action_vals = fields.Json(
+        string="Planned Action",
+        copy=False,
+        help="Values of the action the planning gave, created when the unit "
+        "is carried out.",
+    )
+    action_ids = fields.One2many("account.dunning.action", "run_unit_id")
+    action_id = fields.Many2one(
+        "account.dunning.action", string="Action", compute="_compute_action_id"
+    )
+    failure_reason = fields.Text(readonly=True, copy=False)
+
+    @api.depends("action_ids")
+    def _compute_action_id(self):
+        for unit in self:
+            unit.action_id = unit.action_ids[:1]
+
+    def init(self):
+        # The claim looks for the pending units of running runs.
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS account_dunning_run_unit_pending_idx
+                ON account_dunning_run_unit (run_id, id)
+             WHERE state = 'pending'
+            """
+        )
+
+    # ---------------------------------------------------------- business methods
+    @api.model
+    def _count_pending(self, runs=None):
+        domain = [("state", "=", "pending"), ("run_id.state", "=", "running")]
+        if runs is not None:
+            domain.append(("run_id", "in", runs.ids))
+        return self.sudo().search_count(domain)
+
+    @api.model
+    def _claim(self, limit, runs=None, exclude=()):
+        """Lock up to ``limit`` pending units of running runs for this
+        transaction; units another transaction holds are passed over.
+
+        :param limit: how many units at most
+        :param runs: ``account.dunning.run`` to take from, or None for all
+        :param exclude: unit ids not to take again in this callback
+        :return: ``account.dunning.run.unit`` recordset, oldest first
+        """
+        # The claim reads the database: what this transaction did must be there.
+        self.flush_model(["state", "run_id"])
+        self.env["account.dunning.run"].flush_model(["state"])
+        conditions = [SQL("u.state = 'pending'"), SQL("r.state = 'running'")]
+        if runs is not None:
+            conditions.append(SQL("u.run_id = ANY(%s)", runs.ids))
+        if exclude:
+            conditions.append(SQL("u.id != ALL(%s)", list(exclude)))
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT u.id
+                  FROM account_dunning_run_unit u
+                  JOIN account_dunning_run r ON r.id = u.run_id
+                 WHERE %s
+                 ORDER BY u.id
+                 LIMIT %s
+                   FOR UPDATE OF u SKIP LOCKED
+                """,
+                SQL(" AND ").join(conditions),
+                limit,
+            )
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _execute_unit(self):
+        """Carry out this unit, with the rights of who started its run.
+
+        :return: False when the customer's invoices are held by another
+            transaction (a payment being registered): the unit stays pending
+            for a later claim; True otherwise (done, failed or skipped)
+        """
+        self.ensure_one()
+        unit = self._as_runner()
+        try:
+            with self.env.cr.savepoint():
+                unit._lock_moves()
+                state, reason = unit._carry_out()
+        except RETRYABLE:
+            return False
+        except Exception as error:  # noqa: BLE001 - one customer never stops the run
+            _logger.exception("Dunning run unit %s failed", self.id)
+            state, reason = "failed", error.args[0] if error.args else repr(error)
+        self.write({"state": state, "failure_reason": reason})
+        return True
+
+    def _as_runner(self):
+        run = self.run_id
+        unit = self.with_company(run.company_id)
+        # Cron callbacks run as the superuser: a run started by hand is
+        # carried out with the rights of the accountant who started it.
+        if run.origin == "manual" and run.user_id and run.user_id != self.env.user:
+            unit = unit.with_user(run.user_id)
+        return unit
+
+    def _get_move_ids(self):
+        if self.action_id:
+            return self.action_id.move_ids.ids
+        for command in (self.action_vals or {}).get("move_ids", []):
+            if command[0] == 6:
+                return command[2]
+        return []
+
+    def _lock_moves(self):
+        """Hold the customer's invoices while the unit runs, without waiting:
+        a payment being registered on one of them wins, the unit waits for a
+        later claim (LockNotAvailable, or SerializationFailure when the
+        payment was committed after this transaction began)."""
+        move_ids = self._get_move_ids()
+        if move_ids:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM account_move WHERE id = ANY(%s) FOR UPDATE NOWAIT",
+                    move_ids,
+                )
+            )
+
+    def _carry_out(self):
+        """Create the planned action, or take the kept one, and carry it out.
+
+        :return: ``(unit state, failure reason or False)``
+        """
+        action = self.action_id
+        if action:
+            if action.state not in ("proposed", "failed"):
+                return "skipped", self.env._("The action was handled meanwhile.")
+            action.action_execute()
+        else:
+            vals = dict(self.action_vals, run_unit_id=self.id)
+            action = self.env["account.dunning.planning"]._create_proposals([vals])
+            if not action:
+                return "skipped", self.env._(
+                    "Already reminded on this day by another run."
+                )
+            action.filtered(
+                lambda a: (
+                    a.state == "proposed"
+                    and a.level_id.auto_execute
+                    and not a.hold_reason
+                )
+            )._execute()
+        if action.state == "failed":
+            return "failed", action.failure_reason
+        return "done", False
+
+    def _skip(self, reason):
+        self.write({"state": "skipped", "failure_reason": reason})
+

@@ -1,0 +1,141 @@
+"""The persistent run: failures listed on it, the run wizard in the
+background above its threshold, the user notified when it is finished."""
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from ..wizards import account_dunning_run_wizard as wizard_module
+from .common_engine import DUE, DunningEngineCommon, day
+
+
+@tagged("post_install", "-at_install")
+class TestDunningRun(DunningEngineCommon):
+    def _due_customers(self, count, prefix="Client", **vals):
+        customers = self.env["res.partner"]
+        for i in range(count):
+            customer = self._create_customer(
+                f"{prefix} {i}", dunning_policy_id=self.policy.id, **vals
+            )
+            self._create_invoice(customer, 100.0 + i, DUE)
+            customers |= customer
+        return customers
+
+    def test_failures_are_listed_and_the_others_done(self):
+        """10 % of the customers without an email address and one broken
+        template: every other customer is reminded, the failures are listed
+        on the run with their reason."""
+        reachable = self._due_customers(17)
+        no_email = self._due_customers(2, "Sans courriel", email=False)
+        broken_template = self.env["mail.template"].create(
+            {
+                "name": "Relance cassée",
+                "model_id": self.env.ref(
+                    "account_dunning_fr.model_account_dunning_action"
+                ).id,
+                "subject": "Relance",
+                "body_html": "<p><t t-out='object.no_such_field.name'/></p>",
+            }
+        )
+        broken_policy = self._create_policy(
+            "Politique cassée",
+            [
+                self._level_vals(
+                    10, 3, name="Relance cassée", mail_template_id=broken_template.id
+                )
+            ],
+        )
+        broken = self._create_customer("Gabarit Cassé", dunning_policy_id=broken_policy.id)
+        self._create_invoice(broken, 500.0, DUE)
+
+        actions = self._run(day(3))
+        run = actions.run_id
+        self.assertEqual(len(run), 1)
+        self.assertRecordValues(
+            run,
+            [{"state": "done", "unit_count": 20, "done_count": 17, "failed_count": 3}],
+        )
+        self.assertEqual(
+            set(run.failed_unit_ids.partner_id), set(no_email | broken)
+        )
+        self.assertTrue(all(run.failed_unit_ids.mapped("failure_reason")))
+        done = actions.filtered(lambda a: a.state == "done")
+        self.assertEqual(set(done.partner_id), set(reachable))
+        self.assertIn("17", run.channel_summary)
+
+    def test_wizard_runs_in_background_above_threshold(self):
+        customers = self._due_customers(wizard_module.BACKGROUND_THRESHOLD + 1)
+        cron = self.env.ref("account_dunning_fr.ir_cron_account_dunning_run_units")
+        with freeze_time(day(3)):
+            wizard = (
+                self.env["account.dunning.run.wizard"]
+                .with_user(self.accountant)
+                .create({"date": day(3)})
+            )
+            wizard.action_preview()
+            self.assertEqual(len(wizard.action_ids), len(customers))
+            result = wizard.action_execute()
+        run = wizard.run_id
+        self.assertEqual(
+            (result["res_model"], result["res_id"]), ("account.dunning.run", run.id)
+        )
+        self.assertRecordValues(
+            run,
+            [{"state": "running", "pending_count": 21, "origin": "manual"}],
+        )
+        self.assertEqual(run.user_id, self.accountant)
+        self.assertEqual(
+            set(wizard.action_ids.mapped("state")), {"proposed"}, "nothing sent yet"
+        )
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]),
+            "the scheduled action is called at once",
+        )
+
+        progress = self.env["ir.cron.progress"].create({"cron_id": cron.id})
+        with freeze_time(day(3)):
+            self.env["account.dunning.engine"].sudo().with_context(
+                ir_cron_progress_id=progress.id
+            )._cron_execute_runs()
+        self.assertEqual((progress.done, progress.remaining), (21, 0))
+        run.invalidate_recordset()
+        self.assertRecordValues(run, [{"state": "done", "done_count": 21}])
+        self.assertEqual(set(wizard.action_ids.mapped("state")), {"done"})
+        self.assertEqual(
+            wizard.action_ids.user_id, self.accountant, "carried out with their rights"
+        )
+        notified = run.message_ids.filtered(
+            lambda m: self.accountant.partner_id in m.partner_ids
+        )
+        self.assertTrue(notified, "the accountant is told the run is finished")
+
+    def test_wizard_below_threshold_runs_inline(self):
+        self._due_customers(2)
+        with freeze_time(day(3)):
+            wizard = (
+                self.env["account.dunning.run.wizard"]
+                .with_user(self.accountant)
+                .create({"date": day(3)})
+            )
+            wizard.action_preview()
+            wizard.action_execute()
+        self.assertEqual(wizard.state, "done")
+        self.assertRecordValues(
+            wizard.run_id, [{"state": "done", "done_count": 2, "origin": "manual"}]
+        )
+
+    def test_runs_kept_per_company(self):
+        other = self.setup_other_company()["company"]
+        self._due_customers(1)
+        self._run(day(3))
+        self.accountant.company_ids = self.company
+        runs = self.env["account.dunning.run"].with_user(self.accountant).search([])
+        self.assertEqual(runs.company_id, self.company)
+        self.assertNotIn(other, runs.company_id)
+
+    def test_salesperson_sees_no_run(self):
+        self._due_customers(1)
+        self._run(day(3))
+        with self.assertRaises(AccessError):
+            self.env["account.dunning.run"].with_user(self.salesperson).search([])

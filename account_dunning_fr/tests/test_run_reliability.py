@@ -1,0 +1,268 @@
+"""The run under real concurrency, on database connections of its own: two
+runs at once, a callback killed in the middle, a payment registered while a
+run goes on.
+
+The data must be committed for other connections to see it, so these tests
+work outside the test transaction and archive their company at the end.
+"""
+
+import threading
+from contextlib import closing
+from datetime import date, timedelta
+from unittest.mock import patch
+
+from odoo import SUPERUSER_ID, Command, api
+from odoo.tests import TransactionCase, tagged
+
+from ..models import account_dunning_run as run_model
+from ..models.account_dunning_run_unit import AccountDunningRunUnit
+
+RUN_DATE = date(2026, 4, 10)
+
+
+@tagged("post_install", "-at_install")
+class TestRunReliability(TransactionCase):
+    def _env(self, cr, company_id=None):
+        context = {"allowed_company_ids": [company_id]} if company_id else {}
+        return api.Environment(cr, SUPERUSER_ID, context)
+
+    def _setup_committed_data(self, count, name):
+        """A company with ``count`` customers, one overdue invoice each."""
+        with closing(self.registry.cursor()) as cr:
+            env = self._env(cr)
+            company = env["res.company"].create(
+                {
+                    "name": name,
+                    "country_id": env.ref("base.fr").id,
+                    "currency_id": env.ref("base.EUR").id,
+                }
+            )
+            env["account.chart.template"].try_loading("fr", company, install_demo=False)
+            env = self._env(cr, company.id)
+            policy = env["account.dunning.policy"].create(
+                {
+                    "name": "Une étape",
+                    "company_id": company.id,
+                    "level_ids": [
+                        Command.create(
+                            {
+                                "name": "Relance",
+                                "sequence": 10,
+                                "delay_days": 3,
+                                "send_email": True,
+                            }
+                        )
+                    ],
+                }
+            )
+            partners = env["res.partner"].create(
+                [
+                    {
+                        "name": f"{name} client {i:03d}",
+                        "is_company": True,
+                        "email": f"compta{i}@client.example",
+                        "company_id": company.id,
+                    }
+                    for i in range(count)
+                ]
+            )
+            partners.with_company(company).dunning_policy_id = policy
+            invoices = env["account.move"].create(
+                [
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "invoice_date": RUN_DATE - timedelta(days=40),
+                        "invoice_date_due": RUN_DATE - timedelta(days=10),
+                        "invoice_line_ids": [
+                            Command.create(
+                                {"name": "Travaux", "price_unit": 900.0, "tax_ids": []}
+                            )
+                        ],
+                    }
+                    for partner in partners
+                ]
+            )
+            invoices.action_post()
+            cr.commit()  # pylint: disable=invalid-commit
+            self.addCleanup(self._archive, company.id)
+            return company.id, partners.ids, invoices.ids
+
+    def _archive(self, company_id):
+        with closing(self.registry.cursor()) as cr:
+            env = self._env(cr)
+            # Keeps later tests, which run over every active company, clean.
+            env["res.partner"].search([("company_id", "=", company_id)]).write(
+                {"dunning_excluded": True}
+            )
+            env["account.dunning.run"].search(
+                [("company_id", "=", company_id), ("state", "=", "running")]
+            ).state = "failed"
+            env["res.company"].browse(company_id).active = False
+            cr.commit()  # pylint: disable=invalid-commit
+
+    def _start_run(self, company_id):
+        with closing(self.registry.cursor()) as cr:
+            env = self._env(cr, company_id)
+            run = env["account.dunning.run"]._start(
+                env["res.company"].browse(company_id), RUN_DATE, "manual"
+            )
+            cr.commit()  # pylint: disable=invalid-commit
+            return run.id
+
+    def _progress_id(self):
+        with closing(self.registry.cursor()) as cr:
+            env = self._env(cr)
+            cron = env.ref("account_dunning_fr.ir_cron_account_dunning_run_units")
+            progress = env["ir.cron.progress"].create({"cron_id": cron.id})
+            cr.commit()  # pylint: disable=invalid-commit
+            return progress.id
+
+    def _live_actions(self, env, partner_ids):
+        return env["account.dunning.action"].search(
+            [("partner_id", "in", partner_ids), ("state", "!=", "cancelled")]
+        )
+
+    def test_two_runs_at_once_one_action_per_customer(self):
+        company_id, partner_ids, __ = self._setup_committed_data(200, "Deux Runs")
+        run_ids = [self._start_run(company_id), self._start_run(company_id)]
+        barrier = threading.Barrier(2)
+        errors = []
+
+        def work(run_id):
+            threading.current_thread().dbname = self.registry.db_name
+            try:
+                with closing(self.registry.cursor()) as cr:
+                    env = self._env(cr, company_id)
+                    Run = env["account.dunning.run"].with_context(
+                        ir_cron_progress_id=self._progress_id()
+                    )
+                    barrier.wait(timeout=120)
+                    Run._process(runs=Run.browse(run_id))
+                    cr.commit()  # pylint: disable=invalid-commit
+            except Exception as error:  # noqa: BLE001 - reported by the test
+                errors.append(error)
+
+        threads = [threading.Thread(target=work, args=(rid,)) for rid in run_ids]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=600)
+        self.assertFalse(errors)
+        with closing(self.registry.cursor()) as cr:
+            env = self._env(cr, company_id)
+            runs = env["account.dunning.run"].browse(run_ids)
+            # What a worker found held by the other waits for a later claim.
+            env["account.dunning.run"]._process(runs=runs)
+            actions = self._live_actions(env, partner_ids)
+            self.assertEqual(len(actions), 200)
+            self.assertEqual(set(actions.partner_id.ids), set(partner_ids))
+            self.assertEqual(set(runs.mapped("state")), {"done"})
+            self.assertEqual(sum(runs.mapped("done_count")), 200)
+            self.assertEqual(sum(runs.mapped("skipped_count")), 200)
+            cr.commit()  # pylint: disable=invalid-commit
+
+    def test_killed_callback_resumed_by_the_next(self):
+        """Unit 5 of 12 dies with its worker: the runner calls again, the
+        next callback finishes the rest; none is missed or done twice, and
+        the scheduled action is not counted as failed."""
+        company_id, partner_ids, __ = self._setup_committed_data(12, "Run Tué")
+        run_id = self._start_run(company_id)
+        calls = []
+        execute_unit = AccountDunningRunUnit._execute_unit
+
+        def dying(unit):
+            calls.append(unit.id)
+            if len(calls) == 5:
+                raise RuntimeError("worker killed")
+            return execute_unit(unit)
+
+        IrCron = self.registry["ir.cron"]
+        with closing(self.registry.cursor()) as cron_cr:
+            cron = self._env(cron_cr).ref(
+                "account_dunning_fr.ir_cron_account_dunning_run_units"
+            )
+            cron_cr.execute(
+                "UPDATE ir_cron SET nextcall = (now() at time zone 'UTC') - "
+                "interval '1 minute', failure_count = 0 WHERE id = %s",
+                [cron.id],
+            )
+            cron_cr.commit()  # pylint: disable=invalid-commit
+            job = IrCron._acquire_one_job(cron_cr, cron.id)
+            self.assertTrue(job)
+            with (
+                patch.object(AccountDunningRunUnit, "_execute_unit", dying),
+                patch.object(run_model, "_commit_allowed", lambda: True),
+                self.assertLogs("odoo.addons.base.models.ir_cron", "ERROR"),
+            ):
+                IrCron._process_job(self.registry.db_name, cron_cr, job)
+        with closing(self.registry.cursor()) as cr:
+            env = self._env(cr, company_id)
+            run = env["account.dunning.run"].browse(run_id)
+            self.assertRecordValues(
+                run, [{"state": "done", "done_count": 12, "pending_count": 0}]
+            )
+            actions = self._live_actions(env, partner_ids)
+            self.assertEqual(len(actions), 12)
+            self.assertEqual(set(actions.partner_id.ids), set(partner_ids))
+            self.assertEqual(len(calls), 13, "the killed unit was taken up again")
+            units_cron = env.ref("account_dunning_fr.ir_cron_account_dunning_run_units")
+            self.assertEqual(units_cron.failure_count, 0)
+
+    def test_payment_during_run_not_blocked_and_not_reminded(self):
+        """While the unit of the second customer runs, payments on the first
+        (done) and the fourth (pending) customers go through at once, and the
+        fourth is not reminded."""
+        company_id, partner_ids, invoice_ids = self._setup_committed_data(
+            5, "Paiement Concurrent"
+        )
+        run_id = self._start_run(company_id)
+        in_unit, go_on = threading.Event(), threading.Event()
+        errors = []
+        carry_out = AccountDunningRunUnit._carry_out
+
+        def slow(unit):
+            if unit.partner_id.id == partner_ids[1]:
+                in_unit.set()
+                go_on.wait(timeout=120)
+            return carry_out(unit)
+
+        def work():
+            threading.current_thread().dbname = self.registry.db_name
+            try:
+                with closing(self.registry.cursor()) as cr:
+                    Run = self._env(cr, company_id)["account.dunning.run"]
+                    Run = Run.with_context(ir_cron_progress_id=self._progress_id())
+                    Run._process(runs=Run.browse(run_id))
+                    cr.commit()  # pylint: disable=invalid-commit
+            except Exception as error:  # noqa: BLE001 - reported by the test
+                errors.append(error)
+
+        with patch.object(AccountDunningRunUnit, "_carry_out", slow):
+            thread = threading.Thread(target=work)
+            thread.start()
+            try:
+                self.assertTrue(in_unit.wait(timeout=120))
+                with closing(self.registry.cursor()) as cr:
+                    # Blocked by anything longer than the unit in progress,
+                    # the payment fails instead of waiting.
+                    cr.execute("SET lock_timeout = '5s'")
+                    env = self._env(cr, company_id)
+                    for invoice_id in (invoice_ids[0], invoice_ids[3]):
+                        env["account.payment.register"].with_context(
+                            active_model="account.move", active_ids=[invoice_id]
+                        ).create({"payment_date": RUN_DATE})._create_payments()
+                    cr.commit()  # pylint: disable=invalid-commit
+            finally:
+                go_on.set()
+                thread.join(timeout=600)
+        self.assertFalse(errors)
+        with closing(self.registry.cursor()) as cr:
+            env = self._env(cr, company_id)
+            run = env["account.dunning.run"].browse(run_id)
+            self.assertEqual(run.state, "done")
+            reminded = self._live_actions(env, partner_ids).partner_id.ids
+            self.assertNotIn(partner_ids[3], reminded, "paid meanwhile: not reminded")
+            self.assertIn(partner_ids[0], reminded, "reminded before its payment")
+            self.assertEqual(len(reminded), 4)
+            self.assertFalse(env["account.move"].browse(invoice_ids[3]).dunning_level_id)
