@@ -223,7 +223,9 @@ class TestDunningEngine(DunningEngineCommon):
 
     def test_salesperson_cannot_run(self):
         with self.assertRaises(AccessError):
-            self.env["account.dunning.run.wizard"].with_user(self.salesperson).create({})
+            self.env["account.dunning.run.wizard"].with_user(self.salesperson).create(
+                {}
+            )
         self.levels[1].auto_execute = False
         self._create_invoice(self.customer, 500.0, DUE)
         proposal = self._run(day(3))

@@ -46,7 +46,9 @@ class TestDunningRun(DunningEngineCommon):
                 )
             ],
         )
-        broken = self._create_customer("Gabarit Cassé", dunning_policy_id=broken_policy.id)
+        broken = self._create_customer(
+            "Gabarit Cassé", dunning_policy_id=broken_policy.id
+        )
         self._create_invoice(broken, 500.0, DUE)
 
         actions = self._run(day(3))
@@ -56,9 +58,7 @@ class TestDunningRun(DunningEngineCommon):
             run,
             [{"state": "done", "unit_count": 20, "done_count": 17, "failed_count": 3}],
         )
-        self.assertEqual(
-            set(run.failed_unit_ids.partner_id), set(no_email | broken)
-        )
+        self.assertEqual(set(run.failed_unit_ids.partner_id), set(no_email | broken))
         self.assertTrue(all(run.failed_unit_ids.mapped("failure_reason")))
         done = actions.filtered(lambda a: a.state == "done")
         self.assertEqual(set(done.partner_id), set(reachable))

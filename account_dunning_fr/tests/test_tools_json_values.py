@@ -13,7 +13,9 @@ def test_dates_and_commands_survive_json():
         "date": date(2026, 3, 10),
         "deadline_date": False,
         "move_ids": [(6, 0, [4, 7])],
-        "line_ids": [(0, 0, {"amount_residual": 12.5, "date_maturity": date(2026, 2, 1)})],
+        "line_ids": [
+            (0, 0, {"amount_residual": 12.5, "date_maturity": date(2026, 2, 1)})
+        ],
         "hold_reason": None,
         "sent_at": datetime(2026, 3, 10, 5, 0, 1),
     }
