@@ -2,6 +2,7 @@
 committed for other connections to see it, so these tests work outside the
 test transaction and archive their company at the end."""
 
+import uuid
 from contextlib import closing
 from datetime import date, timedelta
 
@@ -22,7 +23,9 @@ class DunningCommittedCase(TransactionCase):
             env = self._env(cr)
             company = env["res.company"].create(
                 {
-                    "name": name,
+                    # Company names are unique: a test run again on the same
+                    # database finds the archived company of the last time.
+                    "name": f"{name} {uuid.uuid4().hex[:8]}",
                     "country_id": env.ref("base.fr").id,
                     "currency_id": env.ref("base.EUR").id,
                 }
