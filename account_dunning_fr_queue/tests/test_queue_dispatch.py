@@ -11,13 +11,12 @@ from psycopg2 import OperationalError
 
 from odoo.tests import tagged
 
-from odoo.addons.account_dunning_fr.tests.common_committed import DunningCommittedCase
-from odoo.addons.queue_job.exception import RetryableJobError
-from odoo.addons.queue_job.job import Job
-
 from odoo.addons.account_dunning_fr.models.account_dunning_run_unit import (
     AccountDunningRunUnit,
 )
+from odoo.addons.account_dunning_fr.tests.common_committed import DunningCommittedCase
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.job import Job
 
 
 @tagged("post_install", "-at_install")
