@@ -7,112 +7,18 @@ work outside the test transaction and archive their company at the end.
 """
 
 import threading
-import uuid
 from contextlib import closing
-from datetime import date, timedelta
 from unittest.mock import patch
 
-from odoo import SUPERUSER_ID, Command, api
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 
 from ..models import account_dunning_run as run_model
 from ..models.account_dunning_run_unit import AccountDunningRunUnit
-
-RUN_DATE = date(2026, 4, 10)
+from .common_committed import RUN_DATE, DunningCommittedCase
 
 
 @tagged("post_install", "-at_install", "dunning_reliability")
-class TestRunReliability(TransactionCase):
-    def _env(self, cr, company_id=None):
-        context = {"allowed_company_ids": [company_id]} if company_id else {}
-        return api.Environment(cr, SUPERUSER_ID, context)
-
-    def _setup_committed_data(self, count, name):
-        """A company with ``count`` customers, one overdue invoice each."""
-        # Company names are unique, archived ones included.
-        name = f"{name} {uuid.uuid4().hex[:6]}"
-        with closing(self.registry.cursor()) as cr:
-            env = self._env(cr)
-            company = env["res.company"].create(
-                {
-                    "name": name,
-                    "country_id": env.ref("base.fr").id,
-                    "currency_id": env.ref("base.EUR").id,
-                }
-            )
-            env["account.chart.template"].try_loading("fr", company, install_demo=False)
-            env = self._env(cr, company.id)
-            policy = env["account.dunning.policy"].create(
-                {
-                    "name": "Une étape",
-                    "company_id": company.id,
-                    "level_ids": [
-                        Command.create(
-                            {
-                                "name": "Relance",
-                                "sequence": 10,
-                                "delay_days": 3,
-                                "send_email": True,
-                            }
-                        )
-                    ],
-                }
-            )
-            partners = env["res.partner"].create(
-                [
-                    {
-                        "name": f"{name} client {i:03d}",
-                        "is_company": True,
-                        "email": f"compta{i}@client.example",
-                        "company_id": company.id,
-                    }
-                    for i in range(count)
-                ]
-            )
-            partners.with_company(company).dunning_policy_id = policy
-            invoices = env["account.move"].create(
-                [
-                    {
-                        "move_type": "out_invoice",
-                        "partner_id": partner.id,
-                        "invoice_date": RUN_DATE - timedelta(days=40),
-                        "invoice_date_due": RUN_DATE - timedelta(days=10),
-                        "invoice_line_ids": [
-                            Command.create(
-                                {"name": "Travaux", "price_unit": 900.0, "tax_ids": []}
-                            )
-                        ],
-                    }
-                    for partner in partners
-                ]
-            )
-            invoices.action_post()
-            cr.commit()  # pylint: disable=invalid-commit
-            self.addCleanup(self._archive, company.id)
-            return company.id, partners.ids, invoices.ids
-
-    def _archive(self, company_id):
-        with closing(self.registry.cursor()) as cr:
-            env = self._env(cr)
-            # Keeps later tests, which run over every active company, clean.
-            env["res.partner"].search([("company_id", "=", company_id)]).write(
-                {"dunning_excluded": True}
-            )
-            env["account.dunning.run"].search(
-                [("company_id", "=", company_id), ("state", "=", "running")]
-            ).state = "failed"
-            env["res.company"].browse(company_id).active = False
-            cr.commit()  # pylint: disable=invalid-commit
-
-    def _start_run(self, company_id):
-        with closing(self.registry.cursor()) as cr:
-            env = self._env(cr, company_id)
-            run = env["account.dunning.run"]._start(
-                env["res.company"].browse(company_id), RUN_DATE, "manual"
-            )
-            cr.commit()  # pylint: disable=invalid-commit
-            return run.id
-
+class TestRunReliability(DunningCommittedCase):
     def _progress_id(self):
         with closing(self.registry.cursor()) as cr:
             env = self._env(cr)
@@ -120,11 +26,6 @@ class TestRunReliability(TransactionCase):
             progress = env["ir.cron.progress"].create({"cron_id": cron.id})
             cr.commit()  # pylint: disable=invalid-commit
             return progress.id
-
-    def _live_actions(self, env, partner_ids):
-        return env["account.dunning.action"].search(
-            [("partner_id", "in", partner_ids), ("state", "!=", "cancelled")]
-        )
 
     def test_two_runs_at_once_one_action_per_customer(self):
         company_id, partner_ids, __ = self._setup_committed_data(200, "Deux Runs")

@@ -1,0 +1,3 @@
+from . import account_dunning_engine
+from . import account_dunning_run
+from . import account_dunning_run_unit
