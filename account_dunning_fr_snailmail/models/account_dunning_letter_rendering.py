@@ -8,8 +8,9 @@ class AccountDunningLetterRendering(models.AbstractModel):
     def _attach(self, action, content, fmt):
         """Once its letter exists, an action sent by post hands it to
         snailmail: the execution only marked the letter to render."""
-        super()._attach(action, content, fmt)
+        result = super()._attach(action, content, fmt)
         if action.channel_post and not action.delivery_ids.filtered(
             "snailmail_letter_id"
         ):
             self.env["account.dunning.channel"]._send_post(action)
+        return result
