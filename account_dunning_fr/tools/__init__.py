@@ -1,1 +1,2 @@
-"""Pure French-law arithmetic (semesters, late payment, prescription): no ORM."""
+"""Pure rules without ORM: French-law arithmetic (semesters, late payment,
+prescription) and the post room's duplex batches."""
