@@ -58,6 +58,7 @@
         "report/account_dunning_letter_statement_templates.xml",
         "report/account_dunning_letter_public_moratorium_templates.xml",
         "views/account_dunning_portal_templates.xml",
+        "report/account_dunning_post_room_templates.xml",
     ],
     "demo": ["demo/account_dunning_demo.xml"],
     "assets": {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Make sure everything `make run` / `make test` need is present:
 #   PostgreSQL answering, the project's .venv with Odoo 18.0 and the Python
-#   dev tools, wkhtmltopdf (and Chromium for the browser tests).
+#   dev tools, wkhtmltopdf, poppler-utils (and Chromium for the browser tests).
 # Idempotent: on a second run every step is a quick check.
 set -euo pipefail
 # shellcheck source=scripts/common.sh
@@ -197,6 +197,17 @@ ensure_wkhtmltopdf() {
     fi
 }
 
+# --- poppler-utils (pdftotext, pdftoppm: the tests read the post room's PDFs,
+# scripts/render_letters.py draws the letters' pictures) ---------------------
+ensure_poppler() {
+    command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null && return 0
+    if can_apt; then
+        apt_install poppler-utils || warn "could not install poppler-utils; the tests reading PDFs will be skipped"
+    else
+        warn "poppler-utils is missing: the tests reading PDFs will be skipped and the letters' pictures cannot be drawn. Install it (Debian: apt-get install poppler-utils)."
+    fi
+}
+
 # --- Chromium (browser tests only: the test command asks for it) -----------
 ensure_chromium() {
     for bin in chromium chromium-browser google-chrome; do
@@ -215,5 +226,6 @@ odoo_ok || install_odoo
 ensure_py_tools
 ensure_oca_addons
 ensure_wkhtmltopdf
+ensure_poppler
 [ "${DUNNING_SETUP_BROWSER:-0}" = 1 ] && ensure_chromium
 log "setup OK: $VENV_DIR, Odoo $(odoo_version), $(psql -X -d postgres -tAc 'SHOW server_version'), PostgreSQL at ${PGHOST:-local socket}"

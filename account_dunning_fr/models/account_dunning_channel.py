@@ -5,7 +5,6 @@ method that carries it out, in the order they run; an extension adds a
 channel by adding a field on the action and an entry here.
 """
 
-import base64
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -13,7 +12,8 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date
-from odoo.tools.pdf import merge_pdf
+
+from ..tools import post_room
 
 WRITTEN_CHANNELS = ("channel_email", "channel_letter", "channel_registered")
 
@@ -254,31 +254,58 @@ class AccountDunningChannel(models.AbstractModel):
         """One PDF of every letter waiting to be printed, for the post room;
         those letters are marked printed.
 
+        The PDF opens with the cover list of the batch, then the registered
+        letters, then the ordinary ones, each group by customer; every
+        document starts on the front of a sheet when printed on both sides.
+
         :return: the ``ir.attachment`` of the merged PDF
+        :raise UserError: nothing to print, or a letter or the cover list
+            not produced as PDF (wkhtmltopdf missing)
         """
         pending = actions.filtered(
             lambda a: a.print_state == "to_print" and a.letter_attachment_id
         )
         if not pending:
             raise UserError(self.env._("There is no letter waiting to be printed."))
-        letters = pending.letter_attachment_id
-        if any(att.mimetype != "application/pdf" for att in letters):
-            raise UserError(
-                self.env._(
-                    "Some letters could not be produced as PDF (is wkhtmltopdf "
-                    "installed?). Print them one by one from each action."
-                )
+        pending = pending.sorted(
+            lambda a: (
+                not a.channel_registered,
+                (a.partner_id.commercial_partner_id.name or "").lower(),
+                a.id,
             )
-        merged = merge_pdf([base64.b64decode(att.datas) for att in letters])
+        )
+        if any(
+            action.letter_attachment_id.mimetype != "application/pdf"
+            for action in pending
+        ):
+            raise UserError(self._no_pdf_message())
+        letters = [action.letter_attachment_id.raw for action in pending]
+        pages = {
+            action.id: post_room.page_count(letter)
+            for action, letter in zip(pending, letters, strict=True)
+        }
+        cover, fmt = self.env["ir.actions.report"]._render_qweb_pdf(
+            "account_dunning_fr.report_dunning_post_room_cover",
+            pending.ids,
+            data={"letter_pages": pages},
+        )
+        if fmt != "pdf":
+            raise UserError(self._no_pdf_message())
         attachment = self.env["ir.attachment"].create(
             {
                 "name": self.env._(
                     "Dunning letters %(date)s.pdf",
                     date=format_date(self.env, fields.Date.context_today(self)),
                 ),
-                "raw": merged,
+                "raw": post_room.merge_duplex([cover, *letters]),
                 "mimetype": "application/pdf",
             }
         )
         self.env["account.dunning.execution"]._mark_letters_sent(pending)
         return attachment
+
+    def _no_pdf_message(self):
+        return self.env._(
+            "Some letters could not be produced as PDF (is wkhtmltopdf "
+            "installed?). Print them one by one from each action."
+        )

@@ -24,3 +24,5 @@ from . import test_letters_account
 from . import test_letterhead
 from . import test_tours
 from . import test_portal
+from . import test_post_room
+from . import test_letter_paper

@@ -1,14 +1,10 @@
 """The dunning run at scale: duplicate actions refused by the database,
-queries per batch, the run wizard, the cron's batches and batch printing."""
+queries per batch, the run wizard, the cron's batches (printing: test_post_room)."""
 
-import io
 from unittest.mock import patch
 
 from freezegun import freeze_time
-from PyPDF2 import PdfReader
-from reportlab.pdfgen import canvas
 
-from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from ..models import account_dunning_run as run_model
@@ -157,35 +153,3 @@ class TestDunningEngineBatches(DunningEngineCommon):
             self.Action.search([("partner_id", "=", self.customer.id)]),
             "no bank statement at all: the automatic run waits",
         )
-
-    def test_batch_printing_merges_pending_letters(self):
-        """The post room prints every pending letter as one PDF, once."""
-        self.levels[1].send_letter = True
-        for name in ("Client A", "Client B"):
-            customer = self._create_customer(name, dunning_policy_id=self.policy.id)
-            self._create_invoice(customer, 100.0, DUE)
-        actions = self._run(day(3))
-        self.assertEqual(set(actions.mapped("print_state")), {"to_print"})
-        # Tests render letters as HTML; give them real one-page PDFs.
-        for action in actions:
-            action.letter_attachment_id.write(
-                {"raw": _one_page_pdf(action.name), "mimetype": "application/pdf"}
-            )
-        result = actions.with_user(self.accountant).action_print_batch()
-        attachment = self.env["ir.attachment"].browse(
-            int(result["url"].split("/web/content/")[1].split("?")[0])
-        )
-        reader = PdfReader(io.BytesIO(attachment.raw))
-        self.assertEqual(len(reader.pages), 2, "one page per letter")
-        self.assertEqual(set(actions.mapped("print_state")), {"printed"})
-        with self.assertRaisesRegex(UserError, "no letter waiting"):
-            actions.action_print_batch()
-
-
-def _one_page_pdf(text):
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer)
-    pdf.drawString(100, 750, text)
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()

@@ -132,7 +132,11 @@ class TestLetterhead(DunningLettersCommon):
             ],
         )
         recipient = article.xpath(".//div[@name='address']")[0]
-        self.assertIn("offset-1", recipient.get("class"), "recipient on the right")
+        self.assertIn(
+            "o_dunning_window",
+            recipient.get("class"),
+            "recipient behind the envelope's window, on the right",
+        )
         self.assertIn("Boulangerie Perrin", self._text(recipient))
 
     def test_formal_notice_carries_the_sender_identity_once(self):

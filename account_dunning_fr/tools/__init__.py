@@ -1,2 +1,3 @@
 """Pure rules with no ORM: French-law arithmetic (semesters, late payment,
-prescription, payer profile) and the page footer stamped on letters."""
+prescription, payer profile), the page footer stamped on letters and the post
+room's duplex batches."""
