@@ -31,3 +31,4 @@ from . import ir_module_module
 from . import account_dunning_claim
 from . import account_dunning_claim_proposal
 from . import account_dunning_claim_invoice
+from . import account_dunning_overview

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 
 class AccountDunningPaymentPlan(models.Model):
@@ -274,7 +275,7 @@ class AccountDunningPaymentPlan(models.Model):
             self.env._(
                 "Payment plan broken: the instalment of %(date)s was not paid. "
                 "The reminders resume.",
-                date=fields.Date.to_string(line.date),
+                date=format_date(self.env, line.date),
             )
         )
 
