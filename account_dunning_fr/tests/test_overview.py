@@ -262,3 +262,23 @@ class TestDunningOverview(DunningWorkflowCommon):
         self.assertIn("234,50", note, "a French amount")
         self.assertIn("€", note, "with its currency")
         self.assertNotIn("1234.5", note)
+
+    def test_call_notes_in_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.accountant.lang = "fr_FR"
+        self._create_invoice(self.customer, 1000.0, DUE)
+        with freeze_time(day(20)):
+            # The web client sends the user's language with each request.
+            form = self._call_form(lang="fr_FR")
+            form.outcome = "reached"
+            form.promise_date = day(25)
+            form.promise_amount = 1500.0
+            form.next_call_date = day(27)
+            form.save().action_confirm()
+        call = self.Action.search([("dunning_workflow", "=", "call")])
+        notes = str(call.notes)
+        self.assertIn("27/03/2026", notes, "the promised date in French")
+        self.assertIn("500,00", notes, "the promised amount in French")
+        self.assertIn("€", notes)
+        self.assertNotIn("1500.0", notes)
+        self.assertNotIn("2026-03-27", notes)
