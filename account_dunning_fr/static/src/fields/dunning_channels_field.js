@@ -51,5 +51,7 @@ registry.category("fields").add("dunning_channels", {
     component: DunningChannelsField,
     displayName: _t("Dunning channels"),
     supportedTypes: ["char"],
+    // Wide enough for two or three labelled badges side by side.
+    listViewWidth: [200, 340],
     fieldDependencies: CHANNELS.map(([name]) => ({ name, type: "boolean" })),
 });
