@@ -24,6 +24,7 @@
         "data/account_dunning_letter_rendering_data.xml",
         "data/account_dunning_mail_templates.xml",
         "data/account_dunning_policy_data.xml",
+        "data/account_dunning_overview_data.xml",
         "views/account_dunning_policy_views.xml",
         "views/account_dunning_level_views.xml",
         "views/account_dunning_role_views.xml",
@@ -37,6 +38,7 @@
         "views/account_dunning_dispute_views.xml",
         "views/account_dunning_payment_plan_views.xml",
         "views/account_dunning_analysis_views.xml",
+        "views/account_dunning_overview_views.xml",
         "wizards/account_dunning_call_views.xml",
         "wizards/account_dunning_formal_notice_views.xml",
         "wizards/account_dunning_payment_plan_create_views.xml",
@@ -62,6 +64,7 @@
     ],
     "demo": ["demo/account_dunning_demo.xml"],
     "assets": {
+        "web.assets_backend": ["account_dunning_fr/static/src/**/*"],
         "web.assets_tests": ["account_dunning_fr/static/tests/tours/*.js"],
         "web.report_assets_common": [
             "account_dunning_fr/static/src/scss/dunning_letter.scss"

@@ -40,3 +40,4 @@ from . import account_dunning_letter_rendering
 from . import mail_mail
 from . import sms_sms
 from . import mail_notification
+from . import account_dunning_overview

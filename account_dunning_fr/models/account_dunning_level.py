@@ -17,6 +17,9 @@ CHANNEL_FIELDS = (
     "credit_hold",
 )
 
+# Between the policy and the level in a level's display name.
+LEVEL_SEPARATOR = " \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} "
+
 
 class AccountDunningLevel(models.Model):
     """One step of a dunning policy: when it triggers and what it does."""
@@ -130,6 +133,20 @@ class AccountDunningLevel(models.Model):
         help="Executed by the daily run; otherwise proposed and executed once "
         "an accountant validates it.",
     )
+
+    @api.depends("name", "policy_id.name")
+    def _compute_display_name(self):
+        # Levels of several policies often share a name ("First reminder"):
+        # wherever they meet (analysis, filters, preview) the policy tells
+        # them apart. The policy's name is read as superuser: a salesperson
+        # sees the level of their customers, never the configuration.
+        for level in self:
+            policy = level.sudo().policy_id
+            level.display_name = (
+                f"{policy.name}{LEVEL_SEPARATOR}{level.name}"
+                if policy.name and level.name
+                else level.name
+            )
 
     @api.constrains(
         "min_days_since_last",

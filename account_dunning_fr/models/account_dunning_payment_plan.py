@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_amount, format_date
 
 
 class AccountDunningPaymentPlan(models.Model):
@@ -109,7 +110,9 @@ class AccountDunningPaymentPlan(models.Model):
     @api.depends("partner_id", "date_start")
     def _compute_name(self):
         for plan in self:
-            plan.name = f"{plan.partner_id.name or ''} – {plan.date_start or ''}"
+            # Read in chatter links and lists: the date as its reader writes it.
+            start = format_date(self.env, plan.date_start) if plan.date_start else ""
+            plan.name = f"{plan.partner_id.name or ''} – {start}"
 
     @api.depends("line_ids.amount")
     def _compute_amounts(self):
@@ -167,8 +170,10 @@ class AccountDunningPaymentPlan(models.Model):
                     self.env._(
                         "The schedule totals %(scheduled)s but the invoices still "
                         "owe %(open)s: adjust the instalments.",
-                        scheduled=plan.amount_total,
-                        open=open_amount,
+                        scheduled=format_amount(
+                            self.env, plan.amount_total, plan.currency_id
+                        ),
+                        open=format_amount(self.env, open_amount, plan.currency_id),
                     )
                 )
             if not plan.line_ids:
@@ -274,7 +279,7 @@ class AccountDunningPaymentPlan(models.Model):
             self.env._(
                 "Payment plan broken: the instalment of %(date)s was not paid. "
                 "The reminders resume.",
-                date=fields.Date.to_string(line.date),
+                date=format_date(self.env, line.date),
             )
         )
 

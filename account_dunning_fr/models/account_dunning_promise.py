@@ -6,7 +6,8 @@ that recorded it."""
 import logging
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import api, models
+from odoo.tools import format_date
 
 _logger = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ class AccountDunningPromise(models.AbstractModel):
                 body=self.env._(
                     "Payment promise of %(date)s not kept (%(invoices)s): the "
                     "reminders resume.",
-                    date=fields.Date.to_string(customer_moves[0].dunning_promise_date),
+                    date=format_date(self.env, customer_moves[0].dunning_promise_date),
                     invoices=", ".join(customer_moves.mapped("name")),
                 )
             )

@@ -111,6 +111,12 @@ class ResPartner(models.Model):
         compute="_compute_dunning_state",
         help="The customer has overdue items and open credits: match them.",
     )
+    dunning_has_overdue = fields.Boolean(
+        string="In Dunning",
+        compute="_compute_dunning_state",
+        search="_search_dunning_has_overdue",
+        help="The customer has overdue items in the current company.",
+    )
 
     dunning_debtor_type = fields.Selection(
         DEBTOR_TYPES,
@@ -190,7 +196,9 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     @api.depends("payer_profile", "dunning_policy_id", "commercial_partner_id")
     def _compute_dunning_effective_policy_id(self):
-        policies = self.env["account.dunning.policy"]._get_partner_policies(self)
+        # Salespeople see which policy reminds their customers, not the
+        # policies themselves (configuration is the accountants').
+        policies = self.env["account.dunning.policy"].sudo()._get_partner_policies(self)
         for partner in self:
             partner.dunning_effective_policy_id = policies[
                 partner.commercial_partner_id.id
@@ -237,12 +245,36 @@ class ResPartner(models.Model):
             partner.dunning_credit_to_match = bool(
                 figures["overdue_count"] and figures["credits"]
             )
+            partner.dunning_has_overdue = bool(figures["overdue_count"])
             partner.dunning_level_id = (
                 max(levels, key=lambda lvl: (lvl.delay_days, lvl.sequence))
                 if levels
                 else False
             )
             partner.dunning_next_date = min(next_dates) if next_dates else False
+
+    def _search_dunning_has_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(operator)
+        today = fields.Date.context_today(self)
+        # Salespeople find their customers in dunning without accounting
+        # rights: only the customers' ids leave the search.
+        items = (
+            self.env["account.move.line"]
+            .sudo()
+            .search(
+                self.env["account.dunning.selection"]._get_item_domain()
+                + [("amount_residual", ">", 0.0), ("date_maturity", "<", today)]
+            )
+        )
+        in_dunning = operator == "=" and value or operator == "!=" and not value
+        return [
+            (
+                "commercial_partner_id",
+                "in" if in_dunning else "not in",
+                items.partner_id.commercial_partner_id.ids,
+            )
+        ]
 
     def action_dunning_match_credits(self):
         """The customer's open receivable items, where its payments and

@@ -18,18 +18,28 @@ class TestSecurity(DunningCommon):
         cls.policy = cls.company.dunning_default_policy_id
         cls.invoice = cls._create_invoice(cls.customer, 1000.0, "2026-01-15")
 
-    def test_salesperson_reads_but_cannot_configure(self):
+    def test_salesperson_cannot_open_the_configuration(self):
+        """The policies list (menu or URL) is the accountants': a salesperson
+        reads the level of their customers, named after its policy, and
+        changes nothing."""
         policy = self.policy.with_user(self.salesperson)
-        self.assertTrue(policy.name, "a salesperson reads the policy names")
-        self.assertTrue(policy.level_ids.mapped("name"))
+        with self.assertRaises(AccessError, msg="the policies list stays closed"):
+            policy.web_search_read([], {"name": {}})
+        level = self.policy.level_ids[0].with_user(self.salesperson)
+        self.assertEqual(
+            level.display_name,
+            f"{self.policy.name} \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} "
+            f"{self.policy.level_ids[0].name}",
+            "a salesperson reads the level of a customer with its policy",
+        )
         with self.assertRaises(AccessError):
-            policy.name = "Changée"
-        with self.assertRaises(AccessError):
-            policy.level_ids[0].delay_days = 99
+            level.delay_days = 99
         with self.assertRaises(AccessError):
             self.Policy.with_user(self.salesperson).create({"name": "Pirate"})
-        with self.assertRaises(AccessError):
-            policy.unlink()
+        self.assertTrue(
+            self.policy.with_user(self.accountant).name,
+            "accountants read the policies they run",
+        )
 
     def test_salesperson_reads_customer_state_but_cannot_change_it(self):
         # A new request: nothing computed earlier in this transaction is reused.
@@ -85,9 +95,12 @@ class TestSecurity(DunningCommon):
         )
         for user in (self.accountant, self.admin, self.salesperson):
             with self.subTest(user=user.login):
-                visible = self.Policy.with_user(user).search([])
-                self.assertTrue(visible)
-                self.assertEqual(visible.company_id, self.company)
+                # Salespeople never read the policies (see above), only the
+                # levels of their customers.
+                if user != self.salesperson:
+                    visible = self.Policy.with_user(user).search([])
+                    self.assertTrue(visible)
+                    self.assertEqual(visible.company_id, self.company)
                 levels = self.Level.with_user(user).search([])
                 self.assertEqual(levels.company_id, self.company)
 

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_amount, format_date
+from odoo.tools import format_amount, format_date, format_datetime
 
 from ..models.dunning_selections import (
     CALL_OUTCOMES,
@@ -276,10 +276,13 @@ class AccountDunningCall(models.TransientModel):
             field = self._fields[fname]
             if field.type == "selection":
                 return dict(field._description_selection(self.env))[value]
+            # Dates and amounts as the reader of the chatter reads them.
             if field.type == "datetime":
-                return fields.Datetime.to_string(
-                    fields.Datetime.context_timestamp(self, value)
-                )
+                return format_datetime(self.env, value, dt_format="short")
+            if field.type == "date":
+                return format_date(self.env, value)
+            if field.type == "monetary":
+                return format_amount(self.env, value, self.currency_id)
             return str(value)
 
         rows = [

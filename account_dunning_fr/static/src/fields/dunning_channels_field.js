@@ -1,0 +1,57 @@
+/** @odoo-module */
+
+import { Component } from "@odoo/owl";
+import { _t } from "@web/core/l10n/translation";
+import { registry } from "@web/core/registry";
+import { standardFieldProps } from "@web/views/fields/standard_field_props";
+
+// The eight channels of a dunning action, each with its icon; the labels are
+// the fields' own (translated) strings.
+const CHANNELS = [
+    ["channel_email", "fa-envelope"],
+    ["channel_letter", "fa-file-text-o"],
+    ["channel_registered", "fa-certificate"],
+    ["channel_sms", "fa-mobile"],
+    ["channel_call", "fa-phone"],
+    ["channel_visit", "fa-handshake-o"],
+    ["channel_salesperson", "fa-user"],
+    ["channel_credit_hold", "fa-ban"],
+];
+
+/**
+ * The channels of an action in one cell: labelled badges of the channels
+ * used; labelled toggles of all eight while the row is being edited.
+ */
+export class DunningChannelsField extends Component {
+    static template = "account_dunning_fr.DunningChannelsField";
+    static props = { ...standardFieldProps };
+
+    get editable() {
+        // The cell is made writable in the view (readonly="0") where the
+        // channels may be adjusted, e.g. the run wizard's preview.
+        return this.props.record.isInEdition && !this.props.readonly;
+    }
+
+    get channels() {
+        const record = this.props.record;
+        return CHANNELS.map(([name, icon]) => ({
+            name,
+            icon,
+            label: record.fields[name].string,
+            active: Boolean(record.data[name]),
+        }));
+    }
+
+    toggle(channel) {
+        this.props.record.update({ [channel.name]: !channel.active });
+    }
+}
+
+registry.category("fields").add("dunning_channels", {
+    component: DunningChannelsField,
+    displayName: _t("Dunning channels"),
+    supportedTypes: ["char"],
+    // Wide enough for two or three labelled badges side by side.
+    listViewWidth: [200, 340],
+    fieldDependencies: CHANNELS.map(([name]) => ({ name, type: "boolean" })),
+});
