@@ -102,7 +102,13 @@ class AccountDunningOverview(models.Model):
         if self.code == "to_validate":
             return Action, [("state", "=", "proposed")]
         if self.code == "failed":
-            return Action, [("state", "=", "failed")]
+            # As the history's "Failed" filter: failed, or done but a
+            # reminder did not arrive.
+            return Action, [
+                "|",
+                ("state", "=", "failed"),
+                ("delivery_failed", "=", True),
+            ]
         if self.code == "to_print":
             return Action, [("print_state", "=", "to_print")]
         if self.code == "registered_no_ack":
