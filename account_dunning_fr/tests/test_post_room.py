@@ -2,14 +2,12 @@
 letters apart, each letter on the front of a sheet; then the registered
 letter numbers and acknowledgment dates typed in one list."""
 
-import io
 import shutil
 import subprocess
 import unittest
 
 from freezegun import freeze_time
 from lxml import etree
-from reportlab.pdfgen import canvas
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -17,17 +15,7 @@ from odoo.tools.safe_eval import safe_eval
 
 from ..tools import post_room
 from .common_engine import DUE, DunningEngineCommon, day
-
-
-def _pdf(name, pages):
-    """A PDF of ``pages`` pages, each reading "<name> page <n>"."""
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer)
-    for number in range(1, pages + 1):
-        pdf.drawString(100, 750, f"{name} page {number}")
-        pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+from .test_tools_post_room import _pdf
 
 
 def _page_texts(document):

@@ -5,14 +5,14 @@ from freezegun import freeze_time
 from odoo.tests import HttpCase, tagged
 
 from .common import DunningCommon
-from .test_engine_batches import _one_page_pdf
+from .test_tools_post_room import _pdf
 
 
 def _render_as_pdf(report, report_ref, res_ids=None, data=None):
     """Render the letter (as HTML under test: no wkhtmltopdf) and hand it over
     as a one-page PDF, the only kind the post room's batch print merges."""
     html, _fmt = report._render_qweb_html(report_ref, res_ids, data=data)
-    return _one_page_pdf(f"{len(html)} bytes of letter"), "pdf"
+    return _pdf(f"{len(html)} bytes of letter", 1), "pdf"
 
 
 @tagged("post_install", "-at_install")
