@@ -19,3 +19,4 @@ from . import test_effectiveness
 from . import test_late_payment_claims
 from . import test_letters_account
 from . import test_letterhead
+from . import test_bench_smoke
