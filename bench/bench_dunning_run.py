@@ -75,6 +75,9 @@ def parse_args(argv=None):
     )
     parser.add_argument("--skip-oca", action="store_true")
     parser.add_argument(
+        "--report-from", help="print the report of a saved run (bench-*.json)"
+    )
+    parser.add_argument(
         "--step", choices=("build", "ours", "oca"), help=argparse.SUPPRESS
     )
     parser.add_argument("--state", help=argparse.SUPPRESS)
@@ -105,10 +108,12 @@ class Phase:
     def __enter__(self):
         self.queries = self.cr.sql_log_count
         self.start = time.perf_counter()
+        self.cpu = time.process_time()
         return self
 
     def __exit__(self, *exc):
         self.seconds = time.perf_counter() - self.start
+        self.cpu = time.process_time() - self.cpu
         self.queries = self.cr.sql_log_count - self.queries
         return False
 
@@ -117,6 +122,7 @@ class Phase:
             "phase": self.name,
             "items": self.items,
             "seconds": self.seconds,
+            "cpu": self.cpu,
             "queries": self.queries,
             "callbacks": len(self.callbacks),
             "longest": max(self.callbacks, default=None),
@@ -234,6 +240,7 @@ def step_build(env, args):
         "phase": "data set (SQL)",
         "items": len(data["move_ids"]),
         "seconds": seconds,
+        "cpu": time.process_time(),
         "queries": 0,
         "rss": peak_rss_mb(),
         "customers": len(data["partner_ids"]),
@@ -481,12 +488,13 @@ def row(result):
     rate = items / seconds if seconds else 0.0
     per = f"{queries / items:.1f}" if items and queries else "–"
     longest = result.get("longest")
-    extra = []
+    extra = [f"{queries} queries"] if queries else []
     for key in ("actions", "letters", "lines", "communications", "remaining"):
         if key in result:
             extra.append(f"{key} {result[key]}")
     return (
-        f"| {result['phase']} | {items} | {seconds:.2f} | {rate:.1f} | {per} | "
+        f"| {result['phase']} | {items} | {seconds:.2f} | "
+        f"{result.get('cpu', 0):.1f} | {rate:.1f} | {per} | "
         f"{result.get('callbacks') or '–'} | "
         f"{'–' if longest is None else f'{longest:.2f}'} | {result['rss']:.0f} | "
         f"{', '.join(extra)} |"
@@ -506,18 +514,22 @@ def report(args, build, ours, oca):
         f"\n{build['customers']} customers, {build['items']} open invoices "
         f"({build['overdue_customers']} customers with overdue invoices), two "
         f"companies; run date {build['run_date']}; letter sample "
-        f"{len(build['sample_ids'])} customers\n{machine()}\n"
+        f"{len(build['sample_ids'])} customers; time budget per run phase "
+        f"{f'{args.budget:.0f} s' if args.budget else 'none'}\n{machine()}\n"
     )
     print(
-        "| phase | items | seconds | items/s | SQL queries per item | callbacks "
+        "| phase | items | seconds | Python CPU s | items/s | SQL queries per "
+        "item | callbacks "
         "| longest callback (s) | peak RSS (MB) | notes |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for result in [build, *ours, *oca]:
         print(row(result))
     print(
         "\nitems: invoices (data set), customers due (planning), customers "
-        "reminded (runs), customers sent a communication (OCA)."
+        "reminded (runs), customers sent a communication (OCA). Python CPU: "
+        "the benchmark process only (PostgreSQL and wkhtmltopdf excluded); "
+        "wall seconds depend on the machine's load."
     )
     if ours[-1].get("persistent_runs") is not None:
         print(f"persistent runs: {json.dumps(ours[-1]['persistent_runs'])}")
@@ -540,10 +552,21 @@ def main():
     if args.step:
         run_step(args)
         return
+    if args.report_from:
+        saved = json.loads(Path(args.report_from).read_text(encoding="utf-8"))
+        args.budget = saved["budget"]
+        report(args, saved["build"], saved["ours"], saved["oca"])
+        return
     build = spawn(args, "build")
     state = {k: build[k] for k in ("company_ids", "sample_ids", "run_date")}
     ours = spawn(args, "ours", state)
     oca = [] if args.skip_oca else spawn(args, "oca", state)
+    # kept for printing the report again (--report-from)
+    saved = Path(args.config).with_name(f"bench-{args.customers}.json")
+    saved.write_text(
+        json.dumps({"budget": args.budget, "build": build, "ours": ours, "oca": oca}),
+        encoding="utf-8",
+    )
     report(args, build, ours, oca)
 
 
