@@ -143,39 +143,35 @@ def _insert_partners(env, companies, customers, lang, rng):
                 "professional",
             )
         )
-    ids = []
-    for start in range(0, len(rows), PAGE):
-        ids += [
-            row[0]
-            for row in execute_values(
-                cr._obj,
-                """
-                INSERT INTO res_partner (
-                    name, complete_name, is_company, type, active, email,
-                    email_normalized, lang, company_id, street, zip, city,
-                    country_id, customer_rank, autopost_bills, partner_share,
-                    payer_profile, dunning_debtor_type, create_uid, write_uid,
-                    create_date, write_date)
-                VALUES %s RETURNING id
-                """,
-                rows[start : start + PAGE],
-                template=_values(
-                    18,
-                    "1, 1, now() at time zone 'UTC', now() at time zone 'UTC'",
-                ),
-                page_size=PAGE,
-                fetch=True,
-            )
-        ]
-    # a join, not "id = ANY(array)": that compares every row to every id
+    # ids taken from the sequence first: each customer is its own
+    # commercial partner from the start (an UPDATE afterwards would be planned
+    # on statistics that still see an empty table)
     cr.execute(
-        """
-        UPDATE res_partner p SET commercial_partner_id = p.id
-          FROM unnest(%s::int[]) AS new(id)
-         WHERE p.id = new.id
-        """,
-        [ids],
+        "SELECT nextval('res_partner_id_seq') FROM generate_series(1, %s)",
+        [len(rows)],
     )
+    ids = [row[0] for row in cr.fetchall()]
+    rows = [(pid, pid, *row) for pid, row in zip(ids, rows, strict=True)]
+    for start in range(0, len(rows), PAGE):
+        execute_values(
+            cr._obj,
+            """
+            INSERT INTO res_partner (
+                id, commercial_partner_id,
+                name, complete_name, is_company, type, active, email,
+                email_normalized, lang, company_id, street, zip, city,
+                country_id, customer_rank, autopost_bills, partner_share,
+                payer_profile, dunning_debtor_type, create_uid, write_uid,
+                create_date, write_date)
+            VALUES %s
+            """,
+            rows[start : start + PAGE],
+            template=_values(
+                20,
+                "1, 1, now() at time zone 'UTC', now() at time zone 'UTC'",
+            ),
+            page_size=PAGE,
+        )
     return ids
 
 
