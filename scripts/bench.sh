@@ -34,8 +34,30 @@ if [ ! -f "$OCA_DIR/odoo/addons/account_credit_control/__manifest__.py" ] ||
     echo "$OCA_VERSION" >"$OCA_DIR/.version"
 fi
 
-TEMPLATE_DB="$(psql_q "SELECT datname FROM pg_database WHERE datname LIKE 'dunning\_tmpl\_%' ORDER BY datname LIMIT 1")"
-[ -n "$TEMPLATE_DB" ] || die "no dunning_tmpl_* template database: run 'make test' once first"
+# The template database of scripts/test.sh for this Odoo and this manifest's
+# dependencies (same name computation as there).
+mapfile -t TEMPLATE_MODULES < <("$PYTHON" - "$MODULE_DIR/__manifest__.py" "$(odoo_addons_path)" <<'PY'
+import ast
+import os
+import sys
+
+manifest = ast.literal_eval(open(sys.argv[1]).read())
+odoo_dirs = sys.argv[2].split(",")
+mods = set(manifest.get("depends", [])) | {"l10n_fr_account"}
+for m in sorted(mods):
+    if any(os.path.isfile(os.path.join(d, m, "__manifest__.py")) for d in odoo_dirs):
+        print(m)
+PY
+)
+TEMPLATE_KEY="v1 $(odoo_version) ${TEMPLATE_MODULES[*]}"
+TEMPLATE_DB="dunning_tmpl_$(printf '%s' "$TEMPLATE_KEY" | sha1sum | cut -c1-10)"
+# Another checkout's scripts/test.sh may be building it right now.
+for _ in $(seq 90); do
+    db_exists "${TEMPLATE_DB}_building" || break
+    log "waiting for $TEMPLATE_DB, being built by scripts/test.sh"
+    sleep 10
+done
+db_exists "$TEMPLATE_DB" || die "no template database $TEMPLATE_DB: run 'make test' once first"
 
 ADDONS_PATH="$(full_addons_path),$OCA_DIR/odoo/addons"
 {
@@ -52,7 +74,12 @@ ADDONS_PATH="$(full_addons_path),$OCA_DIR/odoo/addons"
 log "creating $BENCH_DB from $TEMPLATE_DB, installing account_dunning_fr and account_credit_control (log: $BENCH_LOG)"
 dropdb --if-exists "$BENCH_DB"
 rm -rf "$DATA_DIR/filestore/$BENCH_DB"
-createdb -T "$TEMPLATE_DB" "$BENCH_DB"
+# The copy fails while another session reads the template: try again.
+for attempt in 1 2 3 4 5 6; do
+    createdb -T "$TEMPLATE_DB" "$BENCH_DB" && break
+    [ "$attempt" = 6 ] && die "could not copy $TEMPLATE_DB"
+    sleep 10
+done
 if [ -d "$DATA_DIR/filestore/$TEMPLATE_DB" ]; then
     mkdir -p "$DATA_DIR/filestore"
     cp -a "$DATA_DIR/filestore/$TEMPLATE_DB" "$DATA_DIR/filestore/$BENCH_DB"
