@@ -1,6 +1,7 @@
 # Developer entry points; the logic lives in scripts/.
 #   make run    create (once) a demo database in French and serve Odoo on http://localhost:8069
 #   make test   lint + install into a fresh database + pytest
+#   make bench  benchmark (SIZE=small|large|xlarge), side by side with OCA credit control
 
 .PHONY: run test lint setup clean bench
 
@@ -21,6 +22,8 @@ setup:
 clean:
 	scripts/clean.sh
 
-# benchmark of the dunning run (needs the dunning_test database made by make test)
+# benchmark of the dunning run against OCA credit control, in its own database
+# (needs the template database made by make test): make bench [SIZE=large]
+SIZE ?= small
 bench:
-	python3 bench/bench_dunning_run.py --database $${DUNNING_TEST_DB:-dunning_test}
+	scripts/bench.sh $(SIZE)

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Benchmark of the dunning run, side by side with OCA account_credit_control.
+#
+# Usage: scripts/bench.sh [small|large|xlarge] [extra bench_dunning_run.py args]
+#   small   200 customers / ~1 000 invoices  (seconds)
+#   large   20 000 customers / 100 000 open invoices
+#   xlarge  40 000 customers / 200 000 open invoices
+# Needs the template database made by scripts/test.sh (make test). Works in its
+# own database ($DUNNING_BENCH_DB, default dunning_bench), rebuilt each time
+# from that template, where OCA account_credit_control (PyPI, pinned) is
+# installed next to account_dunning_fr; the add-on never depends on it.
+set -euo pipefail
+# shellcheck source=scripts/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+SIZE="${1:-small}"
+[ $# -gt 0 ] && shift
+BENCH_DB="${DUNNING_BENCH_DB:-dunning_bench}"
+OCA_VERSION="18.0.2.0.2.6"
+OCA_DIR="$CACHE_DIR/bench-addons"
+DATA_DIR="$CACHE_DIR/odoo-data"
+BENCH_CONF="$CACHE_DIR/odoo-bench.conf"
+BENCH_LOG="$CACHE_DIR/bench-install.log"
+
+# OCA's wheel requires odoo==18.0.*, which PyPI cannot provide: installed
+# without its (only, Odoo) dependency into a private folder of the cache, never
+# into the project's environment.
+if [ ! -f "$OCA_DIR/odoo/addons/account_credit_control/__manifest__.py" ] ||
+    ! grep -qs "$OCA_VERSION" "$OCA_DIR/.version"; then
+    log "installing OCA account_credit_control $OCA_VERSION into $OCA_DIR"
+    rm -rf "$OCA_DIR"
+    "$PYTHON" -m pip install --quiet --no-deps --target "$OCA_DIR" \
+        "odoo-addon-account-credit-control==$OCA_VERSION"
+    echo "$OCA_VERSION" >"$OCA_DIR/.version"
+fi
+
+# The template database of scripts/test.sh for this Odoo and this manifest's
+# dependencies (same name computation as there).
+mapfile -t TEMPLATE_MODULES < <("$PYTHON" - "$MODULE_DIR/__manifest__.py" "$(odoo_addons_path)" <<'PY'
+import ast
+import os
+import sys
+
+manifest = ast.literal_eval(open(sys.argv[1]).read())
+odoo_dirs = sys.argv[2].split(",")
+mods = set(manifest.get("depends", [])) | {"l10n_fr_account"}
+for m in sorted(mods):
+    if any(os.path.isfile(os.path.join(d, m, "__manifest__.py")) for d in odoo_dirs):
+        print(m)
+PY
+)
+TEMPLATE_KEY="v1 $(odoo_version) ${TEMPLATE_MODULES[*]}"
+TEMPLATE_DB="dunning_tmpl_$(printf '%s' "$TEMPLATE_KEY" | sha1sum | cut -c1-10)"
+# Another checkout's scripts/test.sh may be building it right now.
+for _ in $(seq 90); do
+    db_exists "${TEMPLATE_DB}_building" || break
+    log "waiting for $TEMPLATE_DB, being built by scripts/test.sh"
+    sleep 10
+done
+db_exists "$TEMPLATE_DB" || die "no template database $TEMPLATE_DB: run 'make test' once first"
+
+ADDONS_PATH="$(full_addons_path),$OCA_DIR/odoo/addons"
+{
+    echo "[options]"
+    echo "addons_path = $ADDONS_PATH"
+    echo "data_dir = $DATA_DIR"
+    odoo_db_conf
+    echo "db_name = $BENCH_DB"
+    echo "without_demo = all"
+    echo "max_cron_threads = 0"
+    echo "log_level = warn"
+} >"$BENCH_CONF"
+
+log "creating $BENCH_DB from $TEMPLATE_DB, installing account_dunning_fr and account_credit_control (log: $BENCH_LOG)"
+dropdb --if-exists "$BENCH_DB"
+rm -rf "$DATA_DIR/filestore/$BENCH_DB"
+# The copy fails while another session reads the template: try again.
+for attempt in 1 2 3 4 5 6; do
+    createdb -T "$TEMPLATE_DB" "$BENCH_DB" && break
+    [ "$attempt" = 6 ] && die "could not copy $TEMPLATE_DB"
+    sleep 10
+done
+if [ -d "$DATA_DIR/filestore/$TEMPLATE_DB" ]; then
+    mkdir -p "$DATA_DIR/filestore"
+    cp -a "$DATA_DIR/filestore/$TEMPLATE_DB" "$DATA_DIR/filestore/$BENCH_DB"
+fi
+: >"$BENCH_LOG"
+odoo_cmd -c "$BENCH_CONF" -d "$BENCH_DB" -i "$MODULE,account_credit_control" \
+    --load-language=fr_FR --without-demo=all --stop-after-init --logfile="$BENCH_LOG" ||
+    die "install into $BENCH_DB failed (log: $BENCH_LOG)"
+
+cd "$REPO_ROOT"
+exec "$PYTHON" "$REPO_ROOT/bench/bench_dunning_run.py" --config "$BENCH_CONF" \
+    --database "$BENCH_DB" --size "$SIZE" "$@"
