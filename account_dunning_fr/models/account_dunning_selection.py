@@ -62,26 +62,35 @@ class AccountDunningSelection(models.AbstractModel):
         items = self.env["account.move.line"].search(domain, order="date_maturity, id")
         customers = items.partner_id.commercial_partner_id
         customers = customers.filtered(self._is_customer_reminded)
+        # Sets of ids, not recordsets: "record in recordset" scans it, which
+        # made this loop quadratic at a hundred thousand items.
+        customer_ids = set(customers.ids)
         debits = items.filtered(
             lambda i: (
                 i.amount_residual > 0
-                and i.partner_id.commercial_partner_id in customers
+                and i.partner_id.commercial_partner_id.id in customer_ids
                 and self._is_item_remindable(i, date, promised=promised)
             )
         )
         if lock and debits:
             debits = self._lock(debits)
-        result = defaultdict(lambda: (items.browse(), items.browse()))
+        debit_ids = set(debits.ids)
+        grouped = defaultdict(lambda: ([], []))
         for item in items:
             customer = item.partner_id.commercial_partner_id
-            if customer not in customers:
+            if customer.id not in customer_ids:
                 continue
-            customer_debits, customer_credits = result[customer]
-            if item in debits:
-                result[customer] = (customer_debits | item, customer_credits)
+            # Every customer with an open item is listed, even with nothing
+            # to remind today.
+            customer_debits, customer_credits = grouped[customer]
+            if item.id in debit_ids:
+                customer_debits.append(item.id)
             elif item.amount_residual < 0:
-                result[customer] = (customer_debits, customer_credits | item)
-        return dict(result)
+                customer_credits.append(item.id)
+        return {
+            customer: (items.browse(debit_list), items.browse(credit_list))
+            for customer, (debit_list, credit_list) in grouped.items()
+        }
 
     @api.model
     def _get_account_summary(self, customers, date):
