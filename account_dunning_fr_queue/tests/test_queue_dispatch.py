@@ -77,7 +77,9 @@ class TestQueueDispatch(DunningCommittedCase):
             threading.current_thread().dbname = self.registry.db_name
             try:
                 barrier.wait(timeout=120)
-                results.extend(self._perform(company_id, uuid) for uuid in uuids)
+                for uuid in uuids:
+                    # One append at a time: both threads add to the list.
+                    results.append(self._perform(company_id, uuid))
             except Exception as error:  # noqa: BLE001 - reported by the test
                 errors.append(error)
 
