@@ -108,6 +108,12 @@ class AccountDunningRun(models.Model):
         compute="_compute_channel_summary",
         help="Actions of levels the accountant validates, waiting.",
     )
+    letter_failed_count = fields.Integer(
+        string="Letters Failed",
+        compute="_compute_channel_summary",
+        help="Letters (and the emails carrying them) that could not be "
+        "produced after their customer was done: see each action's reason.",
+    )
     letter_pending_count = fields.Integer(
         string="Letters to Render",
         compute="_compute_channel_summary",
@@ -190,8 +196,16 @@ class AccountDunningRun(models.Model):
                 ["__count"],
             )
         )
+        failed_letters = dict(
+            Action._read_group(
+                [("run_id", "in", self.ids), ("letter_render_state", "=", "failed")],
+                ["run_id"],
+                ["__count"],
+            )
+        )
         for run in self:
             run.letter_pending_count = letters.get(run, 0)
+            run.letter_failed_count = failed_letters.get(run, 0)
             run.channel_summary = ", ".join(
                 f"{labels[fname]}: {count}"
                 for fname, count in per_channel[run.id].items()

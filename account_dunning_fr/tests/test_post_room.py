@@ -103,14 +103,14 @@ class TestPostRoom(DunningEngineCommon):
             pages[1:],
             [
                 "",
-                "Quincaillerie Zola page 1",
+                "Quincaillerie Zola p1",
                 "",
-                "Transports Moreau SAS page 1",
-                "Transports Moreau SAS page 2",
-                "Transports Moreau SAS page 3",
+                "Transports Moreau SAS p1",
+                "Transports Moreau SAS p2",
+                "Transports Moreau SAS p3",
                 "",
-                "Atelier Blanc page 1",
-                "Atelier Blanc page 2",
+                "Atelier Blanc p1",
+                "Atelier Blanc p2",
             ],
         )
         self.assertEqual(set(actions.mapped("print_state")), {"printed"})
