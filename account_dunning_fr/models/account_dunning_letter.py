@@ -17,6 +17,7 @@ from odoo import api, fields, models
 from odoo.tools import format_amount, formatLang
 
 from ..tools.late_payment import RECOVERY_INDEMNITY_EUR
+from ..tools.page_footer import stamp_footer
 from ..tools.semesters import semester_starts
 
 # Letter type -> email template sent with it when its level names none.
@@ -99,6 +100,21 @@ class AccountDunningLetter(models.AbstractModel):
             return record.company_id, self._get_lang(record)
         company = record["company_id"] if "company_id" in record._fields else False
         return company or self.env.company, self.env.lang or "en_US"
+
+    @api.model
+    def _stamp_page_footer(self, record, content):
+        """``content`` (PDF bytes of one document printed for ``record``)
+        with the sender's legal mentions and its page numbers stamped at the
+        foot of every page (``_get_page_footer``), in the document's company
+        and language.
+
+        :return: the stamped PDF, as bytes
+        :raises ValueError: when ``content`` is not a PDF
+        """
+        text, page_label = self._get_page_footer(
+            *self._get_document_company_lang(record)
+        )
+        return stamp_footer(content, text, page_label)
 
     @api.model
     def _get_mail_template(self, action):

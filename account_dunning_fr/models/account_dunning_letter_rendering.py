@@ -34,8 +34,6 @@ from odoo import api, models, tools
 from odoo.exceptions import UserError
 from odoo.tools.pdf import PdfFileWriter, PdfReader
 
-from ..tools.page_footer import stamp_footer
-
 _logger = logging.getLogger(__name__)
 
 # Letters per wkhtmltopdf call: one call costs about a second and a half
@@ -254,12 +252,10 @@ class AccountDunningLetterRendering(models.AbstractModel):
             specific_paperformat_args=paperformat_args,
         )
         # Each letter gets its own footer, numbered from its first page, as
-        # ir.actions.report stamps a letter rendered alone.
-        text, page_label = Letter._get_page_footer(
-            *Letter._get_document_company_lang(first)
-        )
+        # ir.actions.report stamps a letter rendered alone; a group shares
+        # one company and language, so the first letter's footer is theirs.
         return {
-            action_id: stamp_footer(content, text, page_label)
+            action_id: Letter._stamp_page_footer(first, content)
             for action_id, content in self._split(pdf, actions).items()
         }
 

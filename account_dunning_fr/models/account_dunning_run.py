@@ -189,23 +189,21 @@ class AccountDunningRun(models.Model):
                 ["__count"],
             )
         )
-        letters = dict(
-            Action._read_group(
-                [("run_id", "in", self.ids), ("letter_render_state", "=", "pending")],
-                ["run_id"],
+        # Letters still to render and letters failed, in one grouped query.
+        letters = {
+            (run, state): count
+            for run, state, count in Action._read_group(
+                [
+                    ("run_id", "in", self.ids),
+                    ("letter_render_state", "in", ("pending", "failed")),
+                ],
+                ["run_id", "letter_render_state"],
                 ["__count"],
             )
-        )
-        failed_letters = dict(
-            Action._read_group(
-                [("run_id", "in", self.ids), ("letter_render_state", "=", "failed")],
-                ["run_id"],
-                ["__count"],
-            )
-        )
+        }
         for run in self:
-            run.letter_pending_count = letters.get(run, 0)
-            run.letter_failed_count = failed_letters.get(run, 0)
+            run.letter_pending_count = letters.get((run, "pending"), 0)
+            run.letter_failed_count = letters.get((run, "failed"), 0)
             run.channel_summary = ", ".join(
                 f"{labels[fname]}: {count}"
                 for fname, count in per_channel[run.id].items()

@@ -2,8 +2,6 @@ import io
 
 from odoo import models
 
-from ..tools.page_footer import stamp_footer
-
 
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
@@ -31,9 +29,7 @@ class IrActionsReport(models.Model):
                 entry.get("attachment") and report.attachment_use
             ):
                 continue
-            company, lang = letter._get_document_company_lang(record)
-            text, page_label = letter._get_page_footer(company, lang)
             entry["stream"] = io.BytesIO(
-                stamp_footer(entry["stream"].getvalue(), text, page_label)
+                letter._stamp_page_footer(record, entry["stream"].getvalue())
             )
         return streams
