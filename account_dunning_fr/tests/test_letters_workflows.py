@@ -134,3 +134,21 @@ class TestDunningWorkflowLetters(DunningLettersCommon):
                 "05/16/2026",  # paid on 1 April + 45 days
             ],
         )
+
+    def test_public_moratorium_unpaid_item_states_its_deadline_rule(self):
+        """An item still unpaid has no payment date yet: the letter gives the
+        rule (45 days after the principal) instead of an empty cell."""
+        self._use_french(self.public)
+        paid = self._create_invoice(self.public, 1200.0, DUE)
+        self._pay(paid, day(30))
+        unpaid = self._create_invoice(self.public, 800.0, DUE)
+        action = self._action(self.public, "public_moratorium", paid | unpaid)
+        root = self._render("public_moratorium", action)
+        rows = root.xpath("//tr[@name='moratorium_line']")
+        self.assertEqual(len(rows), 2)
+        cells = {
+            self._text(row.xpath("td")[0]).strip(): self._text(row.xpath("td")[-1])
+            for row in rows
+        }
+        self.assertIn("16/05/2026", cells[paid.name])
+        self.assertIn("45 jours après le paiement du principal", cells[unpaid.name])
