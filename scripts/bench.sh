@@ -34,23 +34,8 @@ if [ ! -f "$OCA_DIR/odoo/addons/account_credit_control/__manifest__.py" ] ||
     echo "$OCA_VERSION" >"$OCA_DIR/.version"
 fi
 
-# The template database of scripts/test.sh for this Odoo and this manifest's
-# dependencies (same name computation as there).
-mapfile -t TEMPLATE_MODULES < <("$PYTHON" - "$MODULE_DIR/__manifest__.py" "$(odoo_addons_path)" <<'PY'
-import ast
-import os
-import sys
-
-manifest = ast.literal_eval(open(sys.argv[1]).read())
-odoo_dirs = sys.argv[2].split(",")
-mods = set(manifest.get("depends", [])) | {"l10n_fr_account"}
-for m in sorted(mods):
-    if any(os.path.isfile(os.path.join(d, m, "__manifest__.py")) for d in odoo_dirs):
-        print(m)
-PY
-)
-TEMPLATE_KEY="v1 $(odoo_version) ${TEMPLATE_MODULES[*]}"
-TEMPLATE_DB="dunning_tmpl_$(printf '%s' "$TEMPLATE_KEY" | sha1sum | cut -c1-10)"
+# The template database of scripts/test.sh for this Odoo and the core add-on.
+template_db
 # Another checkout's scripts/test.sh may be building it right now.
 for _ in $(seq 90); do
     db_exists "${TEMPLATE_DB}_building" || break

@@ -85,6 +85,26 @@ extra_modules() {
 
 full_addons_path() { echo "$(odoo_addons_path),$ADDONS_DIR"; }
 
+# Odoo add-ons the given add-on folders depend on: "present" (in Odoo's addons
+# path) or "missing" (to fetch from PyPI). One name per line.
+manifest_deps() {
+    local mode="$1"
+    shift
+    "$PYTHON" "$REPO_ROOT/scripts/manifest_deps.py" "$(odoo_addons_path)" "$mode" "$@"
+}
+
+# The cached template database of scripts/test.sh (also used by bench.sh):
+# Odoo's own modules the core add-on depends on, plus l10n_fr_account (the
+# tests use the French chart of accounts), installed once. Its name is a hash
+# of the Odoo version and that list: a new Odoo or a changed 'depends' gives a
+# new template. Sets TEMPLATE_MODULES (array) and TEMPLATE_DB.
+template_db() {
+    mapfile -t TEMPLATE_MODULES < <(DUNNING_EXTRA_DEPENDS=l10n_fr_account manifest_deps present "$MODULE_DIR")
+    local key
+    key="v1 $(odoo_version) ${TEMPLATE_MODULES[*]}"
+    TEMPLATE_DB="dunning_tmpl_$(printf '%s' "$key" | sha1sum | cut -c1-10)"
+}
+
 odoo_version() { "$PYTHON" -c 'import odoo.release as r; print(r.version)'; }
 
 # PostgreSQL connection: libpq env vars (PGHOST, PGPORT, PGUSER, PGPASSWORD)

@@ -164,23 +164,9 @@ print(" ".join(pkg for mod, pkg in wanted.items() if find_spec(mod) is None))
 # where an odoo/ folder would hide the editable Odoo behind a namespace package.
 ensure_oca_addons() {
     local missing dep
-    missing="$("$PYTHON" - "$(odoo_addons_path)" "$ADDONS_DIR" "$MODULE" <<'PY'
-import ast
-import glob
-import os
-import sys
-
-odoo_dirs = sys.argv[1].split(",")
-manifests = glob.glob(os.path.join(sys.argv[2], sys.argv[3] + "*", "__manifest__.py"))
-ours = {os.path.basename(os.path.dirname(m)) for m in manifests}
-wanted = set()
-for manifest in manifests:
-    wanted |= set(ast.literal_eval(open(manifest).read()).get("depends", []))
-for dep in sorted(wanted - ours):
-    if not any(os.path.isfile(os.path.join(d, dep, "__manifest__.py")) for d in odoo_dirs):
-        print(dep)
-PY
-)"
+    local addon_dirs=("$MODULE_DIR")
+    for dep in $(extra_modules); do addon_dirs+=("$ADDONS_DIR/$dep"); done
+    missing="$(manifest_deps missing "${addon_dirs[@]}")"
     for dep in $missing; do
         pip_install --no-deps --upgrade --target "$OCA_ADDONS_TARGET" "odoo-addon-$dep==18.0.*" ||
             die "the Odoo add-on $dep is neither in Odoo nor installable from PyPI (odoo-addon-$dep)"

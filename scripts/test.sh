@@ -56,8 +56,8 @@ run_lint() {
 }
 
 if [ "$DO_LINT" = 1 ]; then
-    # Python sources checked by ruff: the add-on, plus bench/ when it exists.
-    py_targets=("${MODULE_DIRS[@]}")
+    # Python sources checked by ruff: the add-ons, the scripts and bench/.
+    py_targets=("${MODULE_DIRS[@]}" "$REPO_ROOT/scripts")
     [ -d "$REPO_ROOT/bench" ] && py_targets+=("$REPO_ROOT/bench")
     cd "$REPO_ROOT" # ruff and pylint pick their config (pyproject.toml, .pylintrc) from here
     # --no-fix: the shared config may enable fixing, CI must only report.
@@ -137,29 +137,10 @@ show_log() {
 
 # --- Template database (cached) ---------------------------------------------
 # Installing account + l10n_fr_account is the slow part (~30 s+), so it is done once into
-# a template database named after a hash of the Odoo version and the module
-# list; a new Odoo or a changed 'depends' gives a new template.
-# Only Odoo's own modules go in (modules from this repo are installed fresh),
-# those the core depends on: an optional add-on brings its own at install.
-mapfile -t TEMPLATE_MODULES < <("$PYTHON" - "$(odoo_addons_path)" "$MODULE_DIR" <<'EOF'
-import ast
-import os
-import sys
-
-odoo_dirs = sys.argv[1].split(",")
-ours = {os.path.basename(d) for d in sys.argv[2:]}
-# l10n_fr_account: the tests use the French chart of accounts.
-mods = {"l10n_fr_account"}
-for d in sys.argv[2:]:
-    manifest = ast.literal_eval(open(os.path.join(d, "__manifest__.py")).read())
-    mods |= set(manifest.get("depends", []))
-for m in sorted(mods - ours):
-    if any(os.path.isfile(os.path.join(d, m, "__manifest__.py")) for d in odoo_dirs):
-        print(m)
-EOF
-)
-TEMPLATE_KEY="v1 $(odoo_version) ${TEMPLATE_MODULES[*]}"
-TEMPLATE_DB="dunning_tmpl_$(printf '%s' "$TEMPLATE_KEY" | sha1sum | cut -c1-10)"
+# a template database (see template_db in common.sh). Only Odoo's own modules go
+# in (modules from this repo are installed fresh), those the core depends on: an
+# optional add-on brings its own at install.
+template_db
 
 if db_exists "$TEMPLATE_DB"; then
     log "template database $TEMPLATE_DB is cached (${TEMPLATE_MODULES[*]})"
