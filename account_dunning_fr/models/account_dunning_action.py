@@ -617,8 +617,12 @@ class AccountDunningAction(models.Model):
                     reason=delivery.failure_reason,
                 )
             )
-        if self.state == "done":
-            self._propose_undelivered_letter()
+        if self.state != "done":
+            return
+        written = self.delivery_ids.filtered(lambda d: d.channel != "sms")
+        if written and all(d.state == "failed" for d in written):
+            self.env["account.dunning.execution"]._withdraw_formal_notice(self)
+        self._propose_undelivered_letter()
 
     def _propose_undelivered_letter(self):
         """Propose, for the accountant to validate, the level's letter in

@@ -231,6 +231,38 @@ class AccountDunningExecution(models.AbstractModel):
         notified.write(vals)
 
     @api.model
+    def _withdraw_formal_notice(self, action):
+        """A formal notice that reached nobody (every written channel of
+        ``action`` failed) never put the customer on notice: the date it
+        recorded on its invoices is withdrawn, so that legal interest runs
+        from the letter sent in its place (C. civ. 1344, 1344-1).
+
+        :return: the invoices (``account.move``) whose date was withdrawn
+        """
+        withdrawn = self._notified_moves(action).filtered(
+            lambda m: (
+                m.dunning_formal_notice_date == action.date
+                and not m.dunning_formal_notice_ack_date
+            )
+        )
+        if withdrawn:
+            withdrawn.write(
+                {
+                    "dunning_formal_notice_date": False,
+                    "dunning_litigation_stage": "amicable",
+                }
+            )
+            action._post_history(
+                self.env._(
+                    "The formal notice did not reach the customer: it no longer "
+                    "dates the invoices %(invoices)s; the letter sent in its place "
+                    "will.",
+                    invoices=", ".join(withdrawn.mapped("name")),
+                )
+            )
+        return withdrawn
+
+    @api.model
     def _record_formal_notice_receipt(self, actions):
         """Keep the acknowledgment of receipt of sent formal notices beside
         their date on the invoices."""

@@ -223,12 +223,62 @@ class TestDelivery(DunningEngineCommon, MockEmail, MockSMS):
     def test_formal_notice_proposed_as_registered_letter(self):
         self.first.write({"is_formal_notice": True, "letter_type": "formal_notice"})
         action = self._remind()
+        self.assertRecordValues(
+            self.invoice,
+            [
+                {
+                    "dunning_formal_notice_date": day(3),
+                    "dunning_litigation_stage": "formal_notice",
+                }
+            ],
+        )
         self.customer.email = "accueil@"
         self._send_queue(action)
+        letter = self._letter_proposed(action)
         self.assertRecordValues(
-            self._letter_proposed(action),
-            [{"channel_registered": True, "channel_letter": False}],
+            letter, [{"channel_registered": True, "channel_letter": False}]
         )
+        # Nobody was put on notice: legal interest does not run from day 3.
+        self.assertRecordValues(
+            self.invoice,
+            [
+                {
+                    "dunning_formal_notice_date": False,
+                    "dunning_litigation_stage": "amicable",
+                }
+            ],
+        )
+        self.assertIn(
+            "did not reach the customer", " ".join(action.message_ids.mapped("body"))
+        )
+        # The registered letter dates the formal notice the day it leaves.
+        with freeze_time(day(5)):
+            letter.with_user(self.accountant).action_execute()
+        with freeze_time(day(6)):
+            letter.with_user(self.accountant).action_mark_printed()
+        self.assertRecordValues(
+            self.invoice,
+            [
+                {
+                    "dunning_formal_notice_date": day(6),
+                    "dunning_litigation_stage": "formal_notice",
+                }
+            ],
+        )
+
+    def test_formal_notice_bounced_no_longer_dates_the_invoice(self):
+        self.first.write({"is_formal_notice": True, "letter_type": "formal_notice"})
+        action = self._remind()
+        self._send_queue(action)
+        bounce = BOUNCE.format(
+            to=self.company.email or "compta@company.example",
+            email="accueil@moreau.example",
+            message_id=action.mail_id.message_id,
+        )
+        with freeze_time(day(4)):
+            self.env["mail.thread"].message_process(False, bounce)
+        self.assertFalse(self.invoice.dunning_formal_notice_date)
+        self.assertTrue(self._letter_proposed(action).channel_registered)
 
     def test_level_without_letter_in_place(self):
         self.first.undelivered_letter = False
