@@ -107,8 +107,13 @@ class AccountDunningAnalysis(models.Model):
     def _get_dso(self, date, partners=None):
         """Days sales outstanding, per customer and overall.
 
-        DSO = open receivables on ``date`` / credit sales (invoices minus credit
+        DSO = receivables on ``date`` / credit sales (invoices minus credit
         notes, taxes included) of the 365 days up to ``date`` × 365.
+
+        The receivables are the balance of the receivable accounts on
+        ``date`` (every posted item dated up to it: invoices, credit notes,
+        payments, entries), so a past month shows what was owed then, not
+        what is still owed of it today.
 
         :return: {partner id: dso, False: overall dso}
         """
@@ -118,18 +123,26 @@ class AccountDunningAnalysis(models.Model):
             ("move_type", "in", ("out_invoice", "out_refund")),
             ("state", "=", "posted"),
         ]
+        ledger = [
+            ("company_id", "=", self.env.company.id),
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+            ("date", "<=", date),
+            ("partner_id", "!=", False),
+        ]
         if partners is not None:
             domain.append(("commercial_partner_id", "in", partners.ids))
+            ledger.append(("partner_id.commercial_partner_id", "in", partners.ids))
         # Salespeople see their customers' DSO without accounting rights: only
         # these aggregates leave the method.
         Move = self.env["account.move"].sudo()
-        receivables = dict(
-            Move._read_group(
-                domain + [("invoice_date", "<=", date)],
-                ["commercial_partner_id"],
-                ["amount_residual_signed:sum"],
-            )
-        )
+        receivables = defaultdict(float)
+        for partner, balance in (
+            self.env["account.move.line"]
+            .sudo()
+            ._read_group(ledger, ["partner_id"], ["balance:sum"])
+        ):
+            receivables[partner.commercial_partner_id] += balance
         sales = dict(
             Move._read_group(
                 domain + [("invoice_date", ">=", start), ("invoice_date", "<=", date)],

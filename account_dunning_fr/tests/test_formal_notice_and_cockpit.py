@@ -227,3 +227,22 @@ class TestDunningAnalysis(DunningCommon):
             self.assertAlmostEqual(
                 self.customer.dunning_dso, 1500 / 3500 * 365, places=1
             )
+
+    def test_dso_of_a_past_day_counts_what_was_owed_then(self):
+        """The day before its payment, the older invoice was still owed;
+        an unmatched credit note reduces what is owed from its date."""
+        self._pay(self.older, date(2026, 6, 25))
+        Analysis = self.env["account.dunning.analysis"]
+        before = Analysis._get_dso(date(2026, 6, 24), partners=self.customer)
+        self.assertAlmostEqual(before[self.customer.id], 365.0, places=2)
+        self._credit_note(self.customer, 500.0, on=date(2026, 6, 28))
+        after = Analysis._get_dso(self.TODAY, partners=self.customer)
+        # Owed 1500 - 500 of 3500 - 500 sold.
+        self.assertAlmostEqual(after[self.customer.id], 1000 / 3000 * 365, places=2)
+        self.assertAlmostEqual(
+            Analysis._get_dso(date(2026, 6, 24), partners=self.customer)[
+                self.customer.id
+            ],
+            365.0,
+            places=2,
+        )
