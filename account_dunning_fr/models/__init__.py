@@ -40,4 +40,5 @@ from . import account_dunning_letter_rendering
 from . import mail_mail
 from . import sms_sms
 from . import mail_notification
+from . import mail_thread
 from . import account_dunning_overview

@@ -213,6 +213,8 @@ class TestDelivery(DunningEngineCommon, MockEmail, MockSMS):
             [{"state": "failed", "address": "accueil@moreau.example"}],
         )
         self.assertIn("accueil@moreau.example", action.delivery_ids.failure_reason)
+        # The server's own reason, read off the delivery status notification.
+        self.assertIn("550 5.1.1 No such user", action.delivery_ids.failure_reason)
         self.assertIn(action, self._failed_actions())
         self.assertIn("did not arrive", " ".join(action.message_ids.mapped("body")))
         letter = self._letter_proposed(action)
