@@ -592,18 +592,20 @@ class AccountDunningAction(models.Model):
             emails = action.delivery_ids.filtered(
                 lambda d: d.channel == "email" and d.state != "failed"
             )
-            bounced = emails.filtered(lambda d: d.address == email) or emails
+            bounced = (
+                emails.filtered(lambda d: d.address == email) or emails
+            )._in_staff_lang()
             server_reason = self.env.context.get("dunning_bounce_reason")
             bounced._set_state(
                 "failed",
-                self.env._(
+                bounced.env._(
                     "Returned as undeliverable by the recipient's mail server "
                     "(%(email)s): %(reason)s",
                     email=email,
                     reason=server_reason,
                 )
                 if server_reason
-                else self.env._(
+                else bounced.env._(
                     "Returned as undeliverable by the recipient's mail server "
                     "(%(email)s).",
                     email=email,

@@ -56,6 +56,17 @@ class AccountDunningDelivery(models.Model):
     )
 
     # ------------------------------------------------------------ business
+    def _in_staff_lang(self):
+        """These deliveries in the language of the company's accountants.
+
+        What the module writes about a delivery (failure reason, history,
+        the letter proposed in its place) mostly comes from Odoo's mail and
+        SMS queues or its mail gateway, which run in no user's language.
+        """
+        action = self.action_id[:1]
+        lang = action.company_id.partner_id.lang or action.user_id.lang or self.env.lang
+        return self.with_context(lang=lang)
+
     def _set_state(self, state, reason=False):
         """Move these deliveries to ``state`` (a ``DELIVERY_STATES`` key);
         a new failure is told on the action and handled there.
@@ -88,11 +99,12 @@ class AccountDunningDelivery(models.Model):
         them to ``mail.mail._postprocess_sent_message``)."""
         deliveries = self.sudo().search([("mail_id", "in", mails.ids)])
         for delivery in deliveries:
+            delivery = delivery._in_staff_lang()
             mail = delivery.mail_id
             if mail.state == "exception" or (failure_type and mail.state != "sent"):
                 delivery._set_state(
                     "failed",
-                    self._mail_failure_reason(
+                    delivery._mail_failure_reason(
                         mail,
                         failure_type or mail.failure_type,
                         failure_reason or mail.failure_reason,
@@ -118,8 +130,11 @@ class AccountDunningDelivery(models.Model):
             .sudo()
             .search([("mail_message_id", "in", deliveries.message_id.ids)])
         )
-        labels = dict(sms_list._fields["failure_type"]._description_selection(self.env))
         for delivery in deliveries:
+            delivery = delivery._in_staff_lang()
+            labels = dict(
+                sms_list._fields["failure_type"]._description_selection(delivery.env)
+            )
             # A second SMS to the same number is cancelled as a duplicate by
             # Odoo: it says nothing about the first one.
             sms = sms_list.filtered(
@@ -134,7 +149,7 @@ class AccountDunningDelivery(models.Model):
                 delivery._set_state(
                     "failed",
                     ", ".join(
-                        labels.get(s.failure_type) or self.env._("Not sent.")
+                        labels.get(s.failure_type) or delivery.env._("Not sent.")
                         for s in sms
                     ),
                 )
@@ -155,15 +170,18 @@ class AccountDunningDelivery(models.Model):
                 ("message_id", "in", notifications.mail_message_id.ids),
             ]
         )
-        labels = dict(
-            notifications._fields["failure_type"]._description_selection(self.env)
-        )
         for delivery in deliveries:
+            delivery = delivery._in_staff_lang()
+            labels = dict(
+                notifications._fields["failure_type"]._description_selection(
+                    delivery.env
+                )
+            )
             for notif in notifications.filtered(
                 lambda n, d=delivery: n.mail_message_id == d.message_id
             ):
                 parts = [labels.get(notif.failure_type), notif.failure_reason]
                 delivery._set_state(
                     "failed",
-                    " – ".join(p for p in parts if p) or self.env._("Not sent."),
+                    " – ".join(p for p in parts if p) or delivery.env._("Not sent."),
                 )

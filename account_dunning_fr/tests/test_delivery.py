@@ -191,6 +191,26 @@ class TestDelivery(DunningEngineCommon, MockEmail, MockSMS):
             letter.with_user(self.accountant).action_mark_printed()
         self.assertEqual(letter.delivery_ids.state, "sent")
 
+    def test_failure_written_in_the_accountants_language(self):
+        """The mail queue runs in no user's language: what it makes the
+        module write is in the company's language."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["account_dunning_fr", "mail"], ["fr_FR"], overwrite=True
+        )
+        self.company.partner_id.lang = "fr_FR"
+        action = self._remind()
+        self.customer.email = "accueil@"
+        self._send_queue(action.with_context(lang="en_US"))
+        self.assertIn("Adresse e-mail non valide", action.delivery_ids.failure_reason)
+        letter = self._letter_proposed(action)
+        self.assertEqual(
+            letter.hold_reason,
+            f"Proposé en remplacement de {action.name}, dont la relance n'est pas "
+            "parvenue au client.",
+        )
+        self.assertIn("non distribué", " ".join(action.message_ids.mapped("body")))
+
     def test_bounce_through_the_mail_gateway(self):
         action = self._remind()
         self._send_queue(action)
