@@ -406,6 +406,15 @@ class AccountDunningAction(models.Model):
         self._settle_delivery_failures()
         return True
 
+    def _on_delivery_resent(self):
+        """A delivery that had failed was sent after all: a formal notice it
+        carried dates the invoices again, from today."""
+        self.ensure_one()
+        if self.print_state != "to_print":
+            self.env["account.dunning.execution"]._record_formal_notice(
+                self, fields.Date.context_today(self)
+            )
+
     def action_mark_printed(self):
         """The letters left for the post: a formal notice takes its date."""
         self.env["account.dunning.execution"]._mark_letters_sent(
@@ -619,12 +628,21 @@ class AccountDunningAction(models.Model):
         self.ensure_one()
         labels = dict(deliveries._fields["channel"]._description_selection(self.env))
         for delivery in deliveries:
+            values = {
+                "channel": labels[delivery.channel],
+                "address": delivery.address or delivery.recipient_id.display_name,
+                "reason": delivery.failure_reason,
+            }
             self._post_history(
                 self.env._(
+                    "%(channel)s to %(address)s could not leave: %(reason)s. "
+                    "Once the outgoing mail server is fixed, send it again.",
+                    **values,
+                )
+                if delivery.sender_failure
+                else self.env._(
                     "%(channel)s to %(address)s did not arrive: %(reason)s",
-                    channel=labels[delivery.channel],
-                    address=delivery.address or delivery.recipient_id.display_name,
-                    reason=delivery.failure_reason,
+                    **values,
                 )
             )
         if self.state != "done":
@@ -656,7 +674,10 @@ class AccountDunningAction(models.Model):
             or self.channel_letter
             or self.channel_registered
             or self.replacement_ids.filtered(lambda a: a.state != "cancelled")
-            or not self.delivery_ids.filtered(lambda d: d.state == "failed")
+            # Our own mail server failing is no reason to write by post.
+            or not self.delivery_ids.filtered(
+                lambda d: d.state == "failed" and not d.sender_failure
+            )
         ):
             return none
         lines = self.line_ids.filtered(

@@ -13,12 +13,17 @@ The states follow Odoo's own records: ``mail.mail`` (``mail_mail.py``),
 """
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 DELIVERY_STATES = [
     ("pending", "Pending"),
     ("sent", "Sent"),
     ("failed", "Failed"),
 ]
+
+# Failures of Odoo's mail queue on the sender's side (mail.notification
+# failure types): the email never left, whatever the customer's address.
+SENDER_FAILURES = ("mail_smtp", "mail_from_invalid", "mail_from_missing")
 
 
 class AccountDunningDelivery(models.Model):
@@ -43,6 +48,12 @@ class AccountDunningDelivery(models.Model):
     )
     state = fields.Selection(DELIVERY_STATES, default="pending", required=True)
     failure_reason = fields.Text(readonly=True)
+    sender_failure = fields.Boolean(
+        readonly=True,
+        help="The message never left: the company's outgoing mail server or "
+        "sender address failed. It is sent again once that is fixed; no "
+        "letter is proposed in its place.",
+    )
     handled = fields.Boolean(
         help="The accountant dealt with the failure: the letter proposed in "
         "its place was sent or dismissed, or the failure was acknowledged.",
@@ -54,6 +65,20 @@ class AccountDunningDelivery(models.Model):
         ondelete="set null",
         help="The message the SMS was posted with.",
     )
+
+    # ------------------------------------------------------------ actions
+    def action_send_again(self):
+        """Emails that could not leave (the company's mail server or sender
+        address failed) go back to Odoo's mail queue, once that is fixed."""
+        self.action_id._check_can_run()
+        failed = self.filtered(
+            lambda d: d.state == "failed" and d.sender_failure and d.mail_id
+        )
+        if not failed:
+            raise UserError(self.env._("No email here waits to be sent again."))
+        failed.mail_id.sudo().mark_outgoing()
+        failed.write({"state": "pending"})
+        return True
 
     # ------------------------------------------------------------ business
     def _in_staff_lang(self):
@@ -67,11 +92,13 @@ class AccountDunningDelivery(models.Model):
         lang = action.company_id.partner_id.lang or action.user_id.lang or self.env.lang
         return self.with_context(lang=lang)
 
-    def _set_state(self, state, reason=False):
+    def _set_state(self, state, reason=False, sender_failure=False):
         """Move these deliveries to ``state`` (a ``DELIVERY_STATES`` key);
         a new failure is told on the action and handled there.
 
         :param reason: text shown to the accountant for a failure
+        :param sender_failure: the failure is on the company's side (its
+            mail server), not the recipient's
         """
         if state == "pending":
             # A queue retrying never takes back what it reported.
@@ -79,14 +106,24 @@ class AccountDunningDelivery(models.Model):
         if state != "failed":
             # Sent after all (an email or SMS resent, a letter posted once
             # credits were bought): nothing is left to deal with.
-            self.filtered(lambda d: d.state != state).write(
-                {"state": state, "handled": True}
-            )
+            changed = self.filtered(lambda d: d.state != state)
+            # Failed, or handed back to the queue after a sender failure.
+            resent = changed.filtered(lambda d: d.state == "failed" or d.sender_failure)
+            changed.write({"state": state, "handled": True})
+            for action in resent.action_id.filtered(lambda a: a.state == "done"):
+                action._on_delivery_resent()
             return
         newly_failed = self.filtered(lambda d: d.state != "failed")
         if not newly_failed:
             return
-        newly_failed.write({"state": state, "failure_reason": reason, "handled": False})
+        newly_failed.write(
+            {
+                "state": state,
+                "failure_reason": reason,
+                "sender_failure": sender_failure,
+                "handled": False,
+            }
+        )
         for action in newly_failed.action_id:
             action._on_delivery_failure(
                 newly_failed.filtered(lambda d, a=action: d.action_id == a)
@@ -102,13 +139,13 @@ class AccountDunningDelivery(models.Model):
             delivery = delivery._in_staff_lang()
             mail = delivery.mail_id
             if mail.state == "exception" or (failure_type and mail.state != "sent"):
+                kind = failure_type or mail.failure_type
                 delivery._set_state(
                     "failed",
                     delivery._mail_failure_reason(
-                        mail,
-                        failure_type or mail.failure_type,
-                        failure_reason or mail.failure_reason,
+                        mail, kind, failure_reason or mail.failure_reason
                     ),
+                    sender_failure=kind in SENDER_FAILURES,
                 )
             elif mail.state == "sent":
                 delivery._set_state("sent")

@@ -3,8 +3,11 @@ emails refused by the mail queue or returned by the recipient's server,
 SMS in error; the failure waits for the accountant and the letter is
 proposed in place."""
 
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from odoo.addons.mail.tests.common import MockEmail
@@ -190,6 +193,44 @@ class TestDelivery(DunningEngineCommon, MockEmail, MockSMS):
         with freeze_time(day(6)):
             letter.with_user(self.accountant).action_mark_printed()
         self.assertEqual(letter.delivery_ids.state, "sent")
+
+    def test_own_mail_server_down_is_no_reason_to_write_by_post(self):
+        """The company's outgoing server refuses the connection: the email
+        never left. It counts among the failures, but the customer's address
+        is not at fault: no letter is proposed; once the server is fixed the
+        accountant sends it again and the failure is settled."""
+        self.first.write({"is_formal_notice": True, "letter_type": "formal_notice"})
+        action = self._remind()
+        server = type(self.env["ir.mail_server"])
+        with (
+            freeze_time(day(3)),
+            patch.object(
+                server,
+                "connect",
+                side_effect=ConnectionRefusedError(111, "Connection refused"),
+            ),
+        ):
+            action.mail_id.send(raise_exception=False)
+        delivery = action.delivery_ids
+        self.assertRecordValues(
+            delivery, [{"state": "failed", "sender_failure": True, "handled": False}]
+        )
+        self.assertIn("Connection refused", delivery.failure_reason)
+        self.assertTrue(action.delivery_failed)
+        self.assertFalse(self._letter_proposed(action))
+        self.assertIn("could not leave", " ".join(action.message_ids.mapped("body")))
+        # Nothing left: the formal notice dates nothing yet.
+        self.assertFalse(self.invoice.dunning_formal_notice_date)
+        # A salesperson cannot send it again; the accountant can.
+        with self.assertRaises(AccessError):
+            delivery.with_user(self.salesperson).action_send_again()
+        delivery.with_user(self.accountant).action_send_again()
+        self.assertEqual(action.mail_id.state, "outgoing")
+        with freeze_time(day(4)), self.mock_mail_gateway():
+            action.mail_id.send(raise_exception=False)
+        self.assertRecordValues(delivery, [{"state": "sent", "handled": True}])
+        self.assertFalse(action.delivery_failed)
+        self.assertEqual(self.invoice.dunning_formal_notice_date, day(4))
 
     def test_failure_written_in_the_accountants_language(self):
         """The mail queue runs in no user's language: what it makes the
