@@ -4,12 +4,19 @@
 # data, the fr_FR language and the admin user switched to French; later runs
 # reuse it. DUNNING_UPGRADE=1 upgrades the add-on before serving (after code
 # or data file changes). DUNNING_PORT changes the HTTP port (default 8069).
+# The reminders the demo sends never leave the machine: a local SMTP server
+# (aiosmtpd, port DUNNING_SMTP_PORT, default 2525) keeps them as files in the
+# Maildir .cache/demo-mail/ (one file per email, readable with any mail
+# reader). DUNNING_SMTP_PORT=0 starts none: Odoo then uses the mail server
+# configured in the database, if any.
 set -euo pipefail
 # shellcheck source=scripts/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 DB="${DUNNING_DB:-dunning_demo}"
 PORT="${DUNNING_PORT:-8069}"
+SMTP_PORT="${DUNNING_SMTP_PORT:-2525}"
+MAILDIR="$CACHE_DIR/demo-mail"
 
 "$REPO_ROOT/scripts/setup.sh"
 
@@ -36,12 +43,23 @@ elif [ "${DUNNING_UPGRADE:-0}" = 1 ]; then
     odoo_cmd "${COMMON_ARGS[@]}" -u "$MODULE" --stop-after-init
 fi
 
+SMTP_ARGS=()
+if [ "$SMTP_PORT" != 0 ]; then
+    mkdir -p "$MAILDIR"/new "$MAILDIR"/cur "$MAILDIR"/tmp
+    "$PYTHON" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$MAILDIR" &
+    SMTP_PID=$!
+    # The mail server lives as long as Odoo.
+    trap 'kill "$SMTP_PID" 2>/dev/null || true' EXIT
+    sleep 1
+    kill -0 "$SMTP_PID" 2>/dev/null ||
+        die "the demo's mail server could not start on port $SMTP_PORT (taken?): set DUNNING_SMTP_PORT to a free port, or 0"
+    SMTP_ARGS=(--smtp=127.0.0.1 --smtp-port="$SMTP_PORT")
+    MAIL_NOTE="  Emails sent are kept in $MAILDIR/new (local mail server on port $SMTP_PORT)."
+fi
 cat >&2 <<EOF
-
   Odoo is starting on  http://localhost:$PORT  (database $DB)
   Login: admin   Password: admin
+${MAIL_NOTE:-}
   Stop with Ctrl+C.
-
 EOF
-# exec so that Ctrl+C / signals go straight to Odoo.
-exec "$PYTHON" -m odoo "${COMMON_ARGS[@]}" --http-interface=127.0.0.1 --http-port="$PORT"
+"$PYTHON" -m odoo "${COMMON_ARGS[@]}" "${SMTP_ARGS[@]}" --http-interface=127.0.0.1 --http-port="$PORT"

@@ -147,6 +147,7 @@ wanted = {
     "pylint_odoo": "pylint-odoo",
     "oca_pre_commit_hooks": "oca-odoo-pre-commit-hooks",
     "websocket": "websocket-client",  # Odoo drives Chromium through it (tours)
+    "aiosmtpd": "aiosmtpd",  # the local mail server of the demo (run.sh)
 }
 print(" ".join(pkg for mod, pkg in wanted.items() if find_spec(mod) is None))
 ')"

@@ -89,10 +89,20 @@ class AccountDunningDemo(models.AbstractModel):
     def _run_demo_history(self, company, today):
         """Replay the daily run over the last weeks, so the demo opens on
         customers already at various levels, with their history."""
+        # What the replayed runs write and keep (history, recipients, reasons)
+        # is in the company's language; Odoo loads the add-on's own terms only
+        # once its demo data is in, so they are loaded here first.
+        lang = company.partner_id.lang
+        if lang and lang != "en_US":
+            self.env["ir.module.module"]._load_module_terms(
+                ["account_dunning_fr"], [lang]
+            )
         Action = (
             self.env["account.dunning.action"]
             .with_company(company)
-            .with_context(dunning_skip_letter_rendering=True)
+            .with_context(
+                dunning_skip_letter_rendering=True, lang=lang or self.env.lang
+            )
         )
         for days_ago in range(HISTORY_DAYS, HISTORY_END - 1, -1):
             Action._run_dunning(
