@@ -5,13 +5,13 @@ Usage (the demo server must be running, see scripts/run.sh):
     DUNNING_VENV=.venv DUNNING_DB=dunning_demo DUNNING_PORT=8069 scripts/run.sh &
     .venv/bin/python scripts/screenshots.py --port 8069 --db dunning_demo
 
-It logs in as admin (French interface in the demo database), opens each page
-of PAGES in headless Chromium through the DevTools protocol, waits for the
-page's own selector and writes docs/screenshots/<name>.png. To add a page,
-append a Page to PAGES: ``path`` may use the ids found by ``find`` (one
-JSON-RPC search per page), ``steps`` are JavaScript snippets run in order,
-each followed by a wait for its selector. The overview dashboard, once it
-exists, is one more Page with its action's path.
+It logs in as admin (French interface in the demo database) and as the demo
+salesperson for their own page, opens each page of PAGES in headless Chromium
+through the DevTools protocol, waits for the page's own selector and writes
+docs/screenshots/<name>.png. To add a page, append a Page to PAGES: ``path``
+may use the ids found by ``find`` (one JSON-RPC search per page), ``steps``
+are JavaScript snippets run in order, each followed by a wait for its
+selector, ``login`` names a demo user other than the administrator.
 """
 
 import argparse
@@ -40,6 +40,7 @@ class Page:
     find: tuple = ()  # (model, domain) of the record to show
     steps: list = field(default_factory=list)  # (javascript, selector to wait for)
     height: int = 900
+    login: str = ""  # demo user (login = password); the administrator when empty
 
 
 def click(selector):
@@ -47,6 +48,11 @@ def click(selector):
 
 
 PAGES = [
+    Page(
+        "overview",
+        "/odoo/action-account_dunning_fr.account_dunning_overview_action",
+        ".o_dunning_card_graph_dso .o_dunning_card_graph canvas",
+    ),
     Page(
         "settings",
         "/odoo/action-account.action_account_config?view_type=form",
@@ -65,7 +71,14 @@ PAGES = [
         "policy_levels",
         "/odoo/action-account_dunning_fr.account_dunning_policy_action/{id}",
         ".o_field_widget[name=level_ids] .o_data_row",
-        find=("account.dunning.policy", [["payer_profile", "=", "negligent"]]),
+        # The demo company's (the default company has its own policies too).
+        find=(
+            "account.dunning.policy",
+            [
+                ["payer_profile", "=", "negligent"],
+                ["company_id.name", "=", "Menuiserie Lefèvre SARL"],
+            ],
+        ),
     ),
     Page(
         "run_wizard",
@@ -117,6 +130,13 @@ PAGES = [
         "analysis",
         "/odoo/action-account_dunning_fr.account_dunning_analysis_action",
         ".o_content :is(.o_pivot, .o_graph_renderer, .o_list_renderer)",
+    ),
+    # The salesperson's home: the menu they land on after logging in.
+    Page(
+        "salesperson_customers",
+        "/odoo",
+        ".o_list_view .o_data_row",
+        login="commercial",
     ),
 ]
 
@@ -268,21 +288,25 @@ def main():
     args = parser.parse_args()
 
     base = f"http://127.0.0.1:{args.port}"
-    session = login(base, args.db, args.login, args.password)
+    sessions = {"": login(base, args.db, args.login, args.password)}
     OUT.mkdir(parents=True, exist_ok=True)
     browser = Chromium(args.chromium, args.width)
     try:
         browser.call("Page.enable")
-        browser.call(
-            "Network.setCookie",
-            name="session_id",
-            value=session.cookies["session_id"],
-            domain="127.0.0.1",
-            path="/",
-        )
         for page in PAGES:
             if args.only and page.name not in args.only:
                 continue
+            if page.login not in sessions:
+                sessions[page.login] = login(base, args.db, page.login, page.login)
+            session = sessions[page.login]
+            # One browser, one cookie: the page's user replaces the last one.
+            browser.call(
+                "Network.setCookie",
+                name="session_id",
+                value=session.cookies["session_id"],
+                domain="127.0.0.1",
+                path="/",
+            )
             path = page.path
             if page.find:
                 path = path.replace("{id}", str(find_id(session, base, *page.find)))

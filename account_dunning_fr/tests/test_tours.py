@@ -9,9 +9,18 @@ tours type are explicit and are checked by the server against the frozen day.
 
 from freezegun import freeze_time
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common_workflows import DUE, DunningWorkflowCommon, day
+
+# The formal notice's checklist, all ticked.
+NOTICE_CHECKLIST = (
+    "fn_signed_order",
+    "fn_delivery_proof",
+    "fn_invoice_matches",
+    "fn_due_date_passed",
+    "fn_not_prescribed",
+)
 
 
 @tagged("post_install", "-at_install")
@@ -162,10 +171,151 @@ class TestDunningTours(DunningWorkflowCommon, HttpCase):
         )
         self.assertEqual(notice.move_ids, invoice)
 
+    def test_overview_cards(self):
+        """Each card of the overview shows a known count and opens the list
+        of exactly that many records (the tour reads both)."""
+        self._prepare_overview_work()
+        expected = {
+            "to_validate": 2,
+            "failed": 3,
+            "to_print": 1,
+            "registered_no_ack": 1,
+            "calls_due": 3,
+            "promises_due": 1,
+            "disputes_to_review": 2,
+            "plans_late": 1,
+        }
+        with freeze_time(day(40)):
+            cards = self.env["account.dunning.overview"].with_user(self.accountant)
+            cards = cards.search([("code", "in", list(expected))])
+            self.assertEqual(
+                {card.code: card.count for card in cards},
+                expected,
+                "the tour expects these counts",
+            )
+            calls = cards.filtered(lambda card: card.code == "calls_due")
+            self.assertEqual(calls.count_mine, 2, "the admin has one call of their own")
+        self._tour("/odoo", "account_dunning_fr_overview", self.accountant, day(40))
+
+    def _prepare_overview_work(self):
+        """Today's work for day 40, card by card (counts in test_overview_cards).
+
+        Each run is restricted to the customers it is meant for, so that no
+        customer reaches a card by accident."""
+
+        def customer(name, **vals):
+            partner = self._create_customer(
+                name, dunning_policy_id=self.policy.id, **vals
+            )
+            self._create_invoice(partner, 1000.0, DUE)
+            return partner
+
+        def run(partners, *offsets, execute=True):
+            for offset in offsets:
+                with freeze_time(day(offset)):
+                    self.Action._run_dunning(
+                        date=day(offset),
+                        companies=self.company,
+                        partners=partners,
+                        execute=execute,
+                    )
+
+        Accountant = self.env(user=self.accountant)
+        # Failures to fix: no address to send the first reminder to.
+        silent = self.env["res.partner"].union(
+            *(
+                customer(name, email=False)
+                for name in ("Scierie Dubois", "Garage Petit", "Hôtel du Lac")
+            )
+        )
+        run(silent, 3)
+        # Proposals to validate: today's run previewed, not executed.
+        run(
+            customer("Imprimerie Roux") | customer("Boulangerie Favre"),
+            40,
+            execute=False,
+        )
+        # Calls due: the accountant's own customer and the admin's.
+        self._create_invoice(self.customer, 1000.0, DUE)
+        admins = customer("Menuiserie Blanc", dunning_followup_user_id=self.admin.id)
+        run(self.customer | admins, -5, 3, 12)
+        # Registered letters: one posted five days ago, one still to print.
+        for name, on in (("Atelier Garnier", 35), ("Vitrerie Morel", 40)):
+            with freeze_time(day(on)):
+                form = Form(
+                    Accountant["account.dunning.formal.notice"].with_context(
+                        default_partner_id=customer(name).id
+                    )
+                )
+                for fname in NOTICE_CHECKLIST:
+                    form[fname] = True
+                notice = self.Action.browse(form.save().action_confirm()["res_id"])
+                if on == 35:
+                    notice.with_user(self.accountant).action_mark_printed()
+        # A promise due today, with the accountant's next call.
+        promising = customer("Boucherie Lemaire")
+        with freeze_time(day(30)):
+            form = self._call_form(default_partner_id=promising.id)
+            form.outcome = "reached"
+            form.promise_date = day(38)
+            form.promise_amount = 1000.0
+            form.next_call_date = day(39)
+            form.save().action_confirm()
+        # Disputes: one to review today, one with no review date.
+        with freeze_time(day(20)):
+            for name, review in (("Pharmacie Caron", day(40)), ("Cave Lambert", False)):
+                disputed = customer(name)
+                form = Form(Accountant["account.dunning.dispute"])
+                form.partner_id = disputed
+                form.move_ids.add(disputed.invoice_ids)
+                form.reason = "Quantité livrée contestée"
+                form.review_date = review
+                form.save()
+        # A payment plan whose instalment of day 35 is unpaid.
+        planned = customer("Transports Girard")
+        with freeze_time(day(20)):
+            form = Form(
+                Accountant["account.dunning.payment.plan.create"].with_context(
+                    default_partner_id=planned.id
+                )
+            )
+            form.down_payment = 100.0
+            form.instalment_count = 3
+            form.interval_days = 15
+            plan = self.Plan.browse(form.save().action_create()["res_id"])
+            plan.with_user(self.accountant).action_start()
+        self._pay(planned.invoice_ids, day(20), amount=100.0)
+
     # ---------------------------------------------------------------- salesperson
     def test_salesperson_reports_a_visit(self):
+        """A user of the sales group only, as the demo's ``commercial``: lands
+        on their customers in dunning, reports a visit and cannot reach the
+        configuration."""
+        commercial = new_test_user(
+            self.env,
+            login="dunning_commercial",
+            name="Paul Garnier",
+            groups="sales_team.group_sale_salesman",
+            company_id=self.company.id,
+            action_id=self.env.ref(
+                "account_dunning_fr.res_partner_action_dunning_customers"
+            ).id,
+        )
+        self.customer.user_id = commercial
         invoice = self._create_invoice(self.customer, 1000.0, DUE)
-        self._customer_tour("account_dunning_fr_salesperson", self.salesperson, day(20))
+        # Not on their list: a customer of theirs not overdue, another
+        # salesperson's customer in dunning.
+        not_due = self._create_customer("Garage Petit", user_id=commercial.id)
+        self._create_invoice(not_due, 300.0, day(60))
+        others = self._create_customer("Hôtel du Parc", user_id=self.salesperson.id)
+        self._create_invoice(others, 300.0, DUE)
+        for offset in (-5, 3):
+            self._run(day(offset))
+        self.assertRecordValues(
+            self.customer,
+            [{"dunning_level_id": self.levels[1].id, "dunning_next_date": day(12)}],
+        )
+        self._tour("/odoo", "account_dunning_fr_salesperson", commercial, day(20))
         visit = self.Action.search(
             [("partner_id", "=", self.customer.id), ("dunning_workflow", "=", "visit")]
         )
@@ -176,16 +326,26 @@ class TestDunningTours(DunningWorkflowCommon, HttpCase):
                     "state": "done",
                     "channel_visit": True,
                     "call_delay_reason": "not_approved",
-                    "user_id": self.salesperson.id,
+                    "user_id": commercial.id,
                 }
             ],
         )
         self.assertEqual(visit.move_ids, invoice)
         self.assertIn("directeur", visit.notes)
-        reachable = self._reachable_menus(self.salesperson)
+        reachable = self._reachable_menus(commercial)
+        self.assertIn(
+            self.env.ref("account_dunning_fr.account_dunning_my_customers_menu").id,
+            reachable,
+        )
         for xmlid in ("account_dunning_config_menu", "account_dunning_policy_menu"):
             menu = self.env.ref(f"account_dunning_fr.{xmlid}")
             self.assertNotIn(menu.id, reachable, "no configuration for salespeople")
+        self._tour(
+            "/odoo/action-account_dunning_fr.account_dunning_policy_action",
+            "account_dunning_fr_salesperson_no_config",
+            commercial,
+            day(20),
+        )
 
     def _reachable_menus(self, user):
         """Ids of the menus the web client shows ``user`` (from the root down)."""

@@ -2,10 +2,38 @@
 
 import { registry } from "@web/core/registry";
 
-// A salesperson opens their customer, reads the dunning tab, reports a visit,
-// and finds no dunning configuration among their apps.
+// A salesperson logs in and lands on "My customers in dunning": their one
+// customer in dunning with its level, next action and overdue total. They
+// open it, read the dunning tab, report a visit, find it in the history, and
+// find no dunning configuration among their apps.
 registry.category("web_tour.tours").add("account_dunning_fr_salesperson", {
     steps: () => [
+        {
+            content: "The salesperson lands on their customers in dunning",
+            trigger: ".o_breadcrumb .active:contains(My customers in dunning)",
+        },
+        {
+            content: "Only their customer in dunning is listed",
+            trigger:
+                ".o_list_view .o_list_renderer:has(.o_data_row):not(:has(.o_data_row ~ .o_data_row))",
+        },
+        {
+            content: "Its dunning level",
+            trigger: ".o_data_row td[name=dunning_level_id]:contains(Politique de test › Relance 1)",
+        },
+        {
+            content: "Its next action",
+            trigger: ".o_data_row td[name=dunning_next_date]:contains(03/14/2026)",
+        },
+        {
+            content: "Its overdue total",
+            trigger: ".o_data_row td[name=dunning_overdue_amount]:contains(1,000.00)",
+        },
+        {
+            content: "Open the customer",
+            trigger: ".o_data_row td[name=name]:contains(Transports Moreau SAS)",
+            run: "click",
+        },
         {
             content: "Open the dunning tab",
             trigger: ".o_form_view .o_notebook .nav-link[name=dunning]",
@@ -13,7 +41,7 @@ registry.category("web_tour.tours").add("account_dunning_fr_salesperson", {
         },
         {
             content: "The overdue amount is shown",
-            trigger: ".o_form_view .o_field_widget[name=dunning_overdue_amount]:contains(000.00)",
+            trigger: ".o_form_view .o_field_widget[name=dunning_overdue_amount]:contains(1,000.00)",
         },
         {
             content: "Report a visit",
@@ -46,8 +74,19 @@ registry.category("web_tour.tours").add("account_dunning_fr_salesperson", {
             run: "click",
         },
         {
-            content: "Back on the customer",
-            trigger: "body:not(:has(.modal)) .o_form_view .o_notebook .nav-link[name=dunning]",
+            content: "Back on the customer, the visit is in its history",
+            trigger:
+                "body:not(:has(.modal)) .o_form_view .o_field_widget[name=dunning_action_ids] .o_data_row .o_dunning_channel_visit",
+        },
+        {
+            content: "Open the full history",
+            trigger: ".o_form_view .oe_stat_button[name=action_view_dunning_actions]",
+            run: "click",
+        },
+        {
+            content: "The history lists the visit beside the reminders",
+            trigger:
+                ".o_list_view .o_data_row:has(.o_dunning_channel_visit) ~ .o_data_row:has(.o_dunning_channel_email), .o_list_view .o_data_row:has(.o_dunning_channel_email) ~ .o_data_row:has(.o_dunning_channel_visit)",
         },
         {
             content: "Open the apps menu",
@@ -55,8 +94,24 @@ registry.category("web_tour.tours").add("account_dunning_fr_salesperson", {
             run: "click",
         },
         {
-            content: "Discuss is there, Invoicing and its configuration are not",
-            trigger: ".o-dropdown--menu:has(.o_app[data-menu-xmlid='mail.menu_root_discuss']):not(:has(.o_app[data-menu-xmlid='account.menu_finance']))",
+            content: "Their customers and Discuss are there, Invoicing and its configuration are not",
+            trigger:
+                ".o-dropdown--menu:has(.o_app[data-menu-xmlid='account_dunning_fr.account_dunning_my_customers_menu']):has(.o_app[data-menu-xmlid='mail.menu_root_discuss']):not(:has(.o_app[data-menu-xmlid='account.menu_finance']))",
+        },
+    ],
+});
+
+// The same salesperson types the address of the dunning policies: the
+// server refuses to read them and nothing is listed.
+registry.category("web_tour.tours").add("account_dunning_fr_salesperson_no_config", {
+    steps: () => [
+        {
+            content: "Access is refused",
+            trigger: ".modal:contains(Access Error), .modal:contains(not allowed to access)",
+        },
+        {
+            content: "No policy is listed",
+            trigger: "body:not(:has(.o_data_row))",
         },
     ],
 });
