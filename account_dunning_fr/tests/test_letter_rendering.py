@@ -308,10 +308,11 @@ class TestLetterGroupsPdf(LetterRenderingCommon, HttpCase):
         actions = self._pending(names)
         broken = actions[3]
         get_values = type(self.env["account.dunning.letter"])._get_values
+        reason = "Adresse illisible"
 
         def values(model, action):
             if action.id == broken.id:
-                raise UserError("Adresse illisible")
+                raise UserError(reason)
             return get_values(model, action)
 
         Report = type(self.env["ir.actions.report"])
@@ -338,7 +339,7 @@ class TestLetterGroupsPdf(LetterRenderingCommon, HttpCase):
         self.assertEqual(
             actions.mapped("letter_render_state"), ["done", "done", "done", "failed"]
         )
-        self.assertEqual(broken.letter_render_error, "Adresse illisible")
+        self.assertEqual(broken.letter_render_error, reason)
         for action, name in zip(actions - broken, names, strict=False):
             pages, text = self._pdf_text(action.letter_attachment_id.raw)
             self.assertEqual(pages, 1, name)

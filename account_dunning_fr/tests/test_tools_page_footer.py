@@ -79,16 +79,18 @@ def _footer_heights(content):
     footer's font, per page."""
     heights = []
     for page in PdfReader(io.BytesIO(content)).pages:
-        found = []
-
-        def visit(text, cm, tm, font, size, found=found):
-            if text.strip() and font and font.get("/BaseFont") == "/Helvetica":
-                # user space: the text matrix through the current matrix
-                found.append(tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
-
-        page.extract_text(visitor_text=visit)
-        heights.append(found)
+        heights.append([])
+        page.extract_text(visitor_text=_height_visitor(heights[-1]))
     return heights
+
+
+def _height_visitor(found):
+    def visit(text, cm, tm, font, size):
+        if text.strip() and font and font.get("/BaseFont") == "/Helvetica":
+            # user space: the text matrix through the current matrix
+            found.append(tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
+
+    return visit
 
 
 def test_footer_at_the_foot_whatever_state_the_page_leaves():
