@@ -11,7 +11,10 @@ Each step runs in its own process, so that its peak RSS is its own:
 
 1. ``build``: the data set, in bulk through SQL (``bench_data.py``), committed;
 2. ``ours``: planning (rolled back); a run with letters for a sample of
-   customers (``_run_dunning``); the daily run without letters through the
+   customers (``_run_dunning``); the letters of that sample rendered again
+   by their own scheduled action, in groups, with a server of the database
+   serving the report stylesheets (letters per second, longest callback);
+   the daily run without letters through the
    scheduled action's callbacks, driven as Odoo's cron runner does (one
    progress record and one commit per callback); a second run the same day;
 3. ``oca``: OCA credit control on the same invoices: its run generates the
@@ -37,6 +40,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -53,6 +57,11 @@ SIZES = {
     "xlarge": (40000, 200000, 40),
 }
 CRON_XMLID = "account_dunning_fr.ir_cron_account_dunning_run"
+LETTERS_CRON_XMLID = "account_dunning_fr.ir_cron_account_dunning_letters"
+LETTERS_PHASE = "letters, grouped (scheduled action)"
+# where the stylesheet server of the letters phase listens: a port of its
+# own, so that benchmarks running side by side do not meet
+LETTERS_SERVER_PORT = 20000 + os.getpid() % 20000
 RESULT = "BENCH-RESULT "
 OCA_BATCH = 200
 NO_LETTERS = {"dunning_skip_letter_rendering": True}
@@ -251,7 +260,7 @@ def step_build(env, args):
     }
 
 
-def step_ours(env, state, budget):
+def step_ours(env, state, budget, config=None):
     cr = env.cr
     run_date = date.fromisoformat(state["run_date"])
     companies = env["res.company"].browse(state["company_ids"])
@@ -280,8 +289,10 @@ def step_ours(env, state, budget):
         Action._run_dunning(**kwargs)
         cr.commit()
         drain_triggered_crons(env, {}, phase, since)
-    action_figures(phase, new_actions(env, first_action))
+    sample_actions = new_actions(env, first_action)
+    action_figures(phase, sample_actions)
     results.append(phase.result())
+    results.append(letters_phase(env, sample_actions, config))
 
     _letters_off(env)
     for name in ("run without letters", "second run the same day"):
@@ -299,6 +310,86 @@ def step_ours(env, state, budget):
     if runs is not None:
         results[-1]["persistent_runs"] = runs
     return results
+
+
+class StylesheetServer:
+    """An Odoo server of the benchmark's database, started apart, from which
+    wkhtmltopdf loads the report stylesheets as in production (without it,
+    every letter is printed without them, faster than it would be)."""
+
+    def __init__(self, env, config):
+        self.env, self.config = env, config
+        self.process = None
+
+    def __enter__(self):
+        if not self.config:
+            return self
+        port = str(LETTERS_SERVER_PORT)
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "odoo",
+                "-c",
+                self.config,
+                "--http-port",
+                port,
+                "--max-cron-threads=0",
+                f"--db-filter=^{self.env.cr.dbname}$",
+                "--log-level=warn",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        url = f"http://localhost:{port}"
+        for _attempt in range(120):
+            try:
+                with urllib.request.urlopen(f"{url}/web/login", timeout=5):
+                    break
+            except OSError:
+                time.sleep(0.5)
+        Param = self.env["ir.config_parameter"]
+        self.previous = Param.get_param("report.url")
+        Param.set_param("report.url", url)
+        self.env.cr.commit()
+        return self
+
+    def __exit__(self, *exc):
+        if self.process:
+            self.env["ir.config_parameter"].set_param("report.url", self.previous or "")
+            self.env.cr.commit()
+            self.process.terminate()
+            self.process.wait(timeout=30)
+        return False
+
+
+def letters_phase(env, actions, config=None):
+    """The letters of the sample rendered again by their own scheduled
+    action, in groups, callback after callback: letters per second of grouped
+    rendering alone (the run above renders them too, but among the rest of the
+    execution), the report stylesheets served by a server of the database
+    (``config``: its configuration file). Their emails are already queued and
+    are not sent again."""
+    phase = Phase(env.cr, LETTERS_PHASE)
+    cron = env.ref(LETTERS_CRON_XMLID, raise_if_not_found=False)
+    actions = actions.filtered("letter_attachment_id")
+    if not cron or not actions:
+        with phase:
+            pass
+        return phase.result()
+    old = actions.letter_attachment_id
+    actions.write({"letter_render_state": "pending", "letter_attachment_id": False})
+    old.unlink()
+    env.cr.commit()
+    with StylesheetServer(env, config) as server, phase:
+        drive_cron(cron, {}, phase)
+    if server.process:
+        phase.extra["stylesheets"] = "served"
+    actions.invalidate_recordset()
+    phase.items = len(actions.filtered(lambda a: a.letter_render_state == "done"))
+    phase.extra["letters"] = phase.items
+    phase.extra["failed"] = len(actions) - phase.items
+    return phase.result()
 
 
 def _letters_off(env):
@@ -425,7 +516,7 @@ def run_step(args):
         if args.step == "build":
             result = step_build(env, args)
         elif args.step == "ours":
-            result = step_ours(env, state, args.budget)
+            result = step_ours(env, state, args.budget, config=args.config)
         else:
             result = step_oca(env, state, args.budget)
     print(RESULT + json.dumps(result, default=str), flush=True)
@@ -489,7 +580,15 @@ def row(result):
     per = f"{queries / items:.1f}" if items and queries else "–"
     longest = result.get("longest")
     extra = [f"{queries} queries"] if queries else []
-    for key in ("actions", "letters", "lines", "communications", "remaining"):
+    for key in (
+        "actions",
+        "letters",
+        "failed",
+        "stylesheets",
+        "lines",
+        "communications",
+        "remaining",
+    ):
         if key in result:
             extra.append(f"{key} {result[key]}")
     return (
@@ -531,6 +630,14 @@ def report(args, build, ours, oca):
         "the benchmark process only (PostgreSQL and wkhtmltopdf excluded); "
         "wall seconds depend on the machine's load."
     )
+    letters = next((r for r in ours if r["phase"] == LETTERS_PHASE), None)
+    if letters and letters["items"]:
+        rate = letters["items"] / letters["seconds"]
+        print(
+            f"\nletters through grouped rendering: {letters['items']} in "
+            f"{letters['seconds']:.2f} s = **{rate:.2f} letters per second**, "
+            f"longest callback {letters['longest']:.2f} s"
+        )
     if ours[-1].get("persistent_runs") is not None:
         print(f"persistent runs: {json.dumps(ours[-1]['persistent_runs'])}")
     if oca:
@@ -543,8 +650,15 @@ def report(args, build, ours, oca):
             return dict(phase, seconds=phase["seconds"] + generate["seconds"] * share)
 
         oca_plain, oca_letters = charged(plain), charged(letters)
-        print(f"\nwithout letters, ours / OCA: {ratio(ours[2], oca_plain)}")
-        print(f"with letters, ours / OCA: {ratio(ours[1], oca_letters)}")
+        mine = {result["phase"]: result for result in ours}
+        print(
+            "\nwithout letters, ours / OCA: "
+            f"{ratio(mine['run without letters'], oca_plain)}"
+        )
+        print(
+            "with letters, ours / OCA: "
+            f"{ratio(mine['run with letters (sample)'], oca_letters)}"
+        )
 
 
 def main():

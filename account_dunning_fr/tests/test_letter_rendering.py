@@ -3,7 +3,7 @@ cut back into one letter per action, the fallback letter by letter, the
 email waiting for its letter, and the scheduled action under its budget."""
 
 import io
-from unittest.mock import patch
+from unittest.mock import Mock, patch
 
 from freezegun import freeze_time
 from PIL import Image
@@ -162,6 +162,7 @@ class TestLetterSplit(LetterRenderingCommon):
         progress_seen = []
         with (
             patch.object(rendering, "CRON_TIME_BUDGET", 0.0),
+            patch.object(rendering, "GROUP_SIZE", 10),
             freeze_time(LETTER_DATE),
         ):
             while True:
@@ -173,6 +174,59 @@ class TestLetterSplit(LetterRenderingCommon):
         self.assertEqual(progress_seen, [(10, 13), (10, 3), (3, 0)])
         self.assertEqual(set(actions.mapped("letter_render_state")), {"done"})
         self.assertEqual(len(actions.letter_attachment_id), 23)
+
+    def test_callback_starts_no_group_past_its_budget(self):
+        """A callback does not start a group that its slowest group so far
+        would take past the budget, however little it has rendered."""
+        self._pending([f"Client {n:02d}" for n in range(4)])
+        now = [0.0]
+        render = type(self.Rendering)._render
+
+        def slow_render(model, actions):
+            now[0] += 4.0  # every group takes 4 seconds
+            return render(model, actions)
+
+        with (
+            patch.object(rendering, "time", Mock(monotonic=lambda: now[0])),
+            patch.object(
+                type(self.Rendering), "_render", autospec=True, side_effect=slow_render
+            ),
+            patch.object(rendering, "CRON_TIME_BUDGET", 10.0),
+            patch.object(rendering, "GROUP_SIZE", 1),
+            patch.object(type(self.env["ir.cron"]), "_notify_progress") as notify,
+        ):
+            self.Rendering._cron_render_letters()
+        # groups from 0 to 4 and 4 to 8; a third, to 12, would end past 10
+        notify.assert_called_once_with(done=2, remaining=2)
+
+    def test_archived_company_letters_fail_not_pending(self):
+        """Letters of an archived company are not rendered and do not stay
+        pending: they fail with the reason; restored, the company's letter
+        is rendered on request and its email leaves."""
+        actions = self._pending(
+            ["Boulangerie Dumas"], channel_email=True, channel_letter=False
+        )
+        # Odoo refuses to archive a company that is its users' default, as
+        # the test company is: only the flag matters here.
+        self.env.cr.execute(
+            "UPDATE res_company SET active = FALSE WHERE id = %s", [self.company.id]
+        )
+        self.company.invalidate_recordset(["active"])
+        with freeze_time(LETTER_DATE):
+            self.Rendering._cron_render_letters()
+        self.assertEqual(actions.letter_render_state, "failed")
+        self.assertIn("is archived", actions.letter_render_error)
+        self.assertFalse(actions.letter_attachment_id)
+        self.assertFalse(actions.mail_id, "no email without its letter")
+        self.assertEqual(self.Rendering._count_pending(), 0)
+        self.env.cr.execute(
+            "UPDATE res_company SET active = TRUE WHERE id = %s", [self.company.id]
+        )
+        self.company.invalidate_recordset(["active"])
+        with freeze_time(LETTER_DATE):
+            actions.with_user(self.accountant).action_render_letter()
+        self.assertEqual(actions.letter_render_state, "done")
+        self.assertIn(actions.letter_attachment_id, actions.mail_id.attachment_ids)
 
     def test_run_ends_with_letters_and_emails(self):
         """``_run_dunning`` stays synchronous: its letters are rendered and
@@ -240,3 +294,54 @@ class TestLetterGroupsPdf(LetterRenderingCommon, HttpCase):
             pages, text = self._pdf_text(action.letter_attachment_id.raw)
             self.assertEqual(pages, 1)
             self.assertIn(name, text)
+
+    def test_broken_letter_in_a_group_costs_a_few_calls(self):
+        """A letter failing in QWeb fails alone; the group is rendered again
+        in halves (a failing half calls no wkhtmltopdf), not letter by
+        letter: the others keep their own footers and pages."""
+        names = [
+            "Menuiserie Arnaud",
+            "Plomberie Bonnet",
+            "Charpente Colin",
+            "Zinc Dufour",
+        ]
+        actions = self._pending(names)
+        broken = actions[3]
+        get_values = type(self.env["account.dunning.letter"])._get_values
+        reason = "Adresse illisible"
+
+        def values(model, action):
+            if action.id == broken.id:
+                raise UserError(reason)
+            return get_values(model, action)
+
+        Report = type(self.env["ir.actions.report"])
+        with (
+            patch.object(
+                type(self.env["account.dunning.letter"]),
+                "_get_values",
+                autospec=True,
+                side_effect=values,
+            ),
+            patch.object(
+                Report,
+                "_run_wkhtmltopdf",
+                autospec=True,
+                side_effect=Report._run_wkhtmltopdf,
+            ) as wkhtmltopdf,
+        ):
+            self.Rendering.with_context(force_report_rendering=True)._render_pending(
+                actions
+            )
+        # 4 letters fail in QWeb; halves: 2 in one call, 2 fail in QWeb;
+        # then one call for the letter beside the broken one.
+        self.assertEqual(wkhtmltopdf.call_count, 2)
+        self.assertEqual(
+            actions.mapped("letter_render_state"), ["done", "done", "done", "failed"]
+        )
+        self.assertEqual(broken.letter_render_error, reason)
+        for action, name in zip(actions - broken, names, strict=False):
+            pages, text = self._pdf_text(action.letter_attachment_id.raw)
+            self.assertEqual(pages, 1, name)
+            self.assertIn(name, text)
+            self.assertIn("Page 1 of 1", text)

@@ -72,3 +72,60 @@ def test_landscape_page_keeps_its_size():
 def test_not_a_pdf_refused(content):
     with pytest.raises(ValueError):
         page_footer.stamp_footer(content, "x")
+
+
+def _footer_heights(content):
+    """Height above the page's foot, in points, of each text drawn with the
+    footer's font, per page."""
+    heights = []
+    for page in PdfReader(io.BytesIO(content)).pages:
+        heights.append([])
+        page.extract_text(visitor_text=_height_visitor(heights[-1]))
+    return heights
+
+
+def _height_visitor(found):
+    def visit(text, cm, tm, font, size):
+        if text.strip() and font and font.get("/BaseFont") == "/Helvetica":
+            # user space: the text matrix through the current matrix
+            found.append(tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
+
+    return visit
+
+
+def test_footer_at_the_foot_whatever_state_the_page_leaves():
+    """A renderer may leave its page moved, scaled and painted white (as
+    wkhtmltopdf's pages end): the footer is drawn in the page's own space,
+    in grey, at the same height on every page."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer)
+    for number in range(2):
+        pdf.setFont("Times-Roman", 12)
+        pdf.translate(0, 400)
+        pdf.scale(2, 2)
+        pdf.setFillGray(1)
+        pdf.drawString(20, 20, f"Body of page {number + 1}")
+        pdf.showPage()
+    pdf.save()
+    stamped = page_footer.stamp_footer(buffer.getvalue(), "SARL Dupont")
+    for number, heights in enumerate(_footer_heights(stamped), start=1):
+        assert heights, f"page {number} has its footer"
+        for height in heights:
+            assert height == pytest.approx(page_footer.BASELINE, abs=0.5)
+    assert "page 2 / 2" in _texts(stamped)[1]
+
+
+def test_page_drawing_kept_and_not_rewritten():
+    """The page's drawing is enclosed, not parsed: its streams come out as
+    they went in, and the footer's font is a resource of its own."""
+    original = _pdf(2)
+    stamped = page_footer.stamp_footer(original, "SARL Dupont")
+    before = PdfReader(io.BytesIO(original)).pages
+    for page, source in zip(PdfReader(io.BytesIO(stamped)).pages, before, strict=True):
+        streams = [part.get_object().get_data() for part in page["/Contents"]]
+        assert streams[0] == b"q"
+        assert streams[1] == source["/Contents"].get_object().get_data()
+        assert streams[-1].startswith(b"Q\n")
+        fonts = page["/Resources"]["/Font"]
+        assert page_footer.FONT_RESOURCE in fonts
+        assert len(fonts) == len(source["/Resources"]["/Font"]) + 1

@@ -11,12 +11,23 @@ import io
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen import canvas
 
 try:  # Odoo 18 runs with either library, depending on the distribution.
     from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        NameObject,
+    )
 except ImportError:  # pragma: no cover - the other one
     from PyPDF2 import PdfReader, PdfWriter
+    from PyPDF2.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        NameObject,
+    )
 
 FONT = "Helvetica"
 FONT_SIZE = 7
@@ -24,6 +35,11 @@ FONT_SIZE = 7
 BASELINE = 7 * mm
 SIDE_MARGIN = 15 * mm
 GAP = 4 * mm
+# 35 % black, as a grey that does not compete with the letter.
+GREY = 0.35
+# Name of the footer's font in a page's resources, chosen so that it never
+# meets one of the renderer's own names.
+FONT_RESOURCE = "/FDunningFooter"
 
 # Characters the standard PDF fonts cannot draw, replaced by what they look
 # like (Babel's French formats group thousands with a narrow no-break space).
@@ -43,20 +59,111 @@ def _fit(text, width):
     return text.rstrip() + "…"
 
 
-def _footer_page(width, height, text, label):
-    """A one-page PDF of the given size holding the footer, as a page."""
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=(width, height))
-    pdf.setFont(FONT, FONT_SIZE)
-    pdf.setFillGray(0.35)
+def _pdf_string(text):
+    """``text`` as a PDF literal string in the font's WinAnsi encoding
+    (characters it lacks print as "?")."""
+    data = text.encode("cp1252", errors="replace")
+    data = data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+    return b"(" + data + b")"
+
+
+def _footer_operators(box, text, label):
+    """The drawing operators of the footer of a page whose media box is
+    ``box`` (``(left, bottom, right, top)`` in points), as bytes."""
+    left, bottom, right, _top = box
+    width = right - left
     label_width = stringWidth(label, FONT, FONT_SIZE)
-    pdf.drawRightString(width - SIDE_MARGIN, BASELINE, label)
+    lines = [(right - SIDE_MARGIN - label_width, label)]
     room = width - 2 * SIDE_MARGIN - label_width - GAP
     if text and room > 0:
-        pdf.drawCentredString(SIDE_MARGIN + room / 2, BASELINE, _fit(text, room))
-    pdf.save()
-    buffer.seek(0)
-    return PdfReader(buffer).pages[0]
+        text = _fit(text, room)
+        centre = left + SIDE_MARGIN + room / 2
+        lines.append((centre - stringWidth(text, FONT, FONT_SIZE) / 2, text))
+    operators = [
+        b"q",
+        b"%.2f g" % GREY,
+        b"BT",
+        FONT_RESOURCE.encode() + b" %d Tf" % FONT_SIZE,
+    ]
+    for x, line in lines:
+        operators.append(
+            b"1 0 0 1 %.2f %.2f Tm " % (x, bottom + BASELINE)
+            + _pdf_string(line)
+            + b" Tj"
+        )
+    operators += [b"ET", b"Q"]
+    return b"\n".join(operators)
+
+
+def _stream(writer, data):
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return writer._add_object(stream)  # pylint: disable=protected-access
+
+
+def _add_font(page, font):
+    """Declare ``font`` (a reference to the footer's font dictionary) among
+    the resources of ``page``."""
+    resources = page.get("/Resources")
+    resources = resources.get_object() if resources is not None else None
+    if resources is None:
+        resources = DictionaryObject()
+        page[NameObject("/Resources")] = resources
+    fonts = resources.get("/Font")
+    fonts = fonts.get_object() if fonts is not None else None
+    if fonts is None:
+        fonts = DictionaryObject()
+        resources[NameObject("/Font")] = fonts
+    fonts[NameObject(FONT_RESOURCE)] = font
+
+
+def stamp_pages(writer, text, page_label="page {page} / {pages}"):
+    """Print ``text`` and the page number at the foot of every page of
+    ``writer``, in place.
+
+    The page's own drawing is neither parsed nor rewritten (parsing it cost
+    a third of a second per page of a web-font letter): it is enclosed in
+    ``q``/``Q``, so that no state it leaves changes the footer, and a small
+    stream drawing the footer follows it, with a standard font added to the
+    page's resources.
+
+    :param writer: a ``PdfWriter`` holding the pages of one document.
+    :param str text: see ``stamp_footer``.
+    :param str page_label: see ``stamp_footer``.
+    """
+    pages = len(writer.pages)
+    text = _printable(text)
+    save = _stream(writer, b"q")
+    # an indirect object, as readers expect a font to be
+    font = writer._add_object(  # pylint: disable=protected-access
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/" + FONT),
+                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+            }
+        )
+    )
+    for number, page in enumerate(writer.pages, start=1):
+        box = page.mediabox
+        left, bottom = float(box.left), float(box.bottom)
+        right = float(box.right) if float(box.width) else left + A4[0]
+        top = float(box.top) if float(box.height) else bottom + A4[1]
+        label = _printable(page_label.format(page=number, pages=pages))
+        footer = _stream(
+            writer,
+            b"Q\n" + _footer_operators((left, bottom, right, top), text, label),
+        )
+        contents = page.get("/Contents")
+        if contents is None:
+            drawing = []
+        elif isinstance(contents.get_object(), ArrayObject):
+            drawing = list(contents.get_object())
+        else:
+            drawing = [contents]
+        page[NameObject("/Contents")] = ArrayObject([save, *drawing, footer])
+        _add_font(page, font)
 
 
 def stamp_footer(pdf_content, text, page_label="page {page} / {pages}"):
@@ -74,15 +181,9 @@ def stamp_footer(pdf_content, text, page_label="page {page} / {pages}"):
         raise ValueError("not a PDF document")
     reader = PdfReader(io.BytesIO(pdf_content))
     writer = PdfWriter()
-    pages = len(reader.pages)
-    text = _printable(text)
-    for number, page in enumerate(reader.pages, start=1):
-        box = page.mediabox
-        width = float(box.width) or A4[0]
-        height = float(box.height) or A4[1]
-        label = _printable(page_label.format(page=number, pages=pages))
-        page.merge_page(_footer_page(width, height, text, label))
+    for page in reader.pages:
         writer.add_page(page)
+    stamp_pages(writer, text, page_label)
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()
