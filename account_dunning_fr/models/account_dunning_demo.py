@@ -30,6 +30,17 @@ DEMO_INVOICES = [
     ("partner_bureau_girard", -1, 720.0),
 ]
 
+# A year of invoices already paid, one a month, so that the overview's DSO and
+# the payer statistics have a past: (customer xml id, days paid after the due
+# date, amount excl. VAT).
+DEMO_PAID_CUSTOMERS = [
+    ("partner_boulangerie_martin", 0, 420.0),
+    ("partner_garage_leroy", 12, 980.0),
+    ("partner_transports_moreau", 34, 2600.0),
+    ("partner_bureau_girard", 6, 1500.0),
+]
+DEMO_PAID_MONTHS = range(2, 13)
+
 
 class AccountDunningDemo(models.AbstractModel):
     _name = "account.dunning.demo"
@@ -57,6 +68,7 @@ class AccountDunningDemo(models.AbstractModel):
             limit=1,
         )
         today = fields.Date.context_today(self)
+        self._load_demo_paid_history(env, journal, tax, today)
         vals_list = []
         for xmlid, due_offset, amount in DEMO_INVOICES:
             due = today + timedelta(days=due_offset)
@@ -84,6 +96,43 @@ class AccountDunningDemo(models.AbstractModel):
         moves.action_post()
         self._run_demo_history(company, today)
         return moves
+
+    @api.model
+    def _load_demo_paid_history(self, env, journal, tax, today):
+        """Invoices of the past year, each paid through the payment wizard
+        as an accountant registers it, some late."""
+        payments = []
+        for xmlid, days_late, amount in DEMO_PAID_CUSTOMERS:
+            partner = self.env.ref(f"account_dunning_fr.{xmlid}")
+            for months_ago in DEMO_PAID_MONTHS:
+                invoice_date = today - timedelta(days=30 * months_ago)
+                due = invoice_date + timedelta(days=30)
+                move = env["account.move"].create(
+                    {
+                        "move_type": "out_invoice",
+                        "journal_id": journal.id,
+                        "partner_id": partner.id,
+                        "invoice_date": invoice_date,
+                        "invoice_date_due": due,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "name": "Prestations de service",
+                                    "quantity": 1,
+                                    "price_unit": amount,
+                                    "tax_ids": [Command.set(tax.ids)],
+                                }
+                            )
+                        ],
+                    }
+                )
+                payments.append((move, due + timedelta(days=days_late)))
+        moves = env["account.move"].concat(*(move for move, __ in payments))
+        moves.action_post()
+        for move, paid_on in payments:
+            env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=move.ids
+            ).create({"payment_date": min(paid_on, today)})._create_payments()
 
     @api.model
     def _run_demo_history(self, company, today):
