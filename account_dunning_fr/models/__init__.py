@@ -19,6 +19,7 @@ from . import account_dunning_run_unit
 from . import account_dunning_selection
 from . import account_dunning_planning
 from . import account_dunning_execution
+from . import account_dunning_batch
 from . import account_dunning_channel
 from . import account_dunning_letter
 from . import account_dunning_letter_items

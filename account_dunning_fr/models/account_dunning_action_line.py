@@ -39,7 +39,11 @@ class AccountDunningActionLine(models.Model):
         ondelete="restrict",
     )
     move_id = fields.Many2one(
-        related="move_line_id.move_id", store=True, index=True, string="Entry"
+        related="move_line_id.move_id",
+        store=True,
+        index=True,
+        precompute=True,
+        string="Entry",
     )
     kind = fields.Selection(ITEM_KINDS, required=True, default="invoice")
     is_credit = fields.Boolean(

@@ -5,13 +5,14 @@ method that carries it out, in the order they run; an extension adds a
 channel by adding a field on the action and an entry here.
 """
 
+from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount, format_date
+from odoo.tools import clean_context, format_amount, format_date
 
 from ..tools import post_room
 
@@ -40,12 +41,54 @@ class AccountDunningChannel(models.AbstractModel):
             "channel_credit_hold": self._hold_credit,
         }
 
+    @api.model
+    def _get_batch_handlers(self):
+        """``{action channel field: method(actions)}``, in execution order:
+        the handlers of ``_get_handlers`` over a set of actions. A channel
+        with no batch method of its own is carried out action by action."""
+        batched = {
+            self._send_email: self._send_emails,
+            self._queue_letter: self._queue_letters,
+            self._schedule_call: lambda actions: self._schedule_activities(
+                actions, "account_dunning_fr.mail_activity_type_dunning_call"
+            ),
+            self._schedule_visit: lambda actions: self._schedule_activities(
+                actions, "account_dunning_fr.mail_activity_type_dunning_visit"
+            ),
+            self._inform_salesperson: lambda actions: self._schedule_activities(
+                actions,
+                "account_dunning_fr.mail_activity_type_dunning_salesperson",
+                get_user=self._get_salesperson,
+            ),
+        }
+        return {
+            fname: batched.get(handler) or self._one_by_one(handler)
+            for fname, handler in self._get_handlers().items()
+        }
+
+    @api.model
+    def _one_by_one(self, handler):
+        def run(actions):
+            for action in actions:
+                handler(action)
+
+        return run
+
     # ------------------------------------------------------------ before
     @api.model
     def _check_recipient(self, action):
         """Find who receives each written channel along the recipient chain;
         refuse, with the reason, a channel nobody can receive; record on the
         action who was reached and why."""
+        action.recipient_note = self._get_recipient_note(action)
+
+    @api.model
+    def _get_recipient_note(self, action):
+        """Who receives each written channel of ``action``, and why.
+
+        :return: str, one line per channel
+        :raise DunningFailure: a channel nobody can receive, with the reason
+        """
         Recipient = self.env["account.dunning.recipient"]
         labels = {
             "email": self.env._("Email"),
@@ -60,7 +103,7 @@ class AccountDunningChannel(models.AbstractModel):
             if not recipient:
                 raise DunningFailure(why)
             notes.append(f"{labels[channel]}: {recipient.display_name} ({why})")
-        action.recipient_note = "\n".join(notes)
+        return "\n".join(notes)
 
     @api.model
     def _written_channels(self, action):
@@ -120,6 +163,47 @@ class AccountDunningChannel(models.AbstractModel):
         )
 
     @api.model
+    def _send_emails(self, actions):
+        """``_send_email`` over ``actions``: the emails of each template
+        rendered and queued at once, each to its own recipient."""
+        actions = actions.filtered(
+            lambda a: a.letter_render_state not in ("pending", "failed")
+        )
+        # An email attaching a letter already rendered: seldom, on its own.
+        for action in actions.filtered("letter_attachment_id"):
+            self._send_email(action)
+        actions = actions.filtered(lambda a: not a.letter_attachment_id)
+        Letter = self.env["account.dunning.letter"]
+        groups = defaultdict(list)
+        for action in actions:
+            groups[Letter._get_mail_template(action)].append(action.id)
+        deliveries = []
+        for template, action_ids in groups.items():
+            group = actions.browse(action_ids)
+            recipients = {
+                action.id: self._get_recipient(action, "email") for action in group
+            }
+            # mail.mail gives each reminder its own recipient (see its create).
+            mails = template.with_context(
+                dunning_mail_recipients=tuple(
+                    (action_id, partner.id) for action_id, partner in recipients.items()
+                )
+            ).send_mail_batch(group.ids, email_values={"recipient_ids": []})
+            for action, mail in zip(group, mails, strict=True):
+                action.mail_id = mail
+                recipient = recipients[action.id]
+                deliveries.append(
+                    {
+                        "action_id": action.id,
+                        "channel": "email",
+                        "recipient_id": recipient.id,
+                        "address": recipient.email_normalized,
+                        "mail_id": mail.id,
+                    }
+                )
+        self.env["account.dunning.delivery"].create(deliveries)
+
+    @api.model
     def _queue_letter(self, action):
         """Printed and registered letters wait for the post room."""
         if not self._skips_rendering():
@@ -129,6 +213,25 @@ class AccountDunningChannel(models.AbstractModel):
                 "letter",
                 self.env["account.dunning.letter"]._get_recipient(action),
             )
+
+    @api.model
+    def _queue_letters(self, actions):
+        """``_queue_letter`` over ``actions``, the deliveries created at once."""
+        if self._skips_rendering():
+            return
+        actions.print_state = "to_print"
+        Letter = self.env["account.dunning.letter"]
+        self.env["account.dunning.delivery"].create(
+            [
+                {
+                    "action_id": action.id,
+                    "channel": "letter",
+                    "recipient_id": Letter._get_recipient(action).id,
+                    "address": False,
+                }
+                for action in actions
+            ]
+        )
 
     @api.model
     def _send_sms(self, action):
@@ -216,6 +319,44 @@ class AccountDunningChannel(models.AbstractModel):
 
     @api.model
     def _schedule_activity(self, action, type_xmlid, user=None):
+        vals = self._prepare_activity_vals(action, type_xmlid, user=user)
+        action.activity_schedule(**vals)
+
+    @api.model
+    def _schedule_activities(self, actions, type_xmlid, get_user=None):
+        """``_schedule_activity`` over ``actions``, the activities created at
+        once (the values ``activity_schedule`` would give each).
+
+        :param get_user: method(action) -> ``res.users`` of the assignee, or
+            None for the level's responsible
+        """
+        if self.env.context.get("mail_activity_automation_skip"):
+            return
+        model_id = self.env["ir.model"]._get_id(actions._name)
+        vals_list = []
+        for action in actions:
+            vals = self._prepare_activity_vals(
+                action, type_xmlid, user=get_user(action) if get_user else None
+            )
+            vals_list.append(
+                {
+                    **vals,
+                    "automated": True,
+                    "res_model_id": model_id,
+                    "res_id": action.id,
+                }
+            )
+        self.env["mail.activity"].with_context(clean_context(self.env.context)).create(
+            vals_list
+        )
+
+    @api.model
+    def _prepare_activity_vals(self, action, type_xmlid, user=None):
+        """Values of the activity ``action`` schedules: its type, assignee,
+        deadline, summary and the invoices to talk about.
+
+        :return: dict for ``activity_schedule`` (and ``mail.activity``)
+        """
         level = action.level_id
         if user is None:
             user = {
@@ -240,14 +381,14 @@ class AccountDunningChannel(models.AbstractModel):
             )
             for move in action.move_ids
         )
-        action.activity_schedule(
-            activity_type_id=activity_type.id,
-            date_deadline=action.date + timedelta(days=level.activity_deadline_days),
-            user_id=user.id,
-            summary=f"{activity_type.with_env(env).name} – "
+        return {
+            "activity_type_id": activity_type.id,
+            "date_deadline": action.date + timedelta(days=level.activity_deadline_days),
+            "user_id": user.id,
+            "summary": f"{activity_type.with_env(env).name} – "
             f"{action.partner_id.display_name}",
-            note=Markup("<ul>%s</ul>") % lines,
-        )
+            "note": Markup("<ul>%s</ul>") % lines,
+        }
 
     @api.model
     def _merge_letters(self, actions):

@@ -4,7 +4,9 @@ Each action runs in its own savepoint: the open amounts are read again first,
 then the recipient is checked for every channel, then each channel runs
 (``account.dunning.channel``). A failure (no email address, no postal
 address, mail error) rolls back that action only, marks it failed with a
-readable reason, and the others go on.
+readable reason, and the others go on. Many actions are first tried
+together (``account.dunning.batch``), which leaves to this path what it
+cannot do safely.
 """
 
 import logging
@@ -28,8 +30,10 @@ class AccountDunningExecution(models.AbstractModel):
 
     @api.model
     def _execute(self, actions):
-        """Carry out ``actions`` (``account.dunning.action``) one by one; a
-        failing one is marked failed and never stops the others."""
+        """Carry out ``actions`` (``account.dunning.action``): together where
+        it is safe (``account.dunning.batch``), else one by one; a failing
+        one is marked failed and never stops the others."""
+        actions = self.env["account.dunning.batch"]._execute_together(actions)
         for action in actions:
             try:
                 with self.env.cr.savepoint():

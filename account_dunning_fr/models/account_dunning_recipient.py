@@ -133,11 +133,7 @@ class AccountDunningRecipient(models.AbstractModel):
                 )
             )
             return False
-        if (
-            self.env["mail.blacklist"]
-            .sudo()
-            .search_count([("email", "=", normalized)], limit=1)
-        ):
+        if self._is_blacklisted(normalized):
             refused.append(
                 self.env._(
                     "%(contact)s: the email address %(email)s is on the mail "
@@ -148,6 +144,19 @@ class AccountDunningRecipient(models.AbstractModel):
             )
             return False
         return normalized
+
+    @api.model
+    def _is_blacklisted(self, normalized):
+        # Actions carried out together read the blacklist once for their
+        # contacts (``account.dunning.batch._with_known_blacklist``).
+        context = self.env.context
+        if normalized in context.get("dunning_blacklist_checked", ()):
+            return normalized in context.get("dunning_blacklisted", ())
+        return bool(
+            self.env["mail.blacklist"]
+            .sudo()
+            .search_count([("email", "=", normalized)], limit=1)
+        )
 
     @api.model
     def _usable_mobile(self, contact, refused):

@@ -23,6 +23,10 @@ _logger = logging.getLogger(__name__)
 # Units claimed at once when no commit happens between units (a run carried
 # out inline, in one transaction).
 CLAIM_SIZE = 100
+# Units claimed, carried out together and committed at once in the cron
+# runner: a payment registered on a customer of the set waits for it (about
+# a quarter of a second), and a crash loses one set at most.
+COMMIT_SET_SIZE = 50
 # Seconds a scheduled callback keeps claiming units: far inside Odoo's
 # default cron limit (limit_time_real_cron = limit_time_real = 120 s), so a
 # callback is never killed in the middle of its work.
@@ -317,10 +321,11 @@ class AccountDunningRun(models.Model):
         """Carry out pending units of running runs until none is left or the
         ``deadline`` passes.
 
-        In the cron runner each unit is claimed, carried out and committed on
-        its own, so a customer's invoices are locked only while its unit runs
-        and a crash loses one unit at most. Inline (no cron runner) the units
-        are claimed ``CLAIM_SIZE`` at a time in the caller's transaction.
+        In the cron runner the units are claimed, carried out together and
+        committed ``COMMIT_SET_SIZE`` at a time, so a customer's invoices are
+        locked only while its set runs and a crash loses one set at most.
+        Inline (no cron runner) the units are claimed ``CLAIM_SIZE`` at a
+        time in the caller's transaction.
 
         :param runs: ``account.dunning.run`` to work on, or None for every
             running run
@@ -335,15 +340,15 @@ class AccountDunningRun(models.Model):
         busy = []  # units whose invoices another transaction holds
         touched = self.browse()
         while True:
-            units = Unit._claim(1 if commit else CLAIM_SIZE, runs=runs, exclude=busy)
+            units = Unit._claim(
+                COMMIT_SET_SIZE if commit else CLAIM_SIZE, runs=runs, exclude=busy
+            )
             if not units:
                 break
             touched |= units.run_id
-            for unit in units:
-                if unit._execute_unit():
-                    done += 1
-                else:
-                    busy.append(unit.id)
+            held = units._execute_units()
+            done += len(units) - len(held)
+            busy.extend(held.ids)
             if commit:
                 self._commit_progress(done, remaining - done)
             if deadline is not None and time.monotonic() >= deadline:
@@ -366,7 +371,7 @@ class AccountDunningRun(models.Model):
     @api.model
     def _commit_progress(self, done, remaining):
         """Report the progress and commit what is done, as the cron runner
-        does between callbacks: a unit's invoice locks last one unit, and a
+        does between callbacks: the invoice locks last one set of units, and a
         crash later in the callback keeps what was committed (Odoo counts
         the callback partially done, not failed, and calls again)."""
         self.env["ir.cron"]._notify_progress(done=done, remaining=max(remaining, 0))

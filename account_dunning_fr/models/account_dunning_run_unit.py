@@ -8,6 +8,7 @@ taken up again after a crash is never carried out twice.
 """
 
 import logging
+from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -130,6 +131,57 @@ class AccountDunningRunUnit(models.Model):
         self.write({"state": state, "failure_reason": reason})
         return True
 
+    def _execute_units(self):
+        """Carry out these units as one set: their invoices locked in one
+        query, their actions created and carried out together
+        (``account.dunning.batch``). An unexpected error, or invoices held
+        by another transaction, rolls the set back and the units are
+        carried out one by one (``_execute_unit``), which isolates and
+        records the failure and leaves the held customers pending.
+
+        :return: the units left pending (their invoices were held)
+        """
+        if len(self) < 2:
+            return self.filtered(lambda unit: not unit._execute_unit())
+        busy = self.browse()
+        for group in self._group_by_runner():
+            try:
+                with self.env.cr.savepoint():
+                    group._lock_moves()
+                    results = group._carry_out_together()
+            except RETRYABLE:
+                # Which customer is held, the units one by one tell.
+                results = None
+            except Exception:  # noqa: BLE001 - one customer never stops the run
+                _logger.exception(
+                    "Dunning run units %s failed together: one by one", group.ids
+                )
+                results = None
+            if results is None:
+                busy |= self.browse(
+                    unit.id for unit in group if not unit._execute_unit()
+                )
+                continue
+            by_state = defaultdict(list)
+            for unit_id, (state, reason) in results.items():
+                by_state[state, reason].append(unit_id)
+            for (state, reason), ids in by_state.items():
+                self.browse(ids).write({"state": state, "failure_reason": reason})
+        return busy
+
+    def _group_by_runner(self):
+        """These units in groups carried out with the same rights.
+
+        :return: list of ``account.dunning.run.unit`` recordsets, each in
+            the environment of its runner (``_as_runner``)
+        """
+        groups = {}
+        for unit in self:
+            env = unit._as_runner().env
+            key = (env.uid, env.su, env.company.id)
+            groups.setdefault(key, (env, []))[1].append(unit.id)
+        return [self.with_env(env).browse(ids) for env, ids in groups.values()]
+
     def _as_runner(self):
         run = self.run_id
         unit = self.with_company(run.company_id)
@@ -148,11 +200,11 @@ class AccountDunningRunUnit(models.Model):
         return []
 
     def _lock_moves(self):
-        """Hold the customer's invoices while the unit runs, without waiting:
+        """Hold the customers' invoices while the units run, without waiting:
         a payment being registered on one of them wins, the unit waits for a
         later claim (LockNotAvailable, or SerializationFailure when the
         payment was committed after this transaction began)."""
-        move_ids = self._get_move_ids()
+        move_ids = sorted({mid for unit in self for mid in unit._get_move_ids()})
         if move_ids:
             self.env.cr.execute(
                 SQL(
@@ -193,6 +245,40 @@ class AccountDunningRunUnit(models.Model):
         if action.state == "failed":
             return "failed", action.failure_reason
         return "done", False
+
+    def _carry_out_together(self):
+        """``_carry_out`` over these units: the planned actions created in
+        one go and carried out together.
+
+        :return: ``{unit id: (unit state, failure reason or False)}``
+        """
+        self = self.with_context(dunning_defer_letters=True)
+        results = {}
+        planned = self.filtered(lambda unit: not unit.action_id)
+        for unit in self - planned:
+            # Actions the accountant kept: few, as one by one.
+            results[unit.id] = unit._carry_out()
+        actions = self.env["account.dunning.batch"]._create_actions(
+            [dict(unit.action_vals, run_unit_id=unit.id) for unit in planned]
+        )
+        actions.filtered(
+            lambda a: (
+                a.state == "proposed" and a.level_id.auto_execute and not a.hold_reason
+            )
+        )._execute()
+        by_unit = {action.run_unit_id.id: action for action in actions}
+        for unit in planned:
+            action = by_unit.get(unit.id)
+            if not action:
+                results[unit.id] = (
+                    "skipped",
+                    self.env._("Already reminded on this day by another run."),
+                )
+            elif action.state == "failed":
+                results[unit.id] = ("failed", action.failure_reason)
+            else:
+                results[unit.id] = ("done", False)
+        return results
 
     def _skip(self, reason):
         self.write({"state": "skipped", "failure_reason": reason})

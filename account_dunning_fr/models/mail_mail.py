@@ -1,8 +1,22 @@
-from odoo import models
+from odoo import Command, api, models
 
 
 class MailMail(models.Model):
     _inherit = "mail.mail"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Reminders queued together (``account.dunning.channel._send_emails``)
+        # come from one template call: each goes to its own recipient.
+        recipients = dict(self.env.context.get("dunning_mail_recipients") or ())
+        if recipients:
+            for vals in vals_list:
+                partner_id = vals.get("model") == "account.dunning.action" and (
+                    recipients.get(vals.get("res_id"))
+                )
+                if partner_id:
+                    vals["recipient_ids"] = [Command.set([partner_id])]
+        return super().create(vals_list)
 
     def _postprocess_sent_message(
         self, success_pids, failure_reason=False, failure_type=None

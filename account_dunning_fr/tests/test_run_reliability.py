@@ -67,19 +67,20 @@ class TestRunReliability(DunningCommittedCase):
             cr.commit()  # pylint: disable=invalid-commit
 
     def test_killed_callback_resumed_by_the_next(self):
-        """Unit 5 of 12 dies with its worker: the runner calls again, the
-        next callback finishes the rest; none is missed or done twice, and
-        the scheduled action is not counted as failed."""
+        """The second set of units (5 to 8 of 12) dies with its worker: the
+        runner calls again, the next callback finishes the rest; none is
+        missed or done twice, and the scheduled action is not counted as
+        failed."""
         company_id, partner_ids, __ = self._setup_committed_data(12, "Run Tué")
         run_id = self._start_run(company_id)
         calls = []
-        execute_unit = AccountDunningRunUnit._execute_unit
+        execute_units = AccountDunningRunUnit._execute_units
 
-        def dying(unit):
-            calls.append(unit.id)
-            if len(calls) == 5:
+        def dying(units):
+            calls.append(len(units))
+            if len(calls) == 2:
                 raise RuntimeError("worker killed")
-            return execute_unit(unit)
+            return execute_units(units)
 
         IrCron = self.registry["ir.cron"]
         with closing(self.registry.cursor()) as cron_cr:
@@ -95,7 +96,8 @@ class TestRunReliability(DunningCommittedCase):
             job = IrCron._acquire_one_job(cron_cr, cron.id)
             self.assertTrue(job)
             with (
-                patch.object(AccountDunningRunUnit, "_execute_unit", dying),
+                patch.object(AccountDunningRunUnit, "_execute_units", dying),
+                patch.object(run_model, "COMMIT_SET_SIZE", 4),
                 patch.object(run_model, "_commit_allowed", lambda: True),
                 self.assertLogs("odoo.addons.base.models.ir_cron", "ERROR"),
             ):
@@ -109,14 +111,15 @@ class TestRunReliability(DunningCommittedCase):
             actions = self._live_actions(env, partner_ids)
             self.assertEqual(len(actions), 12)
             self.assertEqual(set(actions.partner_id.ids), set(partner_ids))
-            self.assertEqual(len(calls), 13, "the killed unit was taken up again")
+            self.assertEqual(sum(calls), 16, "the killed set was taken up again")
             units_cron = env.ref("account_dunning_fr.ir_cron_account_dunning_run_units")
             self.assertEqual(units_cron.failure_count, 0)
 
     def test_payment_during_run_not_blocked_and_not_reminded(self):
         """While the unit of the second customer runs, payments on the first
         (done) and the fourth (pending) customers go through at once, and the
-        fourth is not reminded."""
+        fourth is not reminded. With sets of one customer: a payment waits
+        for the set that holds its invoice, never longer."""
         company_id, partner_ids, invoice_ids = self._setup_committed_data(
             5, "Paiement Concurrent"
         )
@@ -142,7 +145,10 @@ class TestRunReliability(DunningCommittedCase):
             except Exception as error:  # noqa: BLE001 - reported by the test
                 errors.append(error)
 
-        with patch.object(AccountDunningRunUnit, "_carry_out", slow):
+        with (
+            patch.object(AccountDunningRunUnit, "_carry_out", slow),
+            patch.object(run_model, "COMMIT_SET_SIZE", 1),
+        ):
             thread = threading.Thread(target=work)
             thread.start()
             try:
