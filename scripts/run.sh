@@ -58,7 +58,7 @@ if [ "$SMTP_PORT" != 0 ]; then
 fi
 cat >&2 <<EOF
   Odoo is starting on  http://localhost:$PORT  (database $DB)
-  Login: admin   Password: admin
+  Login: admin   Password: admin   (a salesperson: commercial / commercial)
 ${MAIL_NOTE:-}
   Stop with Ctrl+C.
 EOF

@@ -128,7 +128,14 @@ install_odoo() {
     local reqs="$CACHE_DIR/odoo-requirements.txt"
     sed 's/^cbor2==5\.4\.2\b/cbor2==5.6.2/' "$src/requirements.txt" >"$reqs"
     pip_install -r "$reqs" || die "installing Odoo's Python requirements failed (Debian packages libpq-dev libldap2-dev libsasl2-dev are needed to build them)"
-    pip_install --no-deps --no-build-isolation -e "$src"
+    # setuptools prints thousands of warnings while building Odoo's editable
+    # install: kept in a log, shown only if it fails.
+    local build_log="$CACHE_DIR/odoo-editable-install.log"
+    log "pip install -e $src (log: $build_log)"
+    "$PYTHON" -m pip install -q --no-deps --no-build-isolation -e "$src" >"$build_log" 2>&1 || {
+        tail -n 50 "$build_log" >&2
+        die "installing Odoo from $src into $VENV_DIR failed (see $build_log)"
+    }
     odoo_ok || die "Odoo still not importable as 18.0 after install"
 }
 

@@ -307,8 +307,18 @@ class AccountDunningChannel(models.AbstractModel):
     # ------------------------------------------------------------ helpers
     @api.model
     def _get_followup_user(self, action):
+        """Who follows ``action`` up: the customer's dunning responsible, its
+        salesperson, the company's default responsible, else the user running
+        it — never OdooBot, which nobody reads.
+
+        :return: ``res.users``, possibly empty
+        """
         partner = action.partner_id.with_company(action.company_id)
-        user = partner.dunning_followup_user_id or partner.user_id
+        user = (
+            partner.dunning_followup_user_id
+            or partner.user_id
+            or action.company_id.dunning_followup_user_id
+        )
         if not user and not self.env.user._is_superuser():
             user = self.env.user
         return user

@@ -57,6 +57,13 @@ class ResCompany(models.Model):
     dunning_signature_place = fields.Char(
         string="Place of Signature", help='Printed as "Fait à …" on letters.'
     )
+    dunning_followup_user_id = fields.Many2one(
+        "res.users",
+        string="Default Dunning Responsible",
+        help="Calls, visits and other dunning tasks of customers with neither "
+        "a dunning responsible nor a salesperson go to this user, also when "
+        "the scheduled run makes them.",
+    )
     dunning_bank_account_id = fields.Many2one(
         "res.partner.bank",
         string="Bank Account Shown in Letters",

@@ -34,6 +34,9 @@ class ResConfigSettings(models.TransientModel):
     dunning_bank_account_id = fields.Many2one(
         related="company_id.dunning_bank_account_id", readonly=False
     )
+    dunning_followup_user_id = fields.Many2one(
+        related="company_id.dunning_followup_user_id", readonly=False
+    )
     dunning_legal_form = fields.Char(
         related="company_id.dunning_legal_form", readonly=False
     )

@@ -5,6 +5,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import SUPERUSER_ID
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -184,6 +185,26 @@ class TestDunningEngine(DunningEngineCommon):
             self.salesperson,
         )
         self.assertEqual(activities.mapped("date_deadline"), [day(13), day(13)])
+
+    def test_tasks_of_a_customer_nobody_follows_go_to_the_company_default(self):
+        """No dunning responsible, no salesperson, and the scheduled run
+        works as OdooBot: the call goes to the company's default
+        responsible, never to OdooBot."""
+        self.customer.write({"dunning_followup_user_id": False, "user_id": False})
+        self.company.dunning_followup_user_id = self.accountant
+        self._create_invoice(self.customer, 8000.0, DUE)
+        # As the scheduled action runs it.
+        bot = self.Action.with_user(SUPERUSER_ID)
+        for offset in (-5, 3, 12):
+            with freeze_time(day(offset)):
+                bot._run_dunning(date=day(offset), companies=self.company)
+        call = self.Action.search(
+            [
+                ("partner_id", "=", self.customer.id),
+                ("level_id", "=", self.levels[2].id),
+            ]
+        )
+        self.assertEqual(call.activity_ids.user_id, self.accountant)
 
     def test_credit_hold(self):
         self.levels[-1].credit_hold = True
