@@ -1,6 +1,6 @@
 """Planning: what each customer is reminded of on a date (SPEC §2.5).
 
-A customer gets at most one action per run. Each debit item of its account
+A customer gets at most one action per run, and one a day. Each debit item of its account
 moves up its own levels, at most one level per run: levels whose minimum
 amount the customer's net position does not reach are passed over, the
 cadence since the customer's last action and the deadline the previous letter
@@ -220,7 +220,9 @@ class AccountDunningPlanning(models.AbstractModel):
             return level, False
         due = self._level_due_date(item, level)
         if last_action_date:
-            due = max(due, last_action_date + timedelta(days=level.min_days_since_last))
+            # At most one reminder a day, whatever the level's cadence says.
+            days = max(level.min_days_since_last, 1)
+            due = max(due, last_action_date + timedelta(days=days))
         return level, due
 
     @api.model

@@ -63,6 +63,19 @@ class TestDunningEngine(DunningEngineCommon):
         self.assertEqual(len(first), 1)
         self.assertFalse(self._run(day(3)), "a second run the same day creates nothing")
 
+    def test_one_reminder_a_day_whatever_the_cadence(self):
+        """An invoice posted after the day's run, due for a level without
+        cadence (the courtesy reminder): the customer already heard from us
+        today, so it waits for tomorrow."""
+        self._create_invoice(self.customer, 500.0, DUE)
+        first = self._run(day(-5))
+        self.assertEqual(first.level_id, self.levels[0])
+        later = self._create_invoice(self.customer, 300.0, DUE)
+        self.assertFalse(self._run(day(-5)), "no second letter the same day")
+        tomorrow = self._run(day(-4))
+        self.assertEqual(tomorrow.move_ids, later)
+        self.assertEqual(tomorrow.level_id, self.levels[0])
+
     def test_to_validate_level_waits_and_is_not_duplicated(self):
         self.levels[1].auto_execute = False
         invoice = self._create_invoice(self.customer, 500.0, DUE)
