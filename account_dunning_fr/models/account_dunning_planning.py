@@ -1,7 +1,7 @@
 """Planning: what each customer is reminded of on a date (SPEC §2.5).
 
-A customer gets at most one action per run, and one a day. Each debit item of its account
-moves up its own levels, at most one level per run: levels whose minimum
+A customer gets at most one action per run, and one a day. Each debit item of
+its account moves up its own levels, at most one level per run: levels whose minimum
 amount the customer's net position does not reach are passed over, the
 cadence since the customer's last action and the deadline the previous letter
 announced are respected. The most advanced level due among the items sets the

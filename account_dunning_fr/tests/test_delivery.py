@@ -5,6 +5,7 @@ proposed in place."""
 
 from unittest.mock import patch
 
+import lxml.etree
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
@@ -414,6 +415,28 @@ class TestDelivery(DunningEngineCommon, MockEmail, MockSMS):
         self.assertEqual(action.delivery_ids.state, "failed")
         self.assertIn("Invalid Destination", action.delivery_ids.failure_reason)
         self.assertTrue(self._letter_proposed(action))
+
+    def test_salesperson_opens_the_history_as_the_web_client_does(self):
+        """The history's list and form, read with the fields their views give
+        a salesperson: no invoice tags they may not read (access error)."""
+        action = self._remind()
+        Action = self.Action.with_user(self.salesperson)
+        views = Action.get_views([(False, "list"), (False, "form")])["views"]
+        for view_type in ("list", "form"):
+            arch = lxml.etree.fromstring(views[view_type]["arch"])
+            names = {
+                node.get("name")
+                for node in arch.iter("field")
+                # the view's own fields, not those of its embedded lists
+                if not any(p.tag == "field" for p in node.iterancestors())
+            }
+            spec = {
+                name: {"fields": {"display_name": {}}}
+                if Action._fields[name].relational
+                else {}
+                for name in names
+            }
+            Action.browse(action.ids).web_read(spec)
 
     def test_salesperson_reads_the_delivery(self):
         action = self._remind()
