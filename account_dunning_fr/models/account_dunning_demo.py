@@ -69,67 +69,62 @@ class AccountDunningDemo(models.AbstractModel):
         )
         today = fields.Date.context_today(self)
         self._load_demo_paid_history(env, journal, tax, today)
-        vals_list = []
-        for xmlid, due_offset, amount in DEMO_INVOICES:
-            due = today + timedelta(days=due_offset)
-            vals_list.append(
-                {
-                    "move_type": "out_invoice",
-                    "company_id": company.id,
-                    "journal_id": journal.id,
-                    "partner_id": self.env.ref(f"account_dunning_fr.{xmlid}").id,
-                    "invoice_date": due - timedelta(days=30),
-                    "invoice_date_due": due,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Prestations de service",
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [Command.set(tax.ids)],
-                            }
-                        )
-                    ],
-                }
+        vals_list = [
+            self._invoice_vals(
+                company,
+                journal,
+                tax,
+                self.env.ref(f"account_dunning_fr.{xmlid}"),
+                today + timedelta(days=due_offset),
+                amount,
             )
+            for xmlid, due_offset, amount in DEMO_INVOICES
+        ]
         moves = env["account.move"].create(vals_list)
         moves.action_post()
         self._run_demo_history(company, today)
         return moves
 
     @api.model
+    def _invoice_vals(self, company, journal, tax, partner, due, amount):
+        """A demo invoice of services, issued 30 days before ``due``."""
+        return {
+            "move_type": "out_invoice",
+            "company_id": company.id,
+            "journal_id": journal.id,
+            "partner_id": partner.id,
+            "invoice_date": due - timedelta(days=30),
+            "invoice_date_due": due,
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "name": "Prestations de service",
+                        "quantity": 1,
+                        "price_unit": amount,
+                        "tax_ids": [Command.set(tax.ids)],
+                    }
+                )
+            ],
+        }
+
+    @api.model
     def _load_demo_paid_history(self, env, journal, tax, today):
         """Invoices of the past year, each paid through the payment wizard
         as an accountant registers it, some late."""
-        payments = []
+        vals_list, paid_dates = [], []
         for xmlid, days_late, amount in DEMO_PAID_CUSTOMERS:
             partner = self.env.ref(f"account_dunning_fr.{xmlid}")
             for months_ago in DEMO_PAID_MONTHS:
-                invoice_date = today - timedelta(days=30 * months_ago)
-                due = invoice_date + timedelta(days=30)
-                move = env["account.move"].create(
-                    {
-                        "move_type": "out_invoice",
-                        "journal_id": journal.id,
-                        "partner_id": partner.id,
-                        "invoice_date": invoice_date,
-                        "invoice_date_due": due,
-                        "invoice_line_ids": [
-                            Command.create(
-                                {
-                                    "name": "Prestations de service",
-                                    "quantity": 1,
-                                    "price_unit": amount,
-                                    "tax_ids": [Command.set(tax.ids)],
-                                }
-                            )
-                        ],
-                    }
+                due = today - timedelta(days=30 * months_ago - 30)
+                vals_list.append(
+                    self._invoice_vals(
+                        journal.company_id, journal, tax, partner, due, amount
+                    )
                 )
-                payments.append((move, due + timedelta(days=days_late)))
-        moves = env["account.move"].concat(*(move for move, __ in payments))
+                paid_dates.append(due + timedelta(days=days_late))
+        moves = env["account.move"].create(vals_list)
         moves.action_post()
-        for move, paid_on in payments:
+        for move, paid_on in zip(moves, paid_dates, strict=True):
             env["account.payment.register"].with_context(
                 active_model="account.move", active_ids=move.ids
             ).create({"payment_date": min(paid_on, today)})._create_payments()
