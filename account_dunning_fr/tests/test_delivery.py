@@ -78,6 +78,17 @@ class TestDelivery(DunningEngineCommon, MockEmail, MockSMS):
         with freeze_time(day(3)), self.mock_mail_gateway():
             action.mail_id.send(raise_exception=False)
 
+    def _return_to_sender(self, action):
+        """The customer's mail server returns the reminder on day 4; Odoo's
+        mail gateway receives the bounce."""
+        bounce = BOUNCE.format(
+            to=self.company.email or "compta@company.example",
+            email="accueil@moreau.example",
+            message_id=action.mail_id.message_id,
+        )
+        with freeze_time(day(4)):
+            self.env["mail.thread"].message_process(False, bounce)
+
     def _failed_actions(self):
         """What the accountant's "Failed" filter lists."""
         return self.Action.search(
@@ -262,13 +273,7 @@ class TestDelivery(DunningEngineCommon, MockEmail, MockSMS):
         self.assertEqual(action.delivery_state, "sent")
         self.assertFalse(self._letter_proposed(action))
 
-        bounce = BOUNCE.format(
-            to=self.company.email or "compta@company.example",
-            email="accueil@moreau.example",
-            message_id=action.mail_id.message_id,
-        )
-        with freeze_time(day(4)):
-            self.env["mail.thread"].message_process(False, bounce)
+        self._return_to_sender(action)
         self.assertEqual(self.customer.message_bounce, 1, "Odoo saw the bounce")
         self.assertRecordValues(
             action.delivery_ids,
@@ -334,13 +339,7 @@ class TestDelivery(DunningEngineCommon, MockEmail, MockSMS):
         self.first.write({"is_formal_notice": True, "letter_type": "formal_notice"})
         action = self._remind()
         self._send_queue(action)
-        bounce = BOUNCE.format(
-            to=self.company.email or "compta@company.example",
-            email="accueil@moreau.example",
-            message_id=action.mail_id.message_id,
-        )
-        with freeze_time(day(4)):
-            self.env["mail.thread"].message_process(False, bounce)
+        self._return_to_sender(action)
         self.assertFalse(self.invoice.dunning_formal_notice_date)
         self.assertTrue(self._letter_proposed(action).channel_registered)
 
