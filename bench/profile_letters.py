@@ -19,7 +19,9 @@ import tempfile
 import time
 from collections import defaultdict
 
-import odoo
+# Run from bench/: its sibling sets Odoo up the same way.
+from bench_dunning_run import setup_odoo
+
 from odoo import SUPERUSER_ID, api
 
 from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
@@ -103,17 +105,7 @@ def profile_group(env, actions, clock):
 
 def main():
     args = parse_args()
-    odoo.tools.config.parse_config(
-        [
-            "-c",
-            args.config,
-            "-d",
-            args.database,
-            "--log-level=warn",
-            "--log-handler=odoo.addons.base.models.ir_actions_report:ERROR",
-        ]
-    )
-    registry = odoo.modules.registry.Registry(args.database)
+    registry = setup_odoo(args)
     sizes = [int(size) for size in args.sizes.split(",")]
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
@@ -122,16 +114,8 @@ def main():
             [("letter_attachment_id", "!=", False)]
         )
         # the letters of one report, company and language: the most common
-        Letter = env["account.dunning.letter"]
-        by_key = defaultdict(lambda: env["account.dunning.action"])
-        for action in actions:
-            key = (
-                Letter._get_letter_type(action),
-                action.company_id.id,
-                Letter._get_lang(action),
-            )
-            by_key[key] |= action
-        pool = max(by_key.values(), key=len, default=actions)
+        groups = env["account.dunning.letter.rendering"]._group_by_report(actions)
+        pool = max(groups, key=len, default=actions)
         print(f"wkhtmltopdf on an empty page: {bare_wkhtmltopdf():.2f} s")
         print(f"{len(pool)} letters of one report, company and language\n")
         # QWeb compiles its templates at the first call: not measured.

@@ -189,6 +189,19 @@ class AccountDunningLetterRendering(models.AbstractModel):
 
         :return: list of ``account.dunning.action`` recordsets
         """
+        return [
+            group[start : start + GROUP_SIZE]
+            for group in self._group_by_report(actions)
+            for start in range(0, len(group), GROUP_SIZE)
+        ]
+
+    @api.model
+    def _group_by_report(self, actions):
+        """``actions`` split by what one wkhtmltopdf call can print together:
+        the same report, company and language.
+
+        :return: list of ``account.dunning.action`` recordsets
+        """
         Letter = self.env["account.dunning.letter"]
         by_key = defaultdict(lambda: self.env["account.dunning.action"])
         for action in actions:
@@ -198,11 +211,7 @@ class AccountDunningLetterRendering(models.AbstractModel):
                 Letter._get_lang(action),
             )
             by_key[key] |= action
-        return [
-            group[start : start + GROUP_SIZE]
-            for group in by_key.values()
-            for start in range(0, len(group), GROUP_SIZE)
-        ]
+        return list(by_key.values())
 
     @api.model
     def _render_group(self, actions):
