@@ -199,9 +199,16 @@ class AccountDunningBatch(models.AbstractModel):
 
     @api.model
     def _update_moves(self, actions):
-        """``account.dunning.execution._update_moves`` over ``actions``: one
-        write per level and day reached, for the items then the invoices."""
+        """Record on each item of ``actions`` the level it moved up to, and
+        on the invoices the highest level of their items: one write per level
+        and day reached, for the items then the invoices (writing an invoice
+        checks its balance and reads its taxes, which must not cost a query
+        per invoice). A formal notice that has left starts legal interest
+        (SPEC §4.3)."""
         Execution = self.env["account.dunning.execution"]
+        # The dunning level and date are no accounting: Odoo's balance check
+        # and its tax and invoice line synchronisation, which read every line
+        # of the invoices one by one, have nothing to do for them.
         actions = actions.with_context(
             check_move_validity=False,
             skip_invoice_sync=True,

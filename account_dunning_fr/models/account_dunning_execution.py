@@ -10,7 +10,6 @@ cannot do safely.
 """
 
 import logging
-from collections import defaultdict
 from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
@@ -160,44 +159,9 @@ class AccountDunningExecution(models.AbstractModel):
     def _update_moves(self, action):
         """Record on each item the level it moved up to, and on the invoices
         the highest level of their items; a formal notice that has left
-        starts legal interest (SPEC §4.3)."""
-        # The dunning level and date are no accounting: Odoo's balance check
-        # and its tax and invoice line synchronisation, which read every line
-        # of the invoices one by one, have nothing to do for them.
-        action = action.with_context(
-            check_move_validity=False,
-            skip_invoice_sync=True,
-            skip_invoice_line_sync=True,
-        )
-        advanced = action.line_ids.filtered("advanced")
-        for level in advanced.level_id:
-            advanced.filtered(
-                lambda line, lvl=level: line.level_id == lvl
-            ).move_line_id.write(
-                {"dunning_level_id": level.id, "dunning_last_date": action.date}
-            )
-        # One write per level reached, not per invoice: writing an invoice
-        # checks its balance and reads its taxes, which must not cost a
-        # query per invoice of the customer.
-        by_level = defaultdict(list)
-        for move in action.move_ids:
-            items = move.line_ids.filtered("dunning_level_id")
-            level = (
-                max(
-                    items.dunning_level_id,
-                    key=lambda lvl: (lvl.delay_days, lvl.sequence),
-                )
-                if items
-                else None
-            )
-            by_level[level.id if level else None].append(move.id)
-        for level_id, move_ids in by_level.items():
-            vals = {"dunning_last_date": action.date}
-            if level_id:
-                vals["dunning_level_id"] = level_id
-            action.move_ids.browse(move_ids).write(vals)
-        if action.print_state != "to_print":
-            self._record_formal_notice(action, action.date)
+        starts legal interest (SPEC §4.3). The same writes as for many
+        actions carried out together."""
+        self.env["account.dunning.batch"]._update_moves(action)
 
     @api.model
     def _mark_letters_sent(self, actions, date=None):
