@@ -37,6 +37,7 @@ from . import account_dunning_claim
 from . import account_dunning_claim_proposal
 from . import account_dunning_claim_invoice
 from . import ir_actions_report
+from . import ir_qweb
 from . import account_dunning_letter_rendering
 from . import mail_mail
 from . import sms_sms

@@ -107,7 +107,9 @@ class AccountDunningBatch(models.AbstractModel):
         :param notes: ``{action id: recipient note}``
         """
         # In the actions' context: the channels reuse what the recipient
-        # checks read (``_with_known_blacklist``).
+        # checks read (``_with_known_blacklist``). The history posted at the
+        # end says what was done: no tracking message besides it.
+        actions = actions.with_context(mail_notrack=True)
         Channel = actions.env["account.dunning.channel"]
         live = self._drop_paid_moves(actions)
         for action in live:
@@ -214,6 +216,8 @@ class AccountDunningBatch(models.AbstractModel):
             skip_invoice_sync=True,
             skip_invoice_line_sync=True,
         )
+        for action in actions.filtered(lambda a: a.print_state != "to_print"):
+            Execution._record_formal_notice(action, action.date)
         items = defaultdict(list)
         for action in actions:
             for line in action.line_ids.filtered("advanced"):
@@ -239,8 +243,6 @@ class AccountDunningBatch(models.AbstractModel):
             if level_id:
                 vals["dunning_level_id"] = level_id
             Move.browse(ids).write(vals)
-        for action in actions.filtered(lambda a: a.print_state != "to_print"):
-            Execution._record_formal_notice(action, action.date)
 
     @api.model
     def _post_history(self, actions, texts):
@@ -320,7 +322,9 @@ class AccountDunningBatch(models.AbstractModel):
     @api.model
     def _create_actions(self, vals_list):
         """Create the run's planned actions at once, named in one query
-        (``account.dunning.planning._create_proposals``)."""
+        (``account.dunning.planning._create_proposals``), without a
+        "created" message each: the history they post when carried out or
+        failed is their record."""
         names = self._next_action_names(
             sum(1 for vals in vals_list if vals.get("name", "/") == "/")
         )
@@ -330,4 +334,8 @@ class AccountDunningBatch(models.AbstractModel):
                 vals if vals.get("name", "/") != "/" else dict(vals, name=next(names))
                 for vals in vals_list
             ]
-        return self.env["account.dunning.planning"]._create_proposals(vals_list)
+        return (
+            self.env["account.dunning.planning"]
+            .with_context(mail_create_nolog=True)
+            ._create_proposals(vals_list)
+        )

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import clean_context, format_amount, format_date
 
@@ -147,32 +147,16 @@ class AccountDunningChannel(models.AbstractModel):
     def _send_email(self, action):
         """Queue the email; one that attaches a letter still to render waits
         for it (the rendering sends it)."""
-        if action.letter_render_state in ("pending", "failed"):
-            return
-        recipient = self._get_recipient(action, "email")
-        template = self.env["account.dunning.letter"]._get_mail_template(action)
-        email_values = {"recipient_ids": [Command.set(recipient.ids)]}
-        if action.letter_attachment_id:
-            email_values["attachment_ids"] = [
-                Command.link(action.letter_attachment_id.id)
-            ]
-        mail_id = template.send_mail(action.id, email_values=email_values)
-        action.mail_id = self.env["mail.mail"].browse(mail_id)
-        self._record_delivery(
-            action, "email", recipient, recipient.email_normalized, mail_id=mail_id
-        )
+        self._send_emails(action)
 
     @api.model
     def _send_emails(self, actions):
         """``_send_email`` over ``actions``: the emails of each template
-        rendered and queued at once, each to its own recipient."""
+        rendered and queued at once, each to its own recipient with its own
+        letter attached, if any."""
         actions = actions.filtered(
             lambda a: a.letter_render_state not in ("pending", "failed")
         )
-        # An email attaching a letter already rendered: seldom, on its own.
-        for action in actions.filtered("letter_attachment_id"):
-            self._send_email(action)
-        actions = actions.filtered(lambda a: not a.letter_attachment_id)
         Letter = self.env["account.dunning.letter"]
         groups = defaultdict(list)
         for action in actions:
@@ -183,11 +167,19 @@ class AccountDunningChannel(models.AbstractModel):
             recipients = {
                 action.id: self._get_recipient(action, "email") for action in group
             }
-            # mail.mail gives each reminder its own recipient (see its create).
+            # The template's body is compiled once for the group (ir.qweb);
+            # mail.mail gives each reminder its own recipient and letter
+            # (see its create).
             mails = template.with_context(
+                dunning_qweb_cache={},
                 dunning_mail_recipients=tuple(
-                    (action_id, partner.id) for action_id, partner in recipients.items()
-                )
+                    (
+                        action.id,
+                        recipients[action.id].id,
+                        action.letter_attachment_id.id,
+                    )
+                    for action in group
+                ),
             ).send_mail_batch(group.ids, email_values={"recipient_ids": []})
             for action, mail in zip(group, mails, strict=True):
                 action.mail_id = mail

@@ -46,6 +46,9 @@ class AccountDunningExecution(models.AbstractModel):
 
     @api.model
     def _execute_one(self, action):
+        # The history posted at the end (or the reason of the cancellation)
+        # says what was done: no tracking message besides it.
+        action = action.with_context(mail_notrack=True)
         if not self._drop_paid_moves(action):
             return
         Channel = self.env["account.dunning.channel"]
@@ -196,7 +199,8 @@ class AccountDunningExecution(models.AbstractModel):
         }
         if action.registered_ack_date:
             vals["dunning_formal_notice_ack_date"] = action.registered_ack_date
-        notified.write(vals)
+        # Tracked even within a run that tracks nothing else: it is evidence.
+        notified.with_context(mail_notrack=False).write(vals)
 
     @api.model
     def _withdraw_formal_notice(self, action):

@@ -223,9 +223,7 @@ class AccountDunningLetterRendering(models.AbstractModel):
         if len(actions) > 1 and self._renders_pdf():
             try:
                 with self.env.cr.savepoint():
-                    files = self._render_together(actions)
-                    for action in actions:
-                        self._attach(action, files[action.id], "pdf")
+                    self._attach(actions, self._render_together(actions), "pdf")
                 return
             except Exception as error:  # noqa: BLE001 - retried below
                 halve = len(actions) > 2 and not isinstance(error, LetterSplitError)
@@ -245,7 +243,7 @@ class AccountDunningLetterRendering(models.AbstractModel):
             try:
                 with self.env.cr.savepoint():
                     content, fmt = self._render_alone(action)
-                    self._attach(action, content, fmt)
+                    self._attach(action, {action.id: content}, fmt)
             except Exception as error:  # noqa: BLE001 - one letter never stops the others
                 _logger.exception("Dunning letter of %s failed", action.name)
                 self._mark_failed(action, self._failure_reason(error))
@@ -408,30 +406,41 @@ class AccountDunningLetterRendering(models.AbstractModel):
 
     # ------------------------------------------------------------ results
     @api.model
-    def _attach(self, action, content, fmt):
-        """Attach the letter to its action, as the post room and the action's
-        form expect it, then queue the email that carries it."""
+    def _attach(self, actions, files, fmt):
+        """Attach each letter to its action, as the post room and the
+        action's form expect it, then queue together the emails that carry
+        them.
+
+        :param files: ``{action id: bytes}``, one file per action
+        :param fmt: "pdf", or "html" where no PDF can be printed
+        """
         Letter = self.env["account.dunning.letter"]
-        title = Letter._get_title(action.with_context(lang=Letter._get_lang(action)))
-        action.write(
-            {
-                "letter_attachment_id": self.env["ir.attachment"]
-                .create(
-                    {
-                        "name": f"{action.name} - {title}.{fmt}",
-                        "raw": content,
-                        "res_model": action._name,
-                        "res_id": action.id,
-                        "mimetype": "application/pdf" if fmt == "pdf" else "text/html",
-                    }
-                )
-                .id,
-                "letter_render_state": "done",
-                "letter_render_error": False,
-            }
+        vals_list = []
+        for action in actions:
+            title = Letter._get_title(
+                action.with_context(lang=Letter._get_lang(action))
+            )
+            vals_list.append(
+                {
+                    "name": f"{action.name} - {title}.{fmt}",
+                    "raw": files[action.id],
+                    "res_model": action._name,
+                    "res_id": action.id,
+                    "mimetype": "application/pdf" if fmt == "pdf" else "text/html",
+                }
+            )
+        attachments = self.env["ir.attachment"].create(vals_list)
+        for action, attachment in zip(actions, attachments, strict=True):
+            action.write(
+                {
+                    "letter_attachment_id": attachment.id,
+                    "letter_render_state": "done",
+                    "letter_render_error": False,
+                }
+            )
+        self.env["account.dunning.channel"]._send_emails(
+            actions.filtered(lambda a: a.channel_email and not a.mail_id)
         )
-        if action.channel_email and not action.mail_id:
-            self.env["account.dunning.channel"]._send_email(action)
 
     @api.model
     def _failure_reason(self, error):

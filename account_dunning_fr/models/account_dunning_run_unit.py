@@ -48,7 +48,9 @@ class AccountDunningRunUnit(models.Model):
         help="Values of the action the planning gave, created when the unit "
         "is carried out.",
     )
-    action_ids = fields.One2many("account.dunning.action", "run_unit_id")
+    action_ids = fields.One2many(
+        "account.dunning.action", "run_unit_id", string="Actions of the Unit"
+    )
     action_id = fields.Many2one("account.dunning.action", compute="_compute_action_id")
     failure_reason = fields.Text(readonly=True, copy=False)
 

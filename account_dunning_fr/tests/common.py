@@ -57,6 +57,14 @@ class DunningCommon(AccountTestInvoicingCommon):
             company_id=cls.company.id,
         )
 
+    def _use_french(self, partner):
+        """``partner`` reads French, with the add-on's French terms loaded."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["account_dunning_fr"], ["fr_FR"], overwrite=True
+        )
+        partner.lang = "fr_FR"
+
     @classmethod
     def _create_customer(cls, name="Transports Moreau SAS", **vals):
         return cls.env["res.partner"].create(

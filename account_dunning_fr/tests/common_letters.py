@@ -146,10 +146,3 @@ class DunningLettersCommon(DunningCommon):
             self.assertIn(fragment, text)
         for fragment in absent:
             self.assertNotIn(fragment, text)
-
-    def _use_french(self, partner):
-        self.env["res.lang"]._activate_lang("fr_FR")
-        self.env["ir.module.module"]._load_module_terms(
-            ["account_dunning_fr"], ["fr_FR"], overwrite=True
-        )
-        partner.lang = "fr_FR"

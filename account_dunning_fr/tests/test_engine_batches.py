@@ -4,8 +4,11 @@ queries per batch, the run wizard, the cron's batches (printing: test_post_room)
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo.tests import tagged
+
+from odoo.addons.base.models.ir_qweb import IrQWeb
 
 from ..models import account_dunning_run as run_model
 from .common_engine import DUE, DunningEngineCommon, day
@@ -49,6 +52,54 @@ class TestDunningEngineBatches(DunningEngineCommon):
         small = count_queries(customers[0] | customers[1])
         large = count_queries(self.env["res.partner"].concat(*customers))
         self.assertEqual(small, large, "SQL queries must not grow with the batch")
+
+    def test_email_body_compiled_once_per_language(self):
+        """The emails of one template sent together have their body compiled
+        once per language, not once per email, and each still speaks of its
+        own customer's invoices in its reader's language."""
+        customers = self.env["res.partner"]
+        for i, lang in enumerate(("fr_FR", "fr_FR", "fr_FR", "en_US")):
+            customers |= self._create_customer(
+                f"Client {i}",
+                lang=lang,
+                email=f"compta{i}@client.example",
+                dunning_policy_id=self.policy.id,
+            )
+        self._use_french(customers[:3])
+        invoices = {
+            customer: self._create_invoice(customer, 1000.0 + 100 * i, DUE)
+            for i, customer in enumerate(customers)
+        }
+        compiled = []
+        compile_base = IrQWeb._compile
+
+        def counting(qweb, template):
+            if isinstance(template, etree._Element):
+                compiled.append(qweb.env.lang)
+            return compile_base(qweb, template)
+
+        # Without letters: the emails then leave in the run itself (with
+        # letters, once they are rendered: test_letter_rendering).
+        Action = self.Action.with_context(dunning_skip_letter_rendering=True)
+        with freeze_time(day(3)), patch.object(IrQWeb, "_compile", counting):
+            actions = Action._run_dunning(
+                date=day(3), companies=self.company, partners=customers
+            )
+        self.assertEqual(len(actions), 4)
+        self.assertEqual(sorted(compiled), ["en_US", "fr_FR"])
+        for i, customer in enumerate(customers):
+            action = actions.filtered(lambda a, c=customer: a.partner_id == c)
+            self.assertEqual(action.state, "done")
+            body = action.mail_id.body_html
+            self.assertIn(invoices[customer].name, body)
+            amount = f"{1000 + 100 * i:,.2f}"
+            if customer.lang == "fr_FR":
+                self.assertIn("Madame, Monsieur", body)
+                french = amount.replace(",", "\N{NO-BREAK SPACE}")
+                self.assertIn(french.replace(".", ","), body)
+            else:
+                self.assertIn("Dear Sir or Madam", body)
+                self.assertIn(amount, body)
 
     def test_run_wizard_preview_adjust_execute(self):
         self._create_invoice(self.customer, 500.0, DUE)

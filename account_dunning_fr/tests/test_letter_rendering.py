@@ -252,18 +252,28 @@ class TestLetterGroupsPdf(LetterRenderingCommon, HttpCase):
 
     def test_one_call_per_group_each_action_its_letter(self):
         names = ["Menuiserie Arnaud", "Plomberie Bonnet", "Charpente Colin"]
-        actions = self._pending(names, long_index=1)
+        actions = self._pending(names, long_index=1, channel_email=True)
         Report = type(self.env["ir.actions.report"])
-        with patch.object(
-            Report,
-            "_run_wkhtmltopdf",
-            autospec=True,
-            side_effect=Report._run_wkhtmltopdf,
-        ) as wkhtmltopdf:
+        Template = type(self.env["mail.template"])
+        with (
+            patch.object(
+                Report,
+                "_run_wkhtmltopdf",
+                autospec=True,
+                side_effect=Report._run_wkhtmltopdf,
+            ) as wkhtmltopdf,
+            patch.object(
+                Template,
+                "send_mail_batch",
+                autospec=True,
+                side_effect=Template.send_mail_batch,
+            ) as send_mail_batch,
+        ):
             self.Rendering.with_context(force_report_rendering=True)._render_pending(
                 actions
             )
         self.assertEqual(wkhtmltopdf.call_count, 1, "one wkhtmltopdf call")
+        self.assertEqual(send_mail_batch.call_count, 1, "the emails queued together")
         self.assertEqual(set(actions.mapped("letter_render_state")), {"done"})
         for action, name, expected_pages in zip(actions, names, (1, 2, 1), strict=True):
             attachment = action.letter_attachment_id
@@ -277,6 +287,9 @@ class TestLetterGroupsPdf(LetterRenderingCommon, HttpCase):
             self.assertIn(f"Page {expected_pages} of {expected_pages}", text)
             for other in set(names) - {name}:
                 self.assertNotIn(other, text)
+            # Its email carries its own letter, to its own customer.
+            self.assertEqual(action.mail_id.attachment_ids, attachment)
+            self.assertEqual(action.mail_id.recipient_ids, action.partner_id)
 
     def test_group_failing_to_cut_is_rendered_letter_by_letter(self):
         names = ["Menuiserie Arnaud", "Plomberie Bonnet"]
