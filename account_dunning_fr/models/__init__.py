@@ -13,6 +13,7 @@ from . import account_dunning_workflow_mixin
 from . import account_dunning_action
 from . import account_dunning_action_line
 from . import account_dunning_delivery
+from . import account_dunning_undelivered
 from . import account_dunning_engine
 from . import account_dunning_run
 from . import account_dunning_run_unit

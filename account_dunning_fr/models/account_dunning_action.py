@@ -393,27 +393,19 @@ class AccountDunningAction(models.Model):
 
     def action_cancel(self):
         self._check_can_run()
+        Undelivered = self.env["account.dunning.undelivered"]
         for action in self.filtered(lambda a: a.state in ("proposed", "failed")):
             action.state = "cancelled"
             action._post_history(self.env._("Dunning action cancelled."))
-            action.replaced_action_id._settle_delivery_failures()
+            Undelivered._settle(action.replaced_action_id)
         return True
 
     def action_acknowledge_delivery(self):
         """The accountant dealt with what did not arrive (another address,
         a call...): the action leaves the failed ones."""
         self._check_can_run()
-        self._settle_delivery_failures()
+        self.env["account.dunning.undelivered"]._settle(self)
         return True
-
-    def _on_delivery_resent(self):
-        """A delivery that had failed was sent after all: a formal notice it
-        carried dates the invoices again, from today."""
-        self.ensure_one()
-        if self.print_state != "to_print":
-            self.env["account.dunning.execution"]._record_formal_notice(
-                self, fields.Date.context_today(self)
-            )
 
     def action_mark_printed(self):
         """The letters left for the post: a formal notice takes its date."""
@@ -621,114 +613,3 @@ class AccountDunningAction(models.Model):
                 ),
             )
         return res
-
-    def _on_delivery_failure(self, deliveries):
-        """``deliveries`` of this action just failed: say so, and once the
-        action is carried out, propose the letter in their place."""
-        self.ensure_one()
-        labels = dict(deliveries._fields["channel"]._description_selection(self.env))
-        for delivery in deliveries:
-            values = {
-                "channel": labels[delivery.channel],
-                "address": delivery.address or delivery.recipient_id.display_name,
-                "reason": delivery.failure_reason,
-            }
-            self._post_history(
-                self.env._(
-                    "%(channel)s to %(address)s could not leave: %(reason)s. "
-                    "Once the outgoing mail server is fixed, send it again.",
-                    **values,
-                )
-                if delivery.sender_failure
-                else self.env._(
-                    "%(channel)s to %(address)s did not arrive: %(reason)s",
-                    **values,
-                )
-            )
-        if self.state != "done":
-            return
-        written = self.delivery_ids.filtered(lambda d: d.channel != "sms")
-        if written and all(d.state == "failed" for d in written):
-            self.env["account.dunning.execution"]._withdraw_formal_notice(self)
-        self._propose_undelivered_letter()
-
-    def _propose_undelivered_letter(self):
-        """Propose, for the accountant to validate, the level's letter in
-        place of a reminder that did not arrive: the items still open, at
-        the stage this action took them to. Nothing when the level does not
-        allow it, when a letter already went with this action, or when one
-        is already proposed.
-
-        A proposed action rather than an activity: the accountant finds the
-        letter itself among the actions to validate, rendered and bound for
-        the post room like any other, and the next level waits for it (a
-        reminder nobody received is never followed by a harsher one).
-
-        :return: the proposed ``account.dunning.action``, or an empty one
-        """
-        self.ensure_one()
-        none = self.browse()
-        level = self.level_id
-        if (
-            not level.undelivered_letter
-            or self.channel_letter
-            or self.channel_registered
-            or self.replacement_ids.filtered(lambda a: a.state != "cancelled")
-            # Our own mail server failing is no reason to write by post.
-            or not self.delivery_ids.filtered(
-                lambda d: d.state == "failed" and not d.sender_failure
-            )
-        ):
-            return none
-        lines = self.line_ids.filtered(
-            lambda line: (
-                not line.move_line_id.reconciled
-                and not self.currency_id.is_zero(line.move_line_id.amount_residual)
-            )
-        )
-        if not lines.filtered(lambda line: not line.is_credit):
-            return none
-        vals = self._prepare_action_vals(
-            self.partner_id,
-            lines.move_id,
-            fields.Date.context_today(self),
-            level=level,
-            items=lines.move_line_id,
-            item_levels={
-                line.move_line_id.id: line.level_id if line.advanced else None
-                for line in lines
-            },
-            contact_id=self.contact_id.id,
-            replaced_action_id=self.id,
-            hold_reason=self.env._(
-                "Proposed in place of %(action)s, whose reminder did not arrive.",
-                action=self.name,
-            ),
-            **self._get_undelivered_letter_channels(),
-        )
-        letter = self.create(vals)
-        letter._post_history(
-            self.env._(
-                "Letter proposed in place of %(action)s, whose reminder did not "
-                "arrive.",
-                action=self.name,
-            )
-        )
-        return letter
-
-    def _get_undelivered_letter_channels(self):
-        """Channel values of the letter proposed in place of what did not
-        arrive: a formal notice goes registered, any other reminder as a
-        printed letter; nothing else is repeated."""
-        channels = dict.fromkeys(CHANNELS, False)
-        channels[
-            "channel_registered" if self.level_id.is_formal_notice else "channel_letter"
-        ] = True
-        return channels
-
-    def _settle_delivery_failures(self):
-        """The failures of these actions were dealt with."""
-        failed = self.delivery_ids.filtered(
-            lambda d: d.state == "failed" and not d.handled
-        )
-        failed.handled = True

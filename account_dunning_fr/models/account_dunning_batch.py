@@ -127,9 +127,10 @@ class AccountDunningBatch(models.AbstractModel):
         live.write({"state": "done", "user_id": self.env.uid, "failure_reason": False})
         # The base method stops at once without this level option: the
         # actions that cannot propose a letter cost no query.
+        Undelivered = self.env["account.dunning.undelivered"]
         for action in live.filtered(lambda a: a.level_id.undelivered_letter):
-            action._propose_undelivered_letter()
-        live.replaced_action_id._settle_delivery_failures()
+            Undelivered._propose_letter(action)
+        Undelivered._settle(live.replaced_action_id)
         self._post_history(
             live, {action.id: self._done_text(action) for action in live}
         )
@@ -149,12 +150,16 @@ class AccountDunningBatch(models.AbstractModel):
 
     @api.model
     def _drop_paid_moves(self, actions):
-        """``account.dunning.execution._drop_paid_moves`` over ``actions``:
-        the open amounts read again in one query, only what changed written.
+        """Read the customers' items again right before acting (SPEC
+        §2.5.5): items settled meanwhile leave their action, the claim
+        becomes the net open amount of what is left, and an action left with
+        nothing to claim is cancelled with its reason, never sent. The open
+        amounts of the whole set are read in one query, and only what
+        changed is written.
 
-        :return: the actions still to carry out (the others are cancelled)
+        :param actions: ``account.dunning.action`` about to be carried out
+        :return: the actions still to carry out
         """
-        Execution = self.env["account.dunning.execution"]
         lines = actions.line_ids
         lines.move_line_id.invalidate_recordset(
             ["amount_residual", "amount_residual_currency", "reconciled"]
@@ -170,10 +175,15 @@ class AccountDunningBatch(models.AbstractModel):
                 )
             )
             if settled:
-                # Seldom: the action's own path, which says what was paid.
-                if Execution._drop_paid_moves(action):
-                    live |= action
-                continue
+                paid = settled.filtered(lambda line: not line.is_credit).move_id
+                settled.unlink()
+                if paid:
+                    action._post_history(
+                        self.env._(
+                            "Paid meanwhile, left out of this reminder: %(invoices)s.",
+                            invoices=", ".join(paid.mapped("name")),
+                        )
+                    )
             for line in action.line_ids:
                 item = line.move_line_id
                 if (line.amount_residual, line.amount_residual_currency) != (
@@ -192,11 +202,20 @@ class AccountDunningBatch(models.AbstractModel):
             amount_due = sum(action.line_ids.mapped("amount_residual"))
             if action.amount_due != amount_due:
                 action.amount_due = amount_due
-            if not debits or currency.compare_amounts(amount_due, 0.0) <= 0:
-                # Seldom too: the one-by-one path cancels it with its reason.
-                Execution._drop_paid_moves(action)
+            if not debits:
+                reason = self.env._(
+                    "Every invoice was paid meanwhile: nothing was sent."
+                )
+            elif currency.compare_amounts(amount_due, 0.0) <= 0:
+                reason = self.env._(
+                    "The customer's credits cover what is overdue: nothing was "
+                    "sent; match them instead."
+                )
+            else:
+                live |= action
                 continue
-            live |= action
+            action.state = "cancelled"
+            action._post_history(reason)
         return live
 
     @api.model

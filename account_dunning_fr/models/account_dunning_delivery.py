@@ -110,8 +110,9 @@ class AccountDunningDelivery(models.Model):
             # Failed, or handed back to the queue after a sender failure.
             resent = changed.filtered(lambda d: d.state == "failed" or d.sender_failure)
             changed.write({"state": state, "handled": True})
+            Undelivered = self.env["account.dunning.undelivered"]
             for action in resent.action_id.filtered(lambda a: a.state == "done"):
-                action._on_delivery_resent()
+                Undelivered._on_resent(action)
             return
         newly_failed = self.filtered(lambda d: d.state != "failed")
         if not newly_failed:
@@ -124,9 +125,10 @@ class AccountDunningDelivery(models.Model):
                 "handled": False,
             }
         )
+        Undelivered = self.env["account.dunning.undelivered"]
         for action in newly_failed.action_id:
-            action._on_delivery_failure(
-                newly_failed.filtered(lambda d, a=action: d.action_id == a)
+            Undelivered._on_failure(
+                action, newly_failed.filtered(lambda d, a=action: d.action_id == a)
             )
 
     @api.model

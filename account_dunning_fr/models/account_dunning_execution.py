@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ class AccountDunningExecution(models.AbstractModel):
         # The history posted at the end (or the reason of the cancellation)
         # says what was done: no tracking message besides it.
         action = action.with_context(mail_notrack=True)
-        if not self._drop_paid_moves(action):
+        if not self.env["account.dunning.batch"]._drop_paid_moves(action):
             return
         Channel = self.env["account.dunning.channel"]
         Channel._check_recipient(action)
@@ -63,8 +63,9 @@ class AccountDunningExecution(models.AbstractModel):
         )
         # What could not even leave (an SMS refused at once) and the
         # undelivered reminder this letter replaces.
-        action._propose_undelivered_letter()
-        action.replaced_action_id._settle_delivery_failures()
+        Undelivered = self.env["account.dunning.undelivered"]
+        Undelivered._propose_letter(action)
+        Undelivered._settle(action.replaced_action_id)
         action._post_history(
             self.env._(
                 "Dunning action carried out: %(channels)s.",
@@ -98,65 +99,6 @@ class AccountDunningExecution(models.AbstractModel):
         action._post_history(
             self.env._("Dunning action failed: %(reason)s", reason=reason)
         )
-
-    @api.model
-    def _drop_paid_moves(self, action):
-        """Read the customer's items again right before acting (SPEC §2.5.5):
-        items settled meanwhile leave the action, the claim becomes the net
-        open amount of what is left.
-
-        :return: False when nothing is left to remind (the action is cancelled)
-        """
-        lines = action.line_ids
-        lines.move_line_id.invalidate_recordset(
-            ["amount_residual", "amount_residual_currency", "reconciled"]
-        )
-        currency = action.company_id.currency_id
-        settled = lines.filtered(
-            lambda line: (
-                line.move_line_id.reconciled
-                or currency.is_zero(line.move_line_id.amount_residual)
-            )
-        )
-        paid = settled.filtered(lambda line: not line.is_credit).move_id
-        if settled:
-            settled.unlink()
-        if paid:
-            action._post_history(
-                self.env._(
-                    "Paid meanwhile, left out of this reminder: %(invoices)s.",
-                    invoices=", ".join(paid.mapped("name")),
-                )
-            )
-        left = action.line_ids
-        for line in left:
-            line.write(
-                {
-                    "amount_residual": line.move_line_id.amount_residual,
-                    "amount_residual_currency": (
-                        line.move_line_id.amount_residual_currency
-                    ),
-                }
-            )
-        debits = left.filtered(lambda line: not line.is_credit)
-        action.move_ids = [Command.set(debits.move_id.ids)]
-        action.amount_due = sum(left.mapped("amount_residual"))
-        if not debits:
-            action.state = "cancelled"
-            action._post_history(
-                self.env._("Every invoice was paid meanwhile: nothing was sent.")
-            )
-            return False
-        if currency.compare_amounts(action.amount_due, 0.0) <= 0:
-            action.state = "cancelled"
-            action._post_history(
-                self.env._(
-                    "The customer's credits cover what is overdue: nothing was "
-                    "sent; match them instead."
-                )
-            )
-            return False
-        return True
 
     @api.model
     def _update_moves(self, action):

@@ -34,16 +34,3 @@ class AccountDunningAction(models.Model):
         if level and "channel_post" not in values:
             vals["channel_post"] = level.send_post
         return vals
-
-    def _propose_undelivered_letter(self):
-        # Posted by snailmail, the letter is already on its way: its own
-        # failure proposes the printed one.
-        if self.channel_post and not self.delivery_ids.filtered(
-            lambda d: d.channel == "post" and d.state == "failed"
-        ):
-            return self.browse()
-        return super()._propose_undelivered_letter()
-
-    def _get_undelivered_letter_channels(self):
-        # The letter proposed in place goes through the post room.
-        return {**super()._get_undelivered_letter_channels(), "channel_post": False}
