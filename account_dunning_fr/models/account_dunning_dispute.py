@@ -138,13 +138,31 @@ class AccountDunningDispute(models.Model):
             )
 
     def action_resolve(self):
-        for dispute in self.filtered(lambda d: d.state == "open"):
+        """Close the dispute and let its invoices be reminded again.
+
+        :raise UserError: when the dispute does not say how it was settled
+            (the evidence file must, should the claim go further)
+        """
+        disputes = self.filtered(lambda d: d.state == "open")
+        unsettled = disputes.filtered(lambda d: not (d.resolution or "").strip())
+        if unsettled:
+            raise UserError(
+                self.env._(
+                    "Say how the dispute was settled before resolving it: "
+                    "%(disputes)s.",
+                    disputes=", ".join(unsettled.mapped("display_name")),
+                )
+            )
+        for dispute in disputes:
             dispute.write(
                 {"state": "resolved", "date_resolved": fields.Date.context_today(self)}
             )
             dispute._unblock_moves(dispute.move_ids)
             dispute.message_post(
-                body=self.env._("Dispute resolved: the reminders resume.")
+                body=self.env._(
+                    "Dispute resolved (%(resolution)s): the reminders resume.",
+                    resolution=dispute.resolution.strip(),
+                )
             )
         return True
 

@@ -88,8 +88,12 @@ class AccountDunningEngine(models.AbstractModel):
         """Daily run: the day's run of each company is planned once, then its
         units are carried out by claims, a bounded time per callback.
 
-        Odoo's cron runner calls again while ``remaining`` is positive; each
-        unit is committed on its own (see ``account.dunning.run._process``).
+        A callback that plans carries nothing out: planning a large company
+        takes seconds, and the callback would add the execution's budget to
+        them. Companies are planned one after the other until the budget is
+        spent (one at least), the others by the next callbacks; Odoo's cron
+        runner calls again while ``remaining`` is positive, and each set of
+        units is committed on its own (see ``account.dunning.run._process``).
         """
         date = fields.Date.context_today(self)
         Run = self.env["account.dunning.run"]
@@ -102,24 +106,30 @@ class AccountDunningEngine(models.AbstractModel):
             .search([])
             .filtered(lambda c: c not in started and not c._dunning_runs_paused(date))
         )
-        planned = 0
-        if companies:
-            self._settle_commitments(date, companies)
-            for company in companies:
-                run = Run._start(company, date, "scheduled")
-                self._report_failures(run)
-                planned += 1
-        self._cron_execute_runs(planned=planned)
+        if not companies:
+            self._cron_execute_runs()
+            return
+        deadline = time.monotonic() + run_model.TIME_BUDGET
+        self._settle_commitments(date, companies)
+        planned = Run
+        for company in companies:
+            run = Run._start(company, date, "scheduled")
+            self._report_failures(run)
+            planned |= run
+            if time.monotonic() >= deadline:
+                break
+        self.env["ir.cron"]._notify_progress(
+            done=len(planned),
+            remaining=len(companies)
+            - len(planned)
+            + self.env["account.dunning.run.unit"]._count_pending(),
+        )
 
     @api.model
-    def _cron_execute_runs(self, planned=0):
+    def _cron_execute_runs(self):
         """Carry out pending units of every running run for about
         ``TIME_BUDGET`` seconds (also the callback of the run wizard's large
-        runs), then say how many are left.
-
-        :param planned: runs planned by this callback, counted as work done
-            so that the runner calls again for their units
-        """
+        runs), then say how many are left."""
         Run = self.env["account.dunning.run"]
         running = Run.search([("state", "=", "running")])
         deadline = time.monotonic() + run_model.TIME_BUDGET
@@ -127,13 +137,13 @@ class AccountDunningEngine(models.AbstractModel):
         Run._finish(running.exists())
         for run in running.exists().filtered(lambda r: r.state == "done"):
             self._report_failures(run)
-        if remaining and not done and not planned:
+        if remaining and not done:
             # Every unit left waits for invoices another transaction holds:
             # try again in a minute rather than at once.
             self.env.ref(
                 "account_dunning_fr.ir_cron_account_dunning_run_units"
             )._trigger(fields.Datetime.now() + timedelta(minutes=1))
-        self.env["ir.cron"]._notify_progress(done=done or planned, remaining=remaining)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     @api.model
     def _report_failures(self, run):

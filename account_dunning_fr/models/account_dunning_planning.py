@@ -68,6 +68,9 @@ class AccountDunningPlanning(models.AbstractModel):
             (``res.partner``: customers with overdue items who owe nothing on
             balance)
         """
+        # Only the fields planning reads are loaded (not every column of
+        # the company's open items, invoices and customers).
+        self = self.with_context(prefetch_fields=False)
         # Nothing is locked while planning: each unit of the run holds its
         # customer's invoices only while it is carried out.
         accounts = self.env["account.dunning.selection"]._get_items(

@@ -376,6 +376,9 @@ class AccountDunningRun(models.Model):
         the callback partially done, not failed, and calls again)."""
         self.env["ir.cron"]._notify_progress(done=done, remaining=max(remaining, 0))
         self.env.cr.commit()  # pylint: disable=invalid-commit
+        # What the set read stays in the cache after the commit: emptied, so
+        # that a callback's memory is that of one set, not of every set.
+        self.env.invalidate_all()
 
     def _finish(self, runs):
         """Close the runs of ``runs`` that have no pending unit left."""

@@ -24,6 +24,52 @@ from odoo.tools import SQL
 SEPARATORS = re.compile(r"[^\w/-]+")
 
 
+# Fields of the open items, their entries and their customers that planning
+# reads (``account.dunning.planning``).
+ITEM_FIELDS = [
+    "partner_id",
+    "move_id",
+    "company_id",
+    "account_id",
+    "amount_residual",
+    "amount_residual_currency",
+    "balance",
+    "currency_id",
+    "date",
+    "date_maturity",
+    "dunning_level_id",
+    "dunning_last_date",
+]
+MOVE_FIELDS = [
+    "name",
+    "company_id",
+    "move_type",
+    "currency_id",
+    "invoice_date_due",
+    "dunning_blocked",
+    "dunning_payment_plan_ids",
+    "dunning_promise_date",
+    "dunning_prescription_restart_date",
+    "origin_payment_id",
+    "statement_line_id",
+]
+CUSTOMER_FIELDS = [
+    "name",
+    "active",
+    "type",
+    "is_company",
+    "lang",
+    "child_ids",
+    "dunning_excluded",
+    "dunning_insolvency_date",
+    "dunning_policy_id",
+    "dunning_contact_id",
+    "dunning_company_size",
+    "dunning_debtor_type",
+    "payer_profile",
+]
+
+
 class AccountDunningSelection(models.AbstractModel):
     _name = "account.dunning.selection"
     _description = "Dunning Run Selection"
@@ -59,8 +105,16 @@ class AccountDunningSelection(models.AbstractModel):
             domain.append(
                 ("partner_id", "child_of", partners.commercial_partner_id.ids)
             )
-        items = self.env["account.move.line"].search(domain, order="date_maturity, id")
+        # What planning reads, fetched for every item at once: each
+        # customer's items are browsed apart afterwards, and a field missing
+        # from the cache would then cost a query per customer.
+        items = self.env["account.move.line"].search_fetch(
+            domain, ITEM_FIELDS, order="date_maturity, id"
+        )
+        items.move_id.fetch(MOVE_FIELDS)
+        items.partner_id.fetch(["commercial_partner_id"])
         customers = items.partner_id.commercial_partner_id
+        customers.fetch(CUSTOMER_FIELDS)
         customers = customers.filtered(self._is_customer_reminded)
         # Sets of ids, not recordsets: "record in recordset" scans it, which
         # made this loop quadratic at a hundred thousand items.

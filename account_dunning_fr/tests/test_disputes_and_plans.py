@@ -5,6 +5,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from .common_workflows import DUE, DunningWorkflowCommon, day
@@ -28,9 +29,17 @@ class TestDunningDisputesAndPlans(DunningWorkflowCommon):
         with freeze_time(day(71)):
             dispute.invalidate_recordset(["mediation_suggested"])
             self.assertTrue(dispute.mediation_suggested, "open for more than 60 days")
+            with self.assertRaisesRegex(UserError, "how the dispute was settled"):
+                dispute.with_user(self.accountant).action_resolve()
+            self.assertTrue(invoice.dunning_blocked, "still disputed")
+            dispute.resolution = "  "
+            with self.assertRaisesRegex(UserError, "how the dispute was settled"):
+                dispute.with_user(self.accountant).action_resolve()
+            dispute.resolution = "Avoir de deux palettes accordé"
             dispute.with_user(self.accountant).action_resolve()
         self.assertFalse(invoice.dunning_blocked)
         self.assertEqual(dispute.state, "resolved")
+        self.assertIn("Avoir de deux palettes accordé", dispute.message_ids[0].body)
 
     # ----------------------------------------------------------- payment plans
     def _create_plan(self, invoices, down, count, every, start):

@@ -126,6 +126,20 @@ class TestDunningEngineBatches(DunningEngineCommon):
         # The line left out comes back in the next run.
         self.assertEqual(self._run(day(4)).partner_id, other)
 
+    def _plan_by_cron(self, Engine, progress):
+        """Call the scheduled action until every company's run of the day is
+        planned: with its budget spent, each callback plans one company and
+        reports the companies and units left."""
+        Run = self.env["account.dunning.run"].sudo()
+        companies = self.env["res.company"].sudo().search_count([])
+        for planned in range(1, companies + 1):
+            Engine._cron_run()
+            self.assertEqual(progress.done, 1, "one company planned per callback")
+            self.assertEqual(
+                Run.search_count([("origin", "=", "scheduled"), ("date", "=", day(3))]),
+                planned,
+            )
+
     def test_cron_works_in_batches(self):
         """The day's run is planned once; each cron call carries out the
         units it claims within its time budget and reports what is left, so
@@ -149,6 +163,12 @@ class TestDunningEngineBatches(DunningEngineCommon):
             patch.object(run_model, "TIME_BUDGET", 0.0),
             freeze_time(day(3)),
         ):
+            self._plan_by_cron(Engine, progress)
+            self.assertEqual(progress.remaining, 3, "the units, none carried out")
+            self.assertFalse(
+                self.Action.search([("partner_id", "in", [c.id for c in customers])]),
+                "a callback that plans carries nothing out",
+            )
             Engine._cron_run()
             self.assertEqual((progress.done, progress.remaining), (2, 1))
             Engine._cron_run()
@@ -186,6 +206,8 @@ class TestDunningEngineBatches(DunningEngineCommon):
             patch.object(run_model, "TIME_BUDGET", 0.0),
             freeze_time(day(3)),
         ):
+            self._plan_by_cron(Engine, progress)
+            self.assertEqual(progress.remaining, 3)
             Engine._cron_run()
             self.assertEqual((progress.done, progress.remaining), (2, 1))
             Engine._cron_run()
@@ -198,9 +220,22 @@ class TestDunningEngineBatches(DunningEngineCommon):
     def test_cron_paused_when_bank_statements_are_old(self):
         self.company.dunning_bank_freshness_mode = "pause"
         self._create_invoice(self.customer, 100.0, DUE)
+        Engine = self.env["account.dunning.engine"].sudo()
         with freeze_time(day(3)):
-            self.env["account.dunning.engine"].sudo()._cron_run()
+            Engine._cron_run()  # plans
+            Engine._cron_run()  # carries out
         self.assertFalse(
             self.Action.search([("partner_id", "=", self.customer.id)]),
             "no bank statement at all: the automatic run waits",
         )
+        self.assertFalse(
+            self.env["account.dunning.run"].search(
+                [("company_id", "=", self.company.id)]
+            ),
+            "nor is it planned",
+        )
+        self.company.dunning_bank_freshness_mode = "warn"
+        with freeze_time(day(3)):
+            Engine._cron_run()
+            Engine._cron_run()
+        self.assertTrue(self.Action.search([("partner_id", "=", self.customer.id)]))

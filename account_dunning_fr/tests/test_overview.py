@@ -139,6 +139,7 @@ class TestDunningOverview(DunningWorkflowCommon):
         self.assertFalse(self._listed("disputes_to_review", day(29)))
         self.assertEqual(self._listed("disputes_to_review", day(30)), dispute)
         with freeze_time(day(30)):
+            dispute.resolution = "Avoir accordé"
             dispute.with_user(self.accountant).action_resolve()
         self.assertFalse(self._listed("disputes_to_review", day(31)))
 

@@ -5,7 +5,7 @@ class AccountDunningEngine(models.AbstractModel):
     _inherit = "account.dunning.engine"
 
     @api.model
-    def _cron_execute_runs(self, planned=0):
+    def _cron_execute_runs(self):
         """Hand the pending units of the running runs to queue_job instead of
         carrying them out in the cron callback: one job per unit on the
         ``root.dunning`` channel, so that every worker of the deployment takes
@@ -17,4 +17,4 @@ class AccountDunningEngine(models.AbstractModel):
         )
         units._enqueue()
         units.run_id._enqueue_finish()
-        self.env["ir.cron"]._notify_progress(done=len(units) or planned, remaining=0)
+        self.env["ir.cron"]._notify_progress(done=len(units), remaining=0)
