@@ -124,6 +124,8 @@ class Phase:
         self.seconds = time.perf_counter() - self.start
         self.cpu = time.process_time() - self.cpu
         self.queries = self.cr.sql_log_count - self.queries
+        # The peak of the phase itself, not of the figures read afterwards.
+        self.rss = peak_rss_mb()
         return False
 
     def result(self):
@@ -135,7 +137,7 @@ class Phase:
             "queries": self.queries,
             "callbacks": len(self.callbacks),
             "longest": max(self.callbacks, default=None),
-            "rss": peak_rss_mb(),
+            "rss": getattr(self, "rss", None) or peak_rss_mb(),
             **self.extra,
         }
 
@@ -196,15 +198,20 @@ def last_id(env, model):
 
 
 def action_figures(phase, actions):
-    customers = len(set(actions.mapped("partner_id").ids))
-    phase.items = customers
+    # Read only what is counted (loading thousands of whole actions here
+    # would count in the next phase's memory).
+    letters = "letter_attachment_id" in actions._fields
+    counted = ["partner_id", "state"] + (["letter_attachment_id"] if letters else [])
+    actions.fetch(counted)
+    phase.items = len(set(actions.mapped("partner_id").ids))
     phase.extra["actions"] = len(actions)
     phase.extra["states"] = {
         state: len(actions.filtered(lambda a, s=state: a.state == s))
         for state in set(actions.mapped("state"))
     }
-    if "letter_attachment_id" in actions._fields:
+    if letters:
         phase.extra["letters"] = len(actions.filtered("letter_attachment_id"))
+    actions.env.invalidate_all()
 
 
 def persistent_runs(env, first_id):

@@ -157,13 +157,18 @@ class AccountDunningEngine(models.AbstractModel):
                 run.date,
             )
             return
-        failed = run.action_ids.filtered(lambda a: a.state == "failed")
+        # Searched and counted, not read: a large run has thousands of
+        # actions, and only the failed ones are named.
+        Action = self.env["account.dunning.action"]
+        failed = Action.search_fetch(
+            [("run_id", "=", run.id), ("state", "=", "failed")], ["name"]
+        )
         if failed:
             _logger.warning(
                 "Dunning run of %s: %s of %s actions failed (%s).",
                 run.company_id.name,
                 len(failed),
-                len(run.action_ids),
+                Action.search_count([("run_id", "=", run.id)]),
                 ", ".join(failed.mapped("name")),
             )
 

@@ -47,6 +47,13 @@ class AccountDunningPolicy(models.Model):
         "account.dunning.level", "policy_id", string="Levels", copy=True
     )
     level_count = fields.Integer(compute="_compute_level_count")
+    # Computed once per transaction and kept in the cache until a level
+    # changes: planning asks for the next level of every open item.
+    ordered_level_ids = fields.Many2many(
+        "account.dunning.level",
+        string="Levels in Order",
+        compute="_compute_ordered_level_ids",
+    )
     template_id = fields.Many2one(
         "account.dunning.policy",
         string="Copied From",
@@ -99,9 +106,16 @@ class AccountDunningPolicy(models.Model):
                     )
                 )
 
+    @api.depends("level_ids.sequence")
+    def _compute_ordered_level_ids(self):
+        for policy in self:
+            policy.ordered_level_ids = policy.level_ids.sorted(
+                lambda lvl: (lvl.sequence, lvl.id)
+            )
+
     def _get_levels_ordered(self):
         self.ensure_one()
-        return self.level_ids.sorted(lambda lvl: (lvl.sequence, lvl.id))
+        return self.ordered_level_ids
 
     def _get_next_level(self, level=None):
         """Level that follows ``level`` (the first one when ``level`` is empty)."""

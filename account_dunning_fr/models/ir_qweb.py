@@ -28,7 +28,8 @@ class IrQweb(models.AbstractModel):
                 sorted(
                     (name, repr(value))
                     for name, value in self.env.context.items()
-                    if name != "dunning_qweb_cache"
+                    # the batch's own keys, which no compilation reads
+                    if name not in ("dunning_qweb_cache", "dunning_mail_recipients")
                 )
             ),
         )
