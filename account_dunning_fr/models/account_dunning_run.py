@@ -13,7 +13,7 @@ import threading
 import time
 
 from odoo import api, fields, models
-from odoo.tools import format_date
+from odoo.tools import format_date, split_every
 
 from ..tools.json_values import to_json
 from .dunning_selections import CHANNELS
@@ -31,6 +31,8 @@ COMMIT_SET_SIZE = 50
 # default cron limit (limit_time_real_cron = limit_time_real = 120 s), so a
 # callback is never killed in the middle of its work.
 TIME_BUDGET = 20.0
+# Units written at a time by the planning (its memory holds one such chunk).
+UNIT_CREATE_SIZE = 1000
 
 RUN_STATES = [
     ("planning", "Planning"),
@@ -269,15 +271,20 @@ class AccountDunningRun(models.Model):
             .with_company(self.company_id)
             ._plan(self.date, partners=partners, levels=levels)
         )
-        self.env["account.dunning.run.unit"].create(
-            [self._prepare_unit_vals(vals) for vals in plan["proposals"]]
-        )
+        credit_ids = plan["credits_to_match"].ids
+        # The planning read every open item of the company: its cache is let
+        # go before the units are written, and the units' as they are
+        # written, so that planning a large company holds one of them at a
+        # time (the proposals are plain values).
+        self.env.invalidate_all()
+        Unit = self.env["account.dunning.run.unit"]
+        for proposals in split_every(UNIT_CREATE_SIZE, plan["proposals"], list):
+            Unit.create([self._prepare_unit_vals(vals) for vals in proposals])
+            self.env.invalidate_all()
         self.write(
             {
                 "state": "running",
-                "credit_partner_ids": [
-                    fields.Command.set(plan["credits_to_match"].ids)
-                ],
+                "credit_partner_ids": [fields.Command.set(credit_ids)],
             }
         )
 
