@@ -281,6 +281,8 @@ def step_ours(env, state, budget, config=None):
         for company in companies:
             Planning = env["account.dunning.planning"].with_company(company)
             phase.items += len(Planning._prepare_proposals(run_date))
+            # As a run does between companies (account.dunning.run._plan).
+            env.invalidate_all()
     results.append(phase.result())
     cr.rollback()
 

@@ -90,10 +90,11 @@ class AccountDunningEngine(models.AbstractModel):
 
         A callback that plans carries nothing out: planning a large company
         takes seconds, and the callback would add the execution's budget to
-        them. Companies are planned one after the other until the budget is
-        spent (one at least), the others by the next callbacks; Odoo's cron
-        runner calls again while ``remaining`` is positive, and each set of
-        units is committed on its own (see ``account.dunning.run._process``).
+        them. Companies are planned one after the other while the next one
+        should end within the budget (one at least), the others by the next
+        callbacks; Odoo's cron runner calls again while ``remaining`` is
+        positive, and each set of units is committed on its own (see
+        ``account.dunning.run._process``).
         """
         date = fields.Date.context_today(self)
         Run = self.env["account.dunning.run"]
@@ -113,10 +114,13 @@ class AccountDunningEngine(models.AbstractModel):
         self._settle_commitments(date, companies)
         planned = Run
         for company in companies:
+            start = time.monotonic()
             run = Run._start(company, date, "scheduled")
             self._report_failures(run)
             planned |= run
-            if time.monotonic() >= deadline:
+            # The next company is planned in this callback only if one more
+            # planning as long as this one still ends within the budget.
+            if time.monotonic() + (time.monotonic() - start) >= deadline:
                 break
         self.env["ir.cron"]._notify_progress(
             done=len(planned),
