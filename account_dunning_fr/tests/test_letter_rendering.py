@@ -69,6 +69,12 @@ class LetterRenderingCommon(DunningLettersCommon):
         return len(reader.pages), " ".join(text.split())
 
 
+def _spy(model, method):
+    """Patch: ``method`` of ``model`` counts its calls and does its work."""
+    cls = type(model)
+    return patch.object(cls, method, autospec=True, side_effect=getattr(cls, method))
+
+
 def _letter_broken(env, broken, reason):
     """Patch: the letter of ``broken`` fails in QWeb with ``reason``, the
     others render as usual."""
@@ -253,21 +259,9 @@ class TestLetterGroupsPdf(LetterRenderingCommon, HttpCase):
     def test_one_call_per_group_each_action_its_letter(self):
         names = ["Menuiserie Arnaud", "Plomberie Bonnet", "Charpente Colin"]
         actions = self._pending(names, long_index=1, channel_email=True)
-        Report = type(self.env["ir.actions.report"])
-        Template = type(self.env["mail.template"])
         with (
-            patch.object(
-                Report,
-                "_run_wkhtmltopdf",
-                autospec=True,
-                side_effect=Report._run_wkhtmltopdf,
-            ) as wkhtmltopdf,
-            patch.object(
-                Template,
-                "send_mail_batch",
-                autospec=True,
-                side_effect=Template.send_mail_batch,
-            ) as send_mail_batch,
+            _spy(self.env["ir.actions.report"], "_run_wkhtmltopdf") as wkhtmltopdf,
+            _spy(self.env["mail.template"], "send_mail_batch") as send_mail_batch,
         ):
             self.Rendering.with_context(force_report_rendering=True)._render_pending(
                 actions
@@ -321,15 +315,9 @@ class TestLetterGroupsPdf(LetterRenderingCommon, HttpCase):
         ]
         actions = self._pending(names)
         broken = actions[3]
-        Report = type(self.env["ir.actions.report"])
         with (
             _letter_broken(self.env, broken, "Adresse illisible"),
-            patch.object(
-                Report,
-                "_run_wkhtmltopdf",
-                autospec=True,
-                side_effect=Report._run_wkhtmltopdf,
-            ) as wkhtmltopdf,
+            _spy(self.env["ir.actions.report"], "_run_wkhtmltopdf") as wkhtmltopdf,
         ):
             self.Rendering.with_context(force_report_rendering=True)._render_pending(
                 actions
