@@ -10,7 +10,8 @@ and OCA account_credit_control installed) and calls::
 Each step runs in its own process, so that its peak RSS is its own:
 
 1. ``build``: the data set, in bulk through SQL (``bench_data.py``), committed;
-2. ``ours``: planning (rolled back); a run with letters for a sample of
+2. ``ours``: planning, then planning with the run's units written (both
+   rolled back); a run with letters for a sample of
    customers (``_run_dunning``); the letters of that sample rendered again
    by their own scheduled action, in groups, with a server of the database
    serving the report stylesheets (letters per second, longest callback);
@@ -282,6 +283,21 @@ def step_ours(env, state, budget, config=None):
             Planning = env["account.dunning.planning"].with_company(company)
             phase.items += len(Planning._prepare_proposals(run_date))
             # As a run does between companies (account.dunning.run._plan).
+            env.invalidate_all()
+    results.append(phase.result())
+    cr.rollback()
+
+    # What the scheduled action's planning callbacks do besides: the run and
+    # its units written (rolled back too; the runs below plan again).
+    with Phase(cr, "planning, units written") as phase:
+        for company in companies:
+            start = time.perf_counter()
+            run = env["account.dunning.run"]._start(company, run_date, "scheduled")
+            env.flush_all()
+            phase.callbacks.append(time.perf_counter() - start)
+            phase.items += env["account.dunning.run.unit"].search_count(
+                [("run_id", "=", run.id)]
+            )
             env.invalidate_all()
     results.append(phase.result())
     cr.rollback()

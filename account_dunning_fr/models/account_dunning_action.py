@@ -512,25 +512,69 @@ class AccountDunningAction(models.Model):
         if item_levels is None:
             item_levels = dict.fromkeys(items.ids, level)
         debits = items.filtered(lambda i: i.amount_residual > 0)
+        return self._compose_action_vals(
+            (moves.company_id[:1] or self.env.company).id,
+            customer.id,
+            recipient.id,
+            (debits.move_id or moves).ids,
+            [item._dunning_item() for item in items],
+            {item_id: lvl.id if lvl else None for item_id, lvl in item_levels.items()},
+            date,
+            self._prepare_level_vals(level, date) if level else {"level_id": False},
+            values,
+        )
+
+    @api.model
+    def _compose_action_vals(
+        self,
+        company_id,
+        customer_id,
+        contact_id,
+        move_ids,
+        items,
+        item_levels,
+        date,
+        level_vals,
+        values=None,
+    ):
+        """Values of an action from plain data (``_prepare_action_vals``
+        reads them from records; planning has them for a whole company).
+
+        :param move_ids: ids of the ``account.move`` the action is about
+        :param items: list of ``tools.dunning_steps.Item`` it lists
+        :param item_levels: ``{item id: level id or None}`` (see
+            ``account.dunning.action.line._prepare_vals``)
+        :param level_vals: ``_prepare_level_vals`` of its level
+        :param values: dict of further field values, which win over the
+            defaults
+        :return: dict of values for ``create``
+        """
         vals = {
-            "company_id": (moves.company_id[:1] or self.env.company).id,
-            "partner_id": customer.id,
-            "contact_id": recipient.id,
-            "level_id": level.id if level else False,
-            "move_ids": [Command.set((debits.move_id or moves).ids)],
-            "line_ids": Line._prepare_commands(items, item_levels),
+            "company_id": company_id,
+            "partner_id": customer_id,
+            "contact_id": contact_id,
+            "move_ids": [Command.set(move_ids)],
+            "line_ids": self.env["account.dunning.action.line"]._prepare_commands(
+                items, item_levels
+            ),
             "date": date,
-            "amount_due": sum(items.mapped("amount_residual")),
+            "amount_due": sum(item.amount for item in items),
+            **level_vals,
         }
-        if level:
-            # A level without a payment deadline announces none.
-            days = level.payment_deadline_days
-            vals["deadline_date"] = date + timedelta(days=days) if days else False
-            vals.update(
-                {action_field: level[lf] for action_field, lf in CHANNELS.items()}
-            )
-        vals.update(values)
+        vals.update(values or {})
         return vals
+
+    @api.model
+    def _prepare_level_vals(self, level, date):
+        """Values an action at ``level`` on ``date`` takes from its level: the
+        level, its channels and the payment deadline it announces (none when
+        the level gives no deadline)."""
+        days = level.payment_deadline_days
+        return {
+            "level_id": level.id,
+            "deadline_date": date + timedelta(days=days) if days else False,
+            **{action_field: level[lf] for action_field, lf in CHANNELS.items()},
+        }
 
     def _execute(self):
         """Carry out these actions, each on its own (see the execution), then

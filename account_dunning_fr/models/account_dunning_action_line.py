@@ -73,19 +73,24 @@ class AccountDunningActionLine(models.Model):
     )
 
     @api.model
-    def _prepare_vals(self, item, level=None, advanced=False):
-        """Values of the line for ``item`` (``account.move.line``)."""
-        is_credit = item.amount_residual < 0
+    def _prepare_vals(self, item, level_id=None):
+        """Values of the line for ``item``.
+
+        :param item: ``tools.dunning_steps.Item``
+        :param level_id: id of the level the item moves up to with the
+            action, or None: listed at its stage
+        """
+        is_credit = item.amount < 0
         return {
             "move_line_id": item.id,
-            "kind": item._dunning_kind(),
+            "kind": item.kind,
             "is_credit": is_credit,
-            "date_maturity": item.date_maturity or item.date,
-            "currency_id": item.currency_id.id,
-            "amount_residual": item.amount_residual,
-            "amount_residual_currency": item.amount_residual_currency,
-            "level_id": (level or item.dunning_level_id).id,
-            "advanced": bool(advanced and not is_credit),
+            "date_maturity": item.due,
+            "currency_id": item.currency_id,
+            "amount_residual": item.amount,
+            "amount_residual_currency": item.amount_currency,
+            "level_id": level_id or (item.level.id if item.level else False),
+            "advanced": bool(level_id and not is_credit),
         }
 
     @api.model
@@ -101,14 +106,14 @@ class AccountDunningActionLine(models.Model):
 
     @api.model
     def _prepare_commands(self, items, item_levels):
+        """Commands creating the lines of ``items``.
+
+        :param items: list of ``tools.dunning_steps.Item``
+        :param item_levels: ``{item id: level id or None}`` (see
+            ``_prepare_vals``)
+        """
         return [
-            Command.create(
-                self._prepare_vals(
-                    item,
-                    level=item_levels.get(item.id),
-                    advanced=bool(item_levels.get(item.id)),
-                )
-            )
+            Command.create(self._prepare_vals(item, item_levels.get(item.id)))
             for item in items
         ]
 
@@ -120,5 +125,6 @@ class AccountDunningActionLine(models.Model):
         for action in actions:
             items = self._get_open_items(action.move_ids)
             action.line_ids = self._prepare_commands(
-                items, dict.fromkeys(items.ids, action.level_id)
+                [item._dunning_item() for item in items],
+                dict.fromkeys(items.ids, action.level_id.id),
             )

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools import dunning_steps
 from .dunning_selections import LETTER_TYPES
 
 # The law caps the deadline a formal notice may grant (SPEC §2.3, seeds).
@@ -219,6 +220,32 @@ class AccountDunningLevel(models.Model):
                         level=level.name,
                     )
                 )
+
+    @api.model
+    def _get_step_levels(self, level_ids):
+        """The levels ``level_ids`` as the steps of the dunning read them.
+
+        :param level_ids: iterable of ``account.dunning.level`` ids
+        :return: ``{id: tools.dunning_steps.Level}``
+        """
+        return {
+            level.id: level._get_step_level()
+            for level in self.browse(list(level_ids)).exists()
+        }
+
+    def _get_step_level(self):
+        """This level as ``tools.dunning_steps.Level`` (None when empty)."""
+        if not self:
+            return None
+        self.ensure_one()
+        return dunning_steps.Level(
+            self.id,
+            sequence=self.sequence,
+            delay_days=self.delay_days,
+            min_amount=self.min_amount,
+            payment_deadline_days=self.payment_deadline_days,
+            min_days_since_last=self.min_days_since_last,
+        )
 
     @api.constrains(
         "sequence", "delay_days", "policy_id", "credit_hold", "send_registered_letter"

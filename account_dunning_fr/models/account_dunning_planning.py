@@ -10,10 +10,14 @@ open credits as deductions, and claims the net position. A customer who owes
 nothing on balance (or no more than the tolerance) is not reminded: its
 credits are to be matched. The same rule gives the invoice's displayed next
 level and date, so that what the invoice announces is what the run does.
+
+The rules are plain functions of ``tools.dunning_steps``; this model reads
+the company's accounts for them and turns their steps into actions' values.
 """
 
+import gc
 import logging
-from datetime import timedelta
+from contextlib import contextmanager
 
 from psycopg2 import IntegrityError
 
@@ -21,27 +25,28 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date
 
+from ..tools import dunning_steps
+
 _logger = logging.getLogger(__name__)
 
 # Languages in which our accountants call customers (see _phone_language_ok).
 PHONE_LANGUAGES = ("fr", "en")
 
 
-def _due(item):
-    """Due date of a receivable item; an entry without one is due at once."""
-    return item.date_maturity or item.date
-
-
-def _overdue_position(debits, credits, date):
-    """The overdue debit items and the customer's net overdue position
-    (overdue debits minus open credits, company currency)."""
-    overdue = debits.filtered(lambda i: _due(i) < date)
-    return overdue, sum((overdue | credits).mapped("amount_residual"))
-
-
-def _rank(level):
-    """Order of levels, across policies too: later trigger, then sequence."""
-    return (level.delay_days, level.sequence)
+@contextmanager
+def _cycle_collection_paused():
+    """Planning allocates a few objects per open item of the company, none
+    of them in a reference cycle: Python's cycle collector, triggered by the
+    count of allocations, would scan the whole heap again and again (a third
+    of the planning's time at a hundred thousand items). It runs once after.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class AccountDunningPlanning(models.AbstractModel):
@@ -63,99 +68,165 @@ class AccountDunningPlanning(models.AbstractModel):
     def _plan(self, date, partners=None, levels=None):
         """Plan the current company's run on ``date``.
 
+        The open items of the whole company are read as plain data in one
+        query and stepped by ``tools.dunning_steps``; records are read only
+        for the customers reminded (their recipient) and the few policies and
+        levels.
+
         :return: dict with ``proposals`` (list of action values, failed ones
             included with their reason) and ``credits_to_match``
             (``res.partner``: customers with overdue items who owe nothing on
             balance)
         """
-        # Only the fields planning reads are loaded (not every column of
-        # the company's open items, invoices and customers).
-        self = self.with_context(prefetch_fields=False)
+        with _cycle_collection_paused():
+            return self._plan_accounts(date, partners, levels)
+
+    @api.model
+    def _plan_accounts(self, date, partners, levels):
         # Nothing is locked while planning: each unit of the run holds its
         # customer's invoices only while it is carried out.
-        accounts = self.env["account.dunning.selection"]._get_items(
-            date, partners, lock=False
-        )
-        customers = self.env["res.partner"].browse([c.id for c in accounts])
-        result = {"proposals": [], "credits_to_match": customers.browse()}
-        if not customers:
+        accounts = self.env["account.dunning.selection"]._get_items(date, partners)
+        Partner = self.env["res.partner"]
+        result = {"proposals": [], "credits_to_match": Partner}
+        if not accounts:
             return result
-        policies = self.env["account.dunning.policy"]._get_partner_policies(customers)
+        customers = Partner.browse(list(accounts))
+        policies = self._get_step_policies(customers)
         last_action = self._last_action_dates(customers)
         busy = self._customers_busy(customers)
+        currency = self.env.company.currency_id
+        tolerance = self.env.company.dunning_tolerance
+
+        rounding = currency.rounding
+
+        def owes(amount):
+            # compare_amounts, called only where rounding can decide
+            excess = amount - tolerance
+            if excess <= 0 or excess > rounding:
+                return excess > 0
+            return currency.compare_amounts(amount, tolerance) > 0
+
+        level_ids = set(levels.ids) if levels else None
+        planned, credit_ids, failed = [], [], []
+        for customer_id, (debits, credits) in accounts.items():
+            if not debits or customer_id in busy:
+                continue
+            # Planning only reads: a failure leaves the transaction usable,
+            # and no savepoint per customer is needed to go on.
+            try:
+                step = dunning_steps.plan_account(
+                    debits,
+                    credits,
+                    policies[customer_id],
+                    last_action.get(customer_id),
+                    date,
+                    owes,
+                    level_ids=level_ids,
+                )
+            except Exception as error:  # noqa: BLE001 - one customer never stops the run
+                _logger.exception("Dunning: planning failed for %s", customer_id)
+                failed.append((customer_id, debits, error))
+                continue
+            if step == dunning_steps.CREDITS_TO_MATCH:
+                credit_ids.append(customer_id)
+            elif step:
+                planned.append((customer_id, step))
+        result["credits_to_match"] = Partner.browse(credit_ids)
+        result["proposals"] = self._prepare_proposal_vals(planned, date)
+        result["proposals"] += [
+            self._prepare_failure_vals(Partner.browse(customer_id), debits, date, error)
+            for customer_id, debits, error in failed
+        ]
+        return result
+
+    @api.model
+    def _prepare_proposal_vals(self, planned, date):
+        """Values of the actions planned on ``date``.
+
+        :param planned: list of ``(customer id, tools.dunning_steps.Step)``
+        :return: list of dicts for ``account.dunning.action.create``; a
+            customer whose values cannot be prepared gets a failed action
+        """
+        Partner = self.env["res.partner"]
+        customers = Partner.browse([customer_id for customer_id, _step in planned])
+        Recipient = self.env["account.dunning.recipient"]
+        own_recipients = Recipient._get_own_recipients(customers)
         on_their_way = {}
         if self.env.company.dunning_bank_line_mode == "hold":
             on_their_way = self.env[
                 "account.dunning.selection"
             ]._get_payments_on_their_way(customers, date)
-        for customer, (debits, credits) in accounts.items():
-            if not debits or customer.id in busy:
-                continue
-            # Planning only reads: a failure leaves the transaction usable, and
-            # no savepoint per customer is needed to go on with the others.
+        Action = self.env["account.dunning.action"]
+        Level = self.env["account.dunning.level"]
+        level_vals = {}
+        company_id = self.env.company.id
+        proposals = []
+        # The customers taken from their recordset read their language all
+        # at once.
+        for customer, (customer_id, step) in zip(customers, planned, strict=True):
             try:
-                vals = self._plan_customer(
-                    customer,
-                    debits,
-                    credits,
-                    policies[customer.id],
-                    last_action.get(customer.id),
+                if step.level.id not in level_vals:
+                    level_vals[step.level.id] = Action._prepare_level_vals(
+                        Level.browse(step.level.id), date
+                    )
+                vals = Action._compose_action_vals(
+                    company_id,
+                    customer_id,
+                    (
+                        customer_id
+                        if customer_id in own_recipients
+                        else Recipient._get_recipient(customer).id
+                    ),
+                    list(dict.fromkeys(i.move_id for i in step.items if i.amount > 0)),
+                    step.items,
+                    {
+                        item_id: level.id if level else None
+                        for item_id, level in step.item_levels.items()
+                    },
                     date,
-                    levels,
+                    level_vals[step.level.id],
                 )
+                if vals["channel_call"] and not self._phone_language_ok(customer):
+                    # Abroad, call only when the language is no obstacle;
+                    # otherwise the reminder goes in writing (SPEC §2.2).
+                    vals.update(channel_call=False, channel_email=True)
+                if customer_id in on_their_way:
+                    vals["hold_reason"] = self._hold_reason(on_their_way[customer_id])
             except Exception as error:  # noqa: BLE001 - one customer never stops the run
                 if not isinstance(error, UserError):
-                    _logger.exception("Dunning: planning failed for %s", customer.id)
-                result["proposals"].append(
-                    self._prepare_failure_vals(customer, debits, date, error)
-                )
-                continue
-            if vals == "credits_to_match":
-                result["credits_to_match"] |= customer
-            elif vals:
-                if customer.id in on_their_way:
-                    vals["hold_reason"] = self._hold_reason(on_their_way[customer.id])
-                result["proposals"].append(vals)
-        return result
+                    _logger.exception("Dunning: planning failed for %s", customer_id)
+                debits = [item for item in step.items if item.amount > 0]
+                vals = self._prepare_failure_vals(customer, debits, date, error)
+            proposals.append(vals)
+        return proposals
 
     @api.model
-    def _plan_customer(
-        self, customer, debits, credits, policy, last_action, date, levels
-    ):
-        """The action of one customer, as values, or None, or
-        ``"credits_to_match"`` when its credits cover what is overdue."""
-        overdue, overdue_net = _overdue_position(debits, credits, date)
-        steps = {}
-        # Once something is overdue, the letter is about what is overdue:
-        # items not yet due wait for their own due date.
-        for item in overdue or debits:
-            level, due = self._next_step(item, policy, overdue_net, last_action, date)
-            if level and due <= date and (not levels or level in levels):
-                steps[item] = level
-        if not steps:
-            return None
-        level = max(steps.values(), key=_rank)
-        reached = overdue.dunning_level_id
-        if reached and policy:
-            top = max(reached, key=_rank)
-            if _rank(level) < _rank(top) and policy._get_next_level(top):
-                # Never a milder letter than the one the customer last got
-                # while that one can still be followed up: the new items join
-                # the next step of the older ones.
-                return None
-        listed = overdue or debits.filtered(lambda i: i in steps)
-        position = sum((listed | credits).mapped("amount_residual"))
-        if (
-            self.env.company.currency_id.compare_amounts(
-                position, self.env.company.dunning_tolerance
+    def _get_step_policies(self, customers):
+        """Effective policy of each customer in the current company, as
+        ``tools.dunning_steps.Policy`` (None: no policy), read in one query
+        (``account.dunning.policy._get_policy_resolver`` decides).
+
+        :param customers: ``res.partner`` recordset of commercial entities
+        :return: ``{customer id: Policy or None}``
+        """
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        query = Partner._search([("id", "in", customers.ids)])
+        rows = self.env.execute_query(
+            query.select(
+                Partner._field_to_sql("res_partner", "id", query),
+                Partner._field_to_sql("res_partner", "dunning_policy_id", query),
+                Partner._field_to_sql("res_partner", "payer_profile", query),
             )
-            <= 0
-        ):
-            return "credits_to_match" if credits else None
-        item_levels = {item.id: steps.get(item) for item in listed | credits}
-        return self._prepare_action_vals(
-            customer, level, listed | credits, item_levels, date
         )
+        resolve = self.env["account.dunning.policy"]._get_policy_resolver()
+        steps = {}
+        result = {}
+        for customer_id, own_policy_id, payer_profile in rows:
+            policy = resolve(own_policy_id, payer_profile)
+            if policy.id not in steps:
+                steps[policy.id] = policy._get_step_policy()
+            result[customer_id] = steps[policy.id]
+        return result
 
     @api.model
     def _get_next_steps(self, moves, date):
@@ -169,97 +240,38 @@ class AccountDunningPlanning(models.AbstractModel):
             after its grace period
         """
         result = {}
+        Level = self.env["account.dunning.level"]
         for company in moves.company_id:
             planner = self.with_company(company)
             company_moves = moves.filtered(lambda m, c=company: m.company_id == c)
+            move_ids = set(company_moves.ids)
             accounts = planner.env["account.dunning.selection"]._get_items(
-                date, company_moves.commercial_partner_id, lock=False, promised=True
+                date, company_moves.commercial_partner_id, promised=True
             )
-            customers = self.env["res.partner"].browse([c.id for c in accounts])
-            policies = planner.env["account.dunning.policy"]._get_partner_policies(
-                customers
-            )
+            customers = self.env["res.partner"].browse(list(accounts))
+            policies = planner._get_step_policies(customers)
             last_action = planner._last_action_dates(customers)
             Promise = planner.env["account.dunning.promise"]
-            for customer, (debits, credits) in accounts.items():
-                overdue_net = _overdue_position(debits, credits, date)[1]
-                for item in debits & company_moves.line_ids:
-                    level, due = planner._next_step(
+            for customer_id, (debits, credits) in accounts.items():
+                overdue_net = dunning_steps.overdue_position(debits, credits, date)[1]
+                for item in debits:
+                    if item.move_id not in move_ids:
+                        continue
+                    level, due = dunning_steps.next_step(
                         item,
-                        policies[customer.id],
+                        policies[customer_id],
                         overdue_net,
-                        last_action.get(customer.id),
+                        last_action.get(customer_id),
                         date,
                     )
                     if not level:
                         continue
-                    promise = item.move_id.dunning_promise_date
-                    if promise:
-                        due = max(due, Promise._resume_date(promise))
-                    known = result.get(item.move_id.id)
+                    if item.promise_date:
+                        due = max(due, Promise._resume_date(item.promise_date))
+                    known = result.get(item.move_id)
                     if not known or due < known[1]:
-                        result[item.move_id.id] = (level, due)
+                        result[item.move_id] = (Level.browse(level.id), due)
         return result
-
-    @api.model
-    def _next_step(self, item, policy, open_amount, last_action_date, date):
-        """The level ``item`` goes to next and the day it becomes due.
-
-        :param item: debit ``account.move.line`` of the receivable account
-        :param policy: ``account.dunning.policy`` of its customer (may be empty)
-        :param open_amount: customer's net overdue position, company currency
-        :param last_action_date: ``datetime.date`` of the customer's last
-            action, or None
-        :param date: ``datetime.date`` of the run
-        :return: ``(level, due date)``; an empty level when none applies
-        """
-        level = self._next_applicable_level(
-            policy,
-            item.dunning_level_id,
-            open_amount,
-            overdue=_due(item) < date,
-        )
-        if not level:
-            return level, False
-        due = self._level_due_date(item, level)
-        if last_action_date:
-            # At most one reminder a day, whatever the level's cadence says.
-            days = max(level.min_days_since_last, 1)
-            due = max(due, last_action_date + timedelta(days=days))
-        return level, due
-
-    @api.model
-    def _next_applicable_level(self, policy, current, open_amount, overdue=False):
-        """Next level of ``policy`` after ``current`` that applies; levels that
-        do not are passed over: those whose minimum amount (company currency)
-        the customer does not reach, and reminders before the due date once it
-        has passed."""
-        if not policy:
-            return policy
-        level = policy._get_next_level(current)
-        while level and (
-            (level.min_amount and level.min_amount > open_amount)
-            or (overdue and level.delay_days < 0)
-        ):
-            level = policy._get_next_level(level)
-        return level
-
-    @api.model
-    def _level_due_date(self, item, level):
-        """Day on which ``level`` becomes due for the debit ``item``.
-
-        Credibility (SPEC §2.5.9): never before the day after the deadline the
-        previous letter announced.
-        """
-        due = _due(item) + timedelta(days=level.delay_days)
-        previous = item.dunning_level_id
-        if previous and item.dunning_last_date:
-            due = max(
-                due,
-                item.dunning_last_date
-                + timedelta(days=previous.payment_deadline_days + 1),
-            )
-        return due
 
     @api.model
     def _last_action_dates(self, customers):
@@ -297,23 +309,6 @@ class AccountDunningPlanning(models.AbstractModel):
         return {partner.id for (partner,) in groups}
 
     @api.model
-    def _prepare_action_vals(self, customer, level, items, item_levels, date):
-        """Values of the run's action for ``customer`` at ``level``."""
-        vals = self.env["account.dunning.action"]._prepare_action_vals(
-            customer,
-            items.move_id,
-            date,
-            level=level,
-            items=items,
-            item_levels=item_levels,
-        )
-        if vals["channel_call"] and not self._phone_language_ok(customer):
-            # Abroad, call only when the language is no obstacle; otherwise
-            # the reminder goes in writing (SPEC §2.2).
-            vals.update(channel_call=False, channel_email=True)
-        return vals
-
-    @api.model
     def _prepare_failure_vals(self, customer, debits, date, error):
         """A failed action records why a customer could not be planned; it
         counts for the cadence and waits for the accountant."""
@@ -321,8 +316,10 @@ class AccountDunningPlanning(models.AbstractModel):
             "company_id": self.env.company.id,
             "partner_id": customer.id,
             "date": date,
-            "move_ids": [fields.Command.set(debits.move_id.ids)],
-            "amount_due": sum(debits.mapped("amount_residual")),
+            "move_ids": [
+                fields.Command.set(list(dict.fromkeys(i.move_id for i in debits)))
+            ],
+            "amount_due": sum(item.amount for item in debits),
             "state": "failed",
             "failure_reason": self.env._(
                 "The reminder could not be prepared: %(reason)s",

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools import dunning_steps
 from .dunning_selections import PAYER_PROFILES
 
 
@@ -118,17 +119,22 @@ class AccountDunningPolicy(models.Model):
         return self.ordered_level_ids
 
     def _get_next_level(self, level=None):
-        """Level that follows ``level`` (the first one when ``level`` is empty)."""
+        """Level that follows ``level`` (the first one when ``level`` is empty;
+        see ``tools.dunning_steps.Policy.next_level``)."""
         self.ensure_one()
-        levels = self._get_levels_ordered()
-        if not level:
-            return levels[:1]
-        if level not in levels:
-            # The customer changed policy: continue from the first level whose
-            # trigger comes after the one already reached.
-            return levels.filtered(lambda lvl: lvl.delay_days > level.delay_days)[:1]
-        index = list(levels).index(level)
-        return levels[index + 1 : index + 2]
+        current = level._get_step_level() if level else None
+        following = self._get_step_policy().next_level(current)
+        return self.env["account.dunning.level"].browse(following and following.id)
+
+    def _get_step_policy(self):
+        """This policy as ``tools.dunning_steps.Policy`` (None when empty)."""
+        if not self:
+            return None
+        self.ensure_one()
+        return dunning_steps.Policy(
+            self.id,
+            tuple(level._get_step_level() for level in self._get_levels_ordered()),
+        )
 
     @api.model
     def _get_partner_policies(self, partners):
@@ -140,18 +146,35 @@ class AccountDunningPolicy(models.Model):
         """
         company = self.env.company
         commercials = partners.commercial_partner_id.with_company(company)
+        resolve = self._get_policy_resolver()
+        return {
+            partner.id: resolve(partner.dunning_policy_id.id, partner.payer_profile)
+            for partner in commercials
+        }
+
+    @api.model
+    def _get_policy_resolver(self):
+        """The rule giving a customer its effective policy in the current
+        company (SPEC §2.3): its own, else its payer profile's, else the
+        company default.
+
+        :return: function ``(own policy id or False, payer profile or False)
+            -> account.dunning.policy`` (possibly empty)
+        """
+        company = self.env.company
         by_profile = {}
         for policy in self.search(
             [("company_id", "=", company.id), ("payer_profile", "!=", False)]
         ):
             by_profile.setdefault(policy.payer_profile, policy)
         default = company.dunning_default_policy_id
-        return {
-            partner.id: partner.dunning_policy_id
-            or by_profile.get(partner.payer_profile)
-            or default
-            for partner in commercials
-        }
+
+        def resolve(own_policy_id, payer_profile):
+            if own_policy_id:
+                return self.browse(own_policy_id)
+            return by_profile.get(payer_profile) or default
+
+        return resolve
 
     @api.model
     def _dunning_shipped_policies(self):

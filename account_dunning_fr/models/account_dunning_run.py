@@ -15,7 +15,6 @@ import time
 from odoo import api, fields, models
 from odoo.tools import format_date, split_every
 
-from ..tools.json_values import to_json
 from .dunning_selections import CHANNELS
 
 _logger = logging.getLogger(__name__)
@@ -293,7 +292,9 @@ class AccountDunningRun(models.Model):
             "run_id": self.id,
             "partner_id": action_vals["partner_id"],
             "level_id": action_vals.get("level_id") or False,
-            "action_vals": to_json(action_vals),
+            "action_vals": self.env["account.dunning.run.unit"]._pack_action_vals(
+                action_vals
+            ),
         }
 
     @api.model

@@ -13,6 +13,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.json_values import to_json
 from .account_dunning_execution import RETRYABLE
 
 _logger = logging.getLogger(__name__)
@@ -34,9 +35,10 @@ class AccountDunningRunUnit(models.Model):
     run_id = fields.Many2one(
         "account.dunning.run", required=True, ondelete="cascade", index=True
     )
-    company_id = fields.Many2one(
-        related="run_id.company_id", store=True, index=True, precompute=True
-    )
+    # Not precomputed: the ORM would build a new record in memory for each
+    # of the thousands of units a planning writes; stored once for all of
+    # them after they are inserted.
+    company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)
     partner_id = fields.Many2one("res.partner", string="Customer", required=True)
     level_id = fields.Many2one("account.dunning.level", string="Planned Level")
     state = fields.Selection(
@@ -193,6 +195,53 @@ class AccountDunningRunUnit(models.Model):
             unit = unit.with_user(run.user_id)
         return unit
 
+    @api.model
+    def _pack_action_vals(self, action_vals):
+        """The planned action's values as a unit keeps them (JSON), its lines
+        as ``[item id, id of the level the item moves up to or False]``: the
+        items' amounts are read again when the unit is carried out (SPEC
+        §2.5.5), and a planning writes thousands of units at once.
+
+        :param action_vals: values of ``account.dunning.action.create`` with
+            ``line_ids`` as create commands
+        :return: JSON-ready dict (see ``_get_planned_action_vals``)
+        """
+        vals = dict(action_vals)
+        if "line_ids" in vals:
+            vals["line_ids"] = [
+                [line["move_line_id"], line["level_id"] if line["advanced"] else False]
+                for _command, _id, line in vals["line_ids"]
+            ]
+        return to_json(vals)
+
+    def _get_planned_action_vals(self):
+        """Values creating these units' planned actions, their lines made
+        from the items as they are now; what an action claims is the sum of
+        its lines.
+
+        :return: ``{unit id: dict for account.dunning.action.create}``
+        """
+        packed = {
+            unit.id: (unit.action_vals or {}).get("line_ids", []) for unit in self
+        }
+        # Read together: the items of every unit of the set.
+        items = self.env["account.move.line"].browse(
+            [item_id for lines in packed.values() for item_id, _level_id in lines]
+        )
+        by_id = {item.id: item for item in items}
+        Line = self.env["account.dunning.action.line"]
+        result = {}
+        for unit in self:
+            vals = dict(unit.action_vals, run_unit_id=unit.id)
+            if packed[unit.id]:
+                plain = [
+                    by_id[item_id]._dunning_item() for item_id, _l in packed[unit.id]
+                ]
+                vals["line_ids"] = Line._prepare_commands(plain, dict(packed[unit.id]))
+                vals["amount_due"] = sum(item.amount for item in plain)
+            result[unit.id] = vals
+        return result
+
     def _get_move_ids(self):
         if self.action_id:
             return self.action_id.move_ids.ids
@@ -231,7 +280,7 @@ class AccountDunningRunUnit(models.Model):
                 return "skipped", self.env._("The action was handled meanwhile.")
             action.action_execute()
         else:
-            vals = dict(self.action_vals, run_unit_id=self.id)
+            vals = self._get_planned_action_vals()[self.id]
             action = self.env["account.dunning.planning"]._create_proposals([vals])
             if not action:
                 return "skipped", self.env._(
@@ -260,8 +309,9 @@ class AccountDunningRunUnit(models.Model):
         for unit in self - planned:
             # Actions the accountant kept: few, as one by one.
             results[unit.id] = unit._carry_out()
+        vals = planned._get_planned_action_vals()
         actions = self.env["account.dunning.batch"]._create_actions(
-            [dict(unit.action_vals, run_unit_id=unit.id) for unit in planned]
+            [vals[unit.id] for unit in planned]
         )
         actions.filtered(
             lambda a: (

@@ -19,55 +19,11 @@ from collections import defaultdict
 from odoo import api, models
 from odoo.tools import SQL
 
+from ..tools import dunning_steps, prescription
+
 # Invoice numbers (FAC/2026/00012) stand between spaces or punctuation in a
 # bank label; the slash belongs to the number.
 SEPARATORS = re.compile(r"[^\w/-]+")
-
-
-# Fields of the open items, their entries and their customers that planning
-# reads (``account.dunning.planning``).
-ITEM_FIELDS = [
-    "partner_id",
-    "move_id",
-    "company_id",
-    "account_id",
-    "amount_residual",
-    "amount_residual_currency",
-    "balance",
-    "currency_id",
-    "date",
-    "date_maturity",
-    "dunning_level_id",
-    "dunning_last_date",
-]
-MOVE_FIELDS = [
-    "name",
-    "company_id",
-    "move_type",
-    "currency_id",
-    "invoice_date_due",
-    "dunning_blocked",
-    "dunning_payment_plan_ids",
-    "dunning_promise_date",
-    "dunning_prescription_restart_date",
-    "origin_payment_id",
-    "statement_line_id",
-]
-CUSTOMER_FIELDS = [
-    "name",
-    "active",
-    "type",
-    "is_company",
-    "lang",
-    "child_ids",
-    "dunning_excluded",
-    "dunning_insolvency_date",
-    "dunning_policy_id",
-    "dunning_contact_id",
-    "dunning_company_size",
-    "dunning_debtor_type",
-    "payer_profile",
-]
 
 
 class AccountDunningSelection(models.AbstractModel):
@@ -80,71 +36,173 @@ class AccountDunningSelection(models.AbstractModel):
         return [
             ("company_id", "=", self.env.company.id),
             ("parent_state", "=", "posted"),
-            ("account_type", "=", "asset_receivable"),
+            # The receivable accounts by id: the database then knows how many
+            # items they hold (it took a hundred for fifty thousand, and went
+            # through each one's invoice and customer one by one).
+            ("account_id", "in", self._get_receivable_account_ids()),
             ("reconciled", "=", False),
             ("amount_residual", "!=", 0.0),
             ("partner_id", "!=", False),
         ]
 
     @api.model
-    def _get_items(self, date, partners=None, lock=True, promised=False):
-        """The customers' open items, grouped per commercial partner.
+    def _get_receivable_account_ids(self):
+        """Ids of the receivable accounts of the current company."""
+        return (
+            self.env["account.account"]
+            .with_context(active_test=False)
+            ._search(
+                [
+                    ("company_ids", "in", self.env.company.id),
+                    ("account_type", "=", "asset_receivable"),
+                ]
+            )
+            .get_result_ids()
+        )
+
+    @api.model
+    def _get_items(self, date, partners=None, promised=False):
+        """The customers' open accounts on ``date``, as plain data.
+
+        Read in one query for the whole company, without loading records:
+        planning works on every open item at once.
 
         :param date: ``datetime.date`` of the run
         :param partners: ``res.partner`` recordset to restrict to, or None
-        :param lock: lock the invoices of the debit items for this run; rows
-            another run is working on are skipped (SKIP LOCKED), so two runs
-            at once never handle the same invoice
         :param promised: keep the items of an unexpired promise (to show when
             the run will remind them)
-        :return: ``{commercial partner: (debit items, credit items)}``, each
-            an ``account.move.line`` recordset, debits oldest due first
+        :return: ``{commercial partner id: (debits, credits)}``, lists of
+            ``tools.dunning_steps.Item``, oldest due first; the debits are
+            those that may be reminded; every customer with an open item is
+            listed, even with nothing to remind
         """
+        Line = self.env["account.move.line"]
         domain = self._get_item_domain()
         if partners:
             domain.append(
                 ("partner_id", "child_of", partners.commercial_partner_id.ids)
             )
-        # What planning reads, fetched for every item at once: each
-        # customer's items are browsed apart afterwards, and a field missing
-        # from the cache would then cost a query per customer.
-        items = self.env["account.move.line"].search_fetch(
-            domain, ITEM_FIELDS, order="date_maturity, id"
+        query = Line._search(domain, order="date_maturity, id")
+        move = query.join("account_move_line", "move_id", "account_move", "id", "move")
+        partner = query.join(
+            "account_move_line", "partner_id", "res_partner", "id", "partner"
         )
-        items.move_id.fetch(MOVE_FIELDS)
-        items.partner_id.fetch(["commercial_partner_id"])
-        customers = items.partner_id.commercial_partner_id
-        customers.fetch(CUSTOMER_FIELDS)
-        customers = customers.filtered(self._is_customer_reminded)
-        # Sets of ids, not recordsets: "record in recordset" scans it, which
-        # made this loop quadratic at a hundred thousand items.
-        customer_ids = set(customers.ids)
-        debits = items.filtered(
-            lambda i: (
-                i.amount_residual > 0
-                and i.partner_id.commercial_partner_id.id in customer_ids
-                and self._is_item_remindable(i, date, promised=promised)
+        customer = query.join(
+            partner, "commercial_partner_id", "res_partner", "id", "customer"
+        )
+        Partner = self.env["res.partner"]
+        Move = self.env["account.move"]
+        # The joins' own conditions carry nothing to flush.
+        Partner.flush_model(["commercial_partner_id"])
+        query.add_where(
+            SQL(
+                "%s AND %s IS NOT TRUE AND %s IS NULL",
+                Partner._field_to_sql(customer, "active", query),
+                Partner._field_to_sql(customer, "dunning_excluded", query),
+                Partner._field_to_sql(customer, "dunning_insolvency_date", query),
             )
         )
-        if lock and debits:
-            debits = self._lock(debits)
-        debit_ids = set(debits.ids)
-        grouped = defaultdict(lambda: ([], []))
-        for item in items:
-            customer = item.partner_id.commercial_partner_id
-            if customer.id not in customer_ids:
+
+        def item_field(fname):
+            return Line._field_to_sql("account_move_line", fname, query)
+
+        def move_field(fname):
+            return Move._field_to_sql(move, fname, query)
+
+        # Amounts as floats from the database, one due date, one flag for a
+        # payment: converting a hundred thousand decimals and dates in Python
+        # costs more than the query.
+        columns = [
+            item_field("id"),
+            item_field("move_id"),
+            SQL("%s::float8", item_field("amount_residual")),
+            SQL("%s::float8", item_field("amount_residual_currency")),
+            item_field("currency_id"),
+            SQL("COALESCE(%s, %s)", item_field("date_maturity"), item_field("date")),
+            item_field("dunning_level_id"),
+            item_field("dunning_last_date"),
+            Partner._field_to_sql(customer, "id", query),
+            Partner._field_to_sql(customer, "dunning_debtor_type", query),
+            move_field("move_type"),
+            SQL(
+                "(%s IS NOT NULL OR %s IS NOT NULL)",
+                move_field("origin_payment_id"),
+                move_field("statement_line_id"),
+            ),
+            move_field("dunning_blocked"),
+            move_field("dunning_promise_date"),
+            move_field("dunning_prescription_restart_date"),
+        ]
+        rows = self.env.execute_query(query.select(*columns))
+        levels = self.env["account.dunning.level"]._get_step_levels(
+            {row[6] for row in rows if row[6]}
+        )
+        planned = self._get_moves_under_plan({row[1] for row in rows})
+        cutoff = self.env["account.dunning.promise"]._cutoff(date)
+        barred_before = {}
+        accounts = defaultdict(lambda: ([], []))
+        Item, item_kind = dunning_steps.Item, dunning_steps.item_kind
+        for (
+            item_id,
+            move_id,
+            amount,
+            amount_currency,
+            currency_id,
+            due,
+            level_id,
+            last_date,
+            customer_id,
+            debtor_type,
+            move_type,
+            is_payment,
+            blocked,
+            promise,
+            restart,
+        ) in rows:
+            debit = amount > 0
+            # positional: a hundred thousand of them
+            item = Item(
+                item_id,
+                move_id,
+                amount,
+                due,
+                levels.get(level_id),
+                last_date,
+                item_kind(move_type, debit, is_payment),
+                currency_id,
+                amount_currency,
+                promise,
+            )
+            debits, credits = accounts[customer_id]
+            if not debit:
+                credits.append(item)
                 continue
-            # Every customer with an open item is listed, even with nothing
-            # to remind today.
-            customer_debits, customer_credits = grouped[customer]
-            if item.id in debit_ids:
-                customer_debits.append(item.id)
-            elif item.amount_residual < 0:
-                customer_credits.append(item.id)
-        return {
-            customer: (items.browse(debit_list), items.browse(credit_list))
-            for customer, (debit_list, credit_list) in grouped.items()
-        }
+            if blocked or move_id in planned:
+                continue  # a dispute holds it; a running plan has its own check
+            if promise and promise >= cutoff and not promised:
+                continue
+            if restart:
+                if prescription.is_time_barred(item.due, debtor_type, date, restart):
+                    continue
+            else:
+                if debtor_type not in barred_before:
+                    barred_before[debtor_type] = (
+                        prescription.earliest_claimable_due_date(
+                            date, prescription.prescription_years(debtor_type)
+                        )
+                    )
+                if item.due < barred_before[debtor_type]:
+                    continue
+            debits.append(item)
+        return dict(accounts)
+
+    @api.model
+    def _get_moves_under_plan(self, move_ids):
+        """Ids of ``move_ids`` covered by a running payment plan."""
+        plans = self.env["account.dunning.payment.plan"].search(
+            [("state", "=", "running"), ("company_id", "=", self.env.company.id)]
+        )
+        return set(plans.move_ids.ids) & move_ids
 
     @api.model
     def _get_account_summary(self, customers, date):
@@ -174,40 +232,6 @@ class AccountDunningSelection(models.AbstractModel):
                 figures["overdue"] += item.amount_residual
                 figures["overdue_count"] += 1
         return summary
-
-    @api.model
-    def _is_customer_reminded(self, customer):
-        return (
-            customer.active
-            and not customer.dunning_excluded
-            and not customer.dunning_insolvency_date
-        )
-
-    @api.model
-    def _is_item_remindable(self, item, date, promised=False):
-        """Whether the debit ``item`` may be reminded on ``date``."""
-        move = item.move_id
-        if move.dunning_blocked:
-            return False
-        if any(plan.state == "running" for plan in move.dunning_payment_plan_ids):
-            return False  # a running payment plan has its own check
-        promise = move.dunning_promise_date
-        cutoff = self.env["account.dunning.promise"]._cutoff(date)
-        if promise and promise >= cutoff and not promised:
-            return False
-        return not item._dunning_is_prescribed(date)
-
-    @api.model
-    def _lock(self, items):
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM account_move WHERE id = ANY(%s) "
-                "ORDER BY id FOR UPDATE SKIP LOCKED",
-                items.move_id.ids,
-            )
-        )
-        locked = {row[0] for row in self.env.cr.fetchall()}
-        return items.filtered(lambda i: i.move_id.id in locked)
 
     @api.model
     def _get_payments_on_their_way(self, customers, date):

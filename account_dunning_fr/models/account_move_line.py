@@ -9,7 +9,7 @@ deducted from what the customer is asked to pay.
 
 from odoo import fields, models
 
-from ..tools import prescription
+from ..tools import dunning_steps, prescription
 
 
 class AccountMoveLine(models.Model):
@@ -28,18 +28,34 @@ class AccountMoveLine(models.Model):
     )
 
     def _dunning_kind(self):
-        """What this receivable item is, for the letters and the history:
-        "invoice" (a due line of an invoice), "credit_note", "payment" or
-        "entry" (anything else booked on the receivable account)."""
+        """What this receivable item is (``tools.dunning_steps.item_kind``)."""
         self.ensure_one()
         move = self.move_id
-        if move.move_type in ("out_invoice", "out_receipt"):
-            return "invoice" if self.balance > 0 else "entry"
-        if move.move_type == "out_refund":
-            return "credit_note"
-        if move.origin_payment_id or move.statement_line_id:
-            return "payment"
-        return "entry"
+        return dunning_steps.item_kind(
+            move.move_type,
+            self.balance > 0,
+            bool(move.origin_payment_id or move.statement_line_id),
+        )
+
+    def _dunning_item(self, level=None):
+        """This receivable item as ``tools.dunning_steps.Item``.
+
+        :param level: ``tools.dunning_steps.Level`` it was last reminded at,
+            when the caller has it already; read from the item otherwise
+        """
+        self.ensure_one()
+        return dunning_steps.Item(
+            self.id,
+            self.move_id.id,
+            self.amount_residual,
+            self.date_maturity or self.date,
+            level=level or self.dunning_level_id._get_step_level(),
+            last_date=self.dunning_last_date or None,
+            kind=self._dunning_kind(),
+            currency_id=self.currency_id.id,
+            amount_currency=self.amount_residual_currency,
+            promise_date=self.move_id.dunning_promise_date or None,
+        )
 
     def _dunning_prescription_date(self):
         """Last day the claim of this item can be pursued (C. com. L110-4,

@@ -231,6 +231,8 @@ class TestCustomerAccount(DunningEngineCommon):
         )
         self._create_invoice(self.customer, 500.0, DUE)
         self._create_invoice(other, 400.0, DUE)
+        # a contact of its own: its recipient chain is walked
+        self._create_contact(self.customer, "Léa Martin")
         Recipient = type(self.env["account.dunning.recipient"])
         original = Recipient._get_recipient
 

@@ -65,3 +65,18 @@ class TestRecipient(DunningCommon):
             self.env["account.dunning.recipient"]._get_recipient(self.customer),
             self.invoice_address,
         )
+
+    def test_own_recipients_are_those_whose_chain_is_themselves(self):
+        Recipient = self.env["account.dunning.recipient"]
+        alone = self._create_customer("Boulangerie Petit")
+        archived_contact = self._create_customer("Garage Leroy")
+        self._create_contact(archived_contact, "Paul Leroy").action_archive()
+        customers = self.customer | alone | archived_contact
+        # a contact, even archived, may be in the chain (or come back): only
+        # a customer with none is its own recipient without walking it
+        self.assertEqual(Recipient._get_own_recipients(customers), {alone.id})
+        self.assertEqual([c for c, _why in Recipient._get_chain(alone)], [alone])
+        # a named contact (here someone else's) is the first of the chain
+        alone.dunning_contact_id = self.owner
+        self.assertEqual(Recipient._get_own_recipients(alone), set())
+        self.assertEqual(Recipient._get_recipient(alone), self.owner)

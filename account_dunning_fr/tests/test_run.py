@@ -79,6 +79,40 @@ class TestDunningRun(DunningEngineCommon):
         self.assertEqual(set(done.partner_id), set(reachable))
         self.assertIn("18", run.channel_summary)
 
+    def test_unit_claims_what_is_open_when_carried_out(self):
+        """A unit keeps which items its action lists and at which level; the
+        amounts are those of the day it is carried out: a part-payment
+        registered after the planning lowers the claim, and an invoice paid
+        in full leaves the letter (SPEC §2.5.5)."""
+        part, full = (
+            self._create_invoice(self.customer, amount, DUE)
+            for amount in (800.0, 300.0)
+        )
+        Run = self.env["account.dunning.run"]
+        with freeze_time(day(3)):
+            run = Run._start(self.company, day(3), "scheduled")
+            self.assertEqual(run.unit_ids.action_vals["amount_due"], 1100.0)
+            self._pay(part, day(3), amount=200.0)
+            self._pay(full, day(3))
+            Run._process(runs=run)
+        action = run.action_ids
+        self.assertEqual(action.state, "done")
+        self.assertEqual(action.level_id, run.unit_ids.level_id)
+        self.assertEqual(action.amount_due, 600.0)
+        self.assertRecordValues(
+            action.line_ids,
+            [
+                {
+                    "move_id": part.id,
+                    "amount_residual": 600.0,
+                    "level_id": action.level_id.id,
+                    "advanced": True,
+                }
+            ],
+        )
+        self.assertEqual(part.dunning_level_id, action.level_id)
+        self.assertFalse(full.dunning_level_id)
+
     def test_wizard_runs_in_background_above_threshold(self):
         customers = self._due_customers(wizard_module.BACKGROUND_THRESHOLD + 1)
         cron = self.env.ref("account_dunning_fr.ir_cron_account_dunning_run_units")

@@ -19,18 +19,9 @@ class AccountDunningAction(models.Model):
         return res
 
     @api.model
-    def _prepare_action_vals(
-        self, partner, moves, date, level=None, items=None, item_levels=None, **values
-    ):
-        vals = super()._prepare_action_vals(
-            partner,
-            moves,
-            date,
-            level=level,
-            items=items,
-            item_levels=item_levels,
-            **values,
-        )
-        if level and "channel_post" not in values:
-            vals["channel_post"] = level.send_post
+    def _prepare_level_vals(self, level, date):
+        # The one place both the run's planning and the wizards take a
+        # level's channels from.
+        vals = super()._prepare_level_vals(level, date)
+        vals["channel_post"] = level.send_post
         return vals

@@ -1,0 +1,239 @@
+"""Steps of the dunning: which level each open item of a customer's account
+goes to next, on which day, and what the run does for the customer (SPEC §2.5).
+
+Plain data, no database: planning reads the open items of a whole company
+into these structures at once (a hundred thousand of them within a second),
+the invoice shows its next step from the same rules, and the rules are
+tested on their own.
+
+Each debit item moves up the levels of its customer's policy on its own, at
+most one level per run; levels whose minimum amount the customer's net
+overdue position does not reach are passed over, and so are reminders before
+the due date once it has passed. A level is due ``delay_days`` after the
+item's due date, never before the day after the deadline the previous letter
+announced (SPEC §2.5.9), and never sooner after the customer's last action
+than the level's cadence allows — at most one reminder a day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date as Date
+from datetime import timedelta
+
+# What ``plan_account`` returns for a customer whose open credits cover what
+# is overdue: nothing to remind, its credits are to be matched.
+CREDITS_TO_MATCH = "credits_to_match"
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """A dunning level, as the steps need it.
+
+    :param delay_days: days after the due date it becomes due (negative: a
+        reminder before the due date)
+    :param min_amount: minimum net overdue position, company currency (0:
+        none)
+    :param payment_deadline_days: days the letter gives to pay (0: none)
+    :param min_days_since_last: days since the customer's last action
+    """
+
+    id: int
+    sequence: int = 10
+    delay_days: int = 0
+    min_amount: float = 0.0
+    payment_deadline_days: int = 0
+    min_days_since_last: int = 0
+
+    @property
+    def rank(self):
+        """Order of levels, across policies too: later trigger, then
+        sequence."""
+        return (self.delay_days, self.sequence)
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A dunning policy: its levels in order (sequence, then id)."""
+
+    id: int
+    levels: tuple = ()
+    _index: dict = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(
+            self, "_index", {level.id: i for i, level in enumerate(self.levels)}
+        )
+
+    def next_level(self, current=None):
+        """Level that follows ``current`` (the first one when None); None
+        after the last. A level of another policy (the customer changed
+        policy) continues with the first level triggered after it."""
+        if current is None:
+            return self.levels[0] if self.levels else None
+        index = self._index.get(current.id)
+        if index is None:
+            return next(
+                (lvl for lvl in self.levels if lvl.delay_days > current.delay_days),
+                None,
+            )
+        return self.levels[index + 1] if index + 1 < len(self.levels) else None
+
+
+@dataclass(slots=True)
+class Item:
+    """An open receivable item of the customer's account.
+
+    :param amount: open amount in company currency (``amount_residual``):
+        positive for a debit, negative for a credit
+    :param due: its due date (the entry's date when it has none)
+    :param level: ``Level`` it was last reminded at, or None
+    :param last_date: day it was last reminded, or None
+    :param kind: see :func:`item_kind`
+    """
+
+    id: int
+    move_id: int
+    amount: float
+    due: Date
+    level: Level | None = None
+    last_date: Date | None = None
+    kind: str = "invoice"
+    currency_id: int | None = None
+    amount_currency: float = 0.0
+    promise_date: Date | None = None
+
+
+@dataclass(slots=True)
+class Step:
+    """What the run does for one customer: the action's level, the items it
+    lists (overdue debits, or the debits due when nothing is overdue yet,
+    then the open credits) and the level each one moves up to (None: listed
+    at its stage)."""
+
+    level: Level
+    items: list
+    item_levels: dict
+
+
+def item_kind(move_type, debit, is_payment):
+    """What a receivable item is, for the letters and the history.
+
+    :param move_type: ``account.move.move_type`` of its entry
+    :param debit: whether the item is a debit (positive balance)
+    :param is_payment: whether its entry is a payment or a bank statement
+        line
+    :return: ``"invoice"`` (a due line of an invoice), ``"credit_note"``,
+        ``"payment"`` or ``"entry"`` (anything else on the receivable account)
+    """
+    if move_type in ("out_invoice", "out_receipt"):
+        return "invoice" if debit else "entry"
+    if move_type == "out_refund":
+        return "credit_note"
+    return "payment" if is_payment else "entry"
+
+
+def overdue_position(debits, credits, date):
+    """The overdue debit items on ``date`` and the customer's net overdue
+    position: overdue debits minus open credits, company currency.
+
+    :return: ``(list of Item, float)``
+    """
+    overdue = [item for item in debits if item.due < date]
+    return overdue, sum(i.amount for i in overdue) + sum(c.amount for c in credits)
+
+
+def next_applicable_level(policy, current, open_amount, overdue=False):
+    """Next level of ``policy`` after ``current`` that applies, or None.
+
+    Passed over: levels whose minimum amount the customer's net overdue
+    position ``open_amount`` (company currency) does not reach, and
+    reminders before the due date once it has passed (``overdue``).
+    """
+    if policy is None:
+        return None
+    level = policy.next_level(current)
+    while level and (
+        (level.min_amount and level.min_amount > open_amount)
+        or (overdue and level.delay_days < 0)
+    ):
+        level = policy.next_level(level)
+    return level
+
+
+def level_due_date(item, level):
+    """Day on which ``level`` becomes due for the debit ``item``: its
+    trigger after the due date, never before the day after the deadline
+    the previous letter announced (SPEC §2.5.9)."""
+    due = item.due + timedelta(days=level.delay_days)
+    previous = item.level
+    if previous and item.last_date:
+        due = max(
+            due, item.last_date + timedelta(days=previous.payment_deadline_days + 1)
+        )
+    return due
+
+
+def next_step(item, policy, open_amount, last_action_date, date):
+    """The level ``item`` goes to next and the day it becomes due.
+
+    :param item: debit ``Item``
+    :param policy: ``Policy`` of its customer, or None
+    :param open_amount: customer's net overdue position, company currency
+    :param last_action_date: day of the customer's last action, or None
+    :param date: day of the run
+    :return: ``(Level, date)``, or ``(None, None)`` when no level applies
+    """
+    level = next_applicable_level(
+        policy, item.level, open_amount, overdue=item.due < date
+    )
+    if not level:
+        return None, None
+    due = level_due_date(item, level)
+    if last_action_date:
+        # At most one reminder a day, whatever the level's cadence says.
+        days = max(level.min_days_since_last, 1)
+        due = max(due, last_action_date + timedelta(days=days))
+    return level, due
+
+
+def plan_account(debits, credits, policy, last_action_date, date, owes, level_ids=None):
+    """What the run does for one customer on ``date``.
+
+    :param debits: the debit ``Item`` s it may be reminded of, oldest due
+        first
+    :param credits: its open credit ``Item`` s (negative amounts)
+    :param policy: its ``Policy``, or None
+    :param last_action_date: day of its last action, or None
+    :param owes: function telling whether a net amount (company currency)
+        is worth a reminder (above the company's tolerance, in its currency's
+        rounding)
+    :param level_ids: set of level ids the run is restricted to, or None
+    :return: a ``Step``; None when nothing is due; ``CREDITS_TO_MATCH`` when
+        the customer's credits cover what is listed
+    """
+    overdue, overdue_net = overdue_position(debits, credits, date)
+    steps = {}
+    # Once something is overdue, the letter is about what is overdue: items
+    # not yet due wait for their own due date.
+    for item in overdue or debits:
+        level, due = next_step(item, policy, overdue_net, last_action_date, date)
+        if level and due <= date and (level_ids is None or level.id in level_ids):
+            steps[item.id] = level
+    if not steps:
+        return None
+    level = max(steps.values(), key=lambda lvl: lvl.rank)
+    reached = [item.level for item in overdue if item.level]
+    if reached and policy:
+        top = max(reached, key=lambda lvl: lvl.rank)
+        if level.rank < top.rank and policy.next_level(top):
+            # Never a milder letter than the one the customer last got while
+            # that one can still be followed up: the new items join the next
+            # step of the older ones.
+            return None
+    listed = overdue or [item for item in debits if item.id in steps]
+    position = sum(i.amount for i in listed) + sum(c.amount for c in credits)
+    if not owes(position):
+        return CREDITS_TO_MATCH if credits else None
+    items = listed + list(credits)
+    return Step(level, items, {item.id: steps.get(item.id) for item in items})
