@@ -151,6 +151,11 @@ class AccountDunningPlanning(models.AbstractModel):
         customers = Partner.browse([customer_id for customer_id, _step in planned])
         Recipient = self.env["account.dunning.recipient"]
         own_recipients = Recipient._get_own_recipients(customers)
+        # The chains walked read their contacts' roles together, not one
+        # customer after the other.
+        customers.filtered(
+            lambda c: c.id not in own_recipients
+        ).child_ids.dunning_role_ids.mapped("code")
         on_their_way = {}
         if self.env.company.dunning_bank_line_mode == "hold":
             on_their_way = self.env[

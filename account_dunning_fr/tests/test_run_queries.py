@@ -71,6 +71,55 @@ class TestRunQueries(DunningEngineCommon):
         self.assertEqual(run.done_count, len(customers))
         return count
 
+    def _plan_counted(self, customers):
+        """Queries of the planning of ``customers`` (their actions' values)."""
+        Planning = self.env["account.dunning.planning"]
+        with freeze_time(day(3)):
+            self.env.invalidate_all()
+            self.env.flush_all()
+            before = self.cr.sql_log_count
+            proposals = Planning._prepare_proposals(day(3), partners=customers)
+            count = self.cr.sql_log_count - before
+        self.assertEqual(len(proposals), len(customers))
+        return count
+
+    def test_planning_queries_do_not_grow_with_customers(self):
+        """Planning reads the open items of all the customers in one query
+        and their recipients together: the same queries for 5 customers as
+        for 40, with one invoice or eight, whether their recipient is the
+        customer itself or a contact found along the chain (roles)."""
+        self.roles = self.env["account.dunning.role"].search([])
+        accounting = self.roles.filtered(lambda r: r.code == "accounting")
+        self._plan_counted(self._customers(1, 1, "Chauffe"))  # warm Odoo's caches
+        counts = {}
+        for size, invoices, contacts in (
+            (5, 1, False),
+            (40, 1, False),
+            (5, 8, False),
+            (5, 1, True),
+            (40, 1, True),
+        ):
+            customers = self._customers(
+                size, invoices, f"Plan{size}x{invoices}{contacts}"
+            )
+            if contacts:
+                self.env["res.partner"].create(
+                    [
+                        {
+                            "name": f"Compta {customer.name}",
+                            "parent_id": customer.id,
+                            "type": "contact",
+                            "email": f"compta.{customer.id}@example.com",
+                            "dunning_role_ids": [Command.set(accounting.ids)],
+                        }
+                        for customer in customers
+                    ]
+                )
+            counts[size, invoices, contacts] = self._plan_counted(customers)
+        self.assertEqual(counts[5, 1, False], counts[40, 1, False])
+        self.assertEqual(counts[5, 1, False], counts[5, 8, False])
+        self.assertEqual(counts[5, 1, True], counts[40, 1, True])
+
     def test_queries_per_customer_do_not_grow_with_invoices(self):
         """A run carried out inline claims its customers 100 at a time and
         carries each set out together: 57 queries for the set (one email
