@@ -229,8 +229,7 @@ class AccountDunningLevel(models.Model):
         :return: ``{id: tools.dunning_steps.Level}``
         """
         return {
-            level.id: level._get_step_level()
-            for level in self.browse(list(level_ids)).exists()
+            level.id: level._get_step_level() for level in self.browse(list(level_ids))
         }
 
     def _get_step_level(self):

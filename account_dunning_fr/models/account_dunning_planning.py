@@ -182,7 +182,7 @@ class AccountDunningPlanning(models.AbstractModel):
                         if customer_id in own_recipients
                         else Recipient._get_recipient(customer).id
                     ),
-                    list(dict.fromkeys(i.move_id for i in step.items if i.amount > 0)),
+                    dunning_steps.debit_move_ids(step.items),
                     step.items,
                     {
                         item_id: level.id if level else None
@@ -321,9 +321,7 @@ class AccountDunningPlanning(models.AbstractModel):
             "company_id": self.env.company.id,
             "partner_id": customer.id,
             "date": date,
-            "move_ids": [
-                fields.Command.set(list(dict.fromkeys(i.move_id for i in debits)))
-            ],
+            "move_ids": [fields.Command.set(dunning_steps.debit_move_ids(debits))],
             "amount_due": sum(item.amount for item in debits),
             "state": "failed",
             "failure_reason": self.env._(

@@ -118,14 +118,6 @@ class AccountDunningPolicy(models.Model):
         self.ensure_one()
         return self.ordered_level_ids
 
-    def _get_next_level(self, level=None):
-        """Level that follows ``level`` (the first one when ``level`` is empty;
-        see ``tools.dunning_steps.Policy.next_level``)."""
-        self.ensure_one()
-        current = level._get_step_level() if level else None
-        following = self._get_step_policy().next_level(current)
-        return self.env["account.dunning.level"].browse(following and following.id)
-
     def _get_step_policy(self):
         """This policy as ``tools.dunning_steps.Policy`` (None when empty)."""
         if not self:

@@ -37,19 +37,15 @@ class AccountMoveLine(models.Model):
             bool(move.origin_payment_id or move.statement_line_id),
         )
 
-    def _dunning_item(self, level=None):
-        """This receivable item as ``tools.dunning_steps.Item``.
-
-        :param level: ``tools.dunning_steps.Level`` it was last reminded at,
-            when the caller has it already; read from the item otherwise
-        """
+    def _dunning_item(self):
+        """This receivable item as ``tools.dunning_steps.Item``."""
         self.ensure_one()
         return dunning_steps.Item(
             self.id,
             self.move_id.id,
             self.amount_residual,
             self.date_maturity or self.date,
-            level=level or self.dunning_level_id._get_step_level(),
+            level=self.dunning_level_id._get_step_level(),
             last_date=self.dunning_last_date or None,
             kind=self._dunning_kind(),
             currency_id=self.currency_id.id,

@@ -79,6 +79,7 @@ class TestPolicyResolution(DunningCommon):
     def test_next_level(self):
         policy = self.company.dunning_default_policy_id
         levels = policy._get_levels_ordered()
-        self.assertEqual(policy._get_next_level(), levels[0])
-        self.assertEqual(policy._get_next_level(levels[0]), levels[1])
-        self.assertFalse(policy._get_next_level(levels[-1]))
+        steps = policy._get_step_policy()
+        self.assertEqual(steps.next_level().id, levels[0].id)
+        self.assertEqual(steps.next_level(levels[0]._get_step_level()).id, levels[1].id)
+        self.assertFalse(steps.next_level(levels[-1]._get_step_level()))

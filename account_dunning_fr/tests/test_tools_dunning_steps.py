@@ -174,3 +174,13 @@ def test_overdue_position_deducts_credits():
     )
     assert [i.amount for i in overdue] == [300.0]
     assert net == pytest.approx(180.0)
+
+
+def test_debit_move_ids_in_order_each_once():
+    items = [
+        steps.Item(1, 30, 100.0, RUN),
+        steps.Item(2, 10, -20.0, RUN),
+        steps.Item(3, 30, 50.0, RUN),
+        steps.Item(4, 20, 10.0, RUN),
+    ]
+    assert steps.debit_move_ids(items) == [30, 20]

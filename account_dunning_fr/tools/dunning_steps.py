@@ -133,6 +133,12 @@ def item_kind(move_type, debit, is_payment):
     return "payment" if is_payment else "entry"
 
 
+def debit_move_ids(items):
+    """Ids of the entries of the debit ``Item`` s among ``items``, in order,
+    each once: the invoices an action is about."""
+    return list(dict.fromkeys(item.move_id for item in items if item.amount > 0))
+
+
 def overdue_position(debits, credits, date):
     """The overdue debit items on ``date`` and the customer's net overdue
     position: overdue debits minus open credits, company currency.
