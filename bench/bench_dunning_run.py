@@ -17,7 +17,10 @@ Each step runs in its own process, so that its peak RSS is its own:
    serving the report stylesheets (letters per second, longest callback);
    the daily run without letters through the
    scheduled action's callbacks, driven as Odoo's cron runner does (one
-   progress record and one commit per callback); a second run the same day;
+   progress record and one commit per callback); Odoo alone writing the
+   chatter notes and emails of the customers that run reminded, and nothing
+   else (``bench_floor.py``: the floor of any run on Odoo's chatter and mail
+   queue, rolled back); a second run the same day;
 3. ``oca``: OCA credit control on the same invoices: its run generates the
    credit lines, then its email communications are sent for all customers but
    the sample with the report attachment removed from its template, and for
@@ -50,6 +53,7 @@ from odoo import SUPERUSER_ID, api, fields
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_data import build_dataset  # noqa: E402
+from bench_floor import floor_phase  # noqa: E402
 
 SIZES = {
     # customers, open invoices, customers of the letter sample
@@ -60,6 +64,7 @@ SIZES = {
 CRON_XMLID = "account_dunning_fr.ir_cron_account_dunning_run"
 LETTERS_CRON_XMLID = "account_dunning_fr.ir_cron_account_dunning_letters"
 LETTERS_PHASE = "letters, grouped (scheduled action)"
+FLOOR_PHASE = "Odoo alone: chatter notes and emails of those customers"
 # where the stylesheet server of the letters phase listens: a port of its
 # own, so that benchmarks running side by side do not meet
 LETTERS_SERVER_PORT = 20000 + os.getpid() % 20000
@@ -327,8 +332,13 @@ def step_ours(env, state, budget, config=None):
             deadline = budget and time.perf_counter() + budget
             if drive_cron(cron, NO_LETTERS, phase, deadline):
                 drain_triggered_crons(env, NO_LETTERS, phase, since, deadline)
-        action_figures(phase, new_actions(env, first_action))
+        actions = new_actions(env, first_action)
+        action_figures(phase, actions)
         results.append(phase.result())
+        if name == "run without letters":
+            floor = Phase(cr, FLOOR_PHASE)
+            deadline = budget and time.perf_counter() + budget
+            results.append(floor_phase(env, actions, floor, deadline))
         if "remaining" in phase.extra:
             break  # the second run would only go on with the first one
     runs = persistent_runs(env, first_run)
@@ -612,6 +622,7 @@ def row(result):
         "stylesheets",
         "lines",
         "communications",
+        "notes",
         "remaining",
     ):
         if key in result:
@@ -684,6 +695,13 @@ def report(args, build, ours, oca):
             "with letters, ours / OCA: "
             f"{ratio(mine['run with letters (sample)'], oca_letters)}"
         )
+        if FLOOR_PHASE in mine:
+            floor = mine[FLOOR_PHASE]
+            print(
+                "Odoo alone (the chatter notes and emails of the SPEC, nothing "
+                f"else) / OCA: {ratio(floor, oca_plain)}"
+            )
+            print(f"ours / Odoo alone: {ratio(mine['run without letters'], floor)}")
 
 
 def main():

@@ -11,6 +11,7 @@ from . import account_dunning_legal
 from . import account_dunning_recipient
 from . import account_dunning_workflow_mixin
 from . import account_dunning_action
+from . import account_dunning_action_builder
 from . import account_dunning_action_line
 from . import account_dunning_delivery
 from . import account_dunning_undelivered

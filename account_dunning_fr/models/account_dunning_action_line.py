@@ -112,10 +112,8 @@ class AccountDunningActionLine(models.Model):
         :param item_levels: ``{item id: level id or None}`` (see
             ``_prepare_vals``)
         """
-        return [
-            Command.create(self._prepare_vals(item, item_levels.get(item.id)))
-            for item in items
-        ]
+        prepare, create = self._prepare_vals, Command.create
+        return [create(prepare(item, item_levels.get(item.id))) for item in items]
 
     @api.model
     def _fill_from_moves(self, actions):

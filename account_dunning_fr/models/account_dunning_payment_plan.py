@@ -210,7 +210,7 @@ class AccountDunningPaymentPlan(models.Model):
 
     def _prepare_agreement_action_vals(self):
         self.ensure_one()
-        return self.env["account.dunning.action"]._prepare_action_vals(
+        return self.env["account.dunning.action.builder"]._prepare_action_vals(
             self.partner_id,
             self.move_ids,
             fields.Date.context_today(self),

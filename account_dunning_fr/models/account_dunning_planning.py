@@ -161,7 +161,7 @@ class AccountDunningPlanning(models.AbstractModel):
             on_their_way = self.env[
                 "account.dunning.selection"
             ]._get_payments_on_their_way(customers, date)
-        Action = self.env["account.dunning.action"]
+        Builder = self.env["account.dunning.action.builder"]
         Level = self.env["account.dunning.level"]
         level_vals = {}
         company_id = self.env.company.id
@@ -171,10 +171,10 @@ class AccountDunningPlanning(models.AbstractModel):
         for customer, (customer_id, step) in zip(customers, planned, strict=True):
             try:
                 if step.level.id not in level_vals:
-                    level_vals[step.level.id] = Action._prepare_level_vals(
+                    level_vals[step.level.id] = Builder._prepare_level_vals(
                         Level.browse(step.level.id), date
                     )
-                vals = Action._compose_action_vals(
+                vals = Builder._compose_action_vals(
                     company_id,
                     customer_id,
                     (
@@ -224,13 +224,18 @@ class AccountDunningPlanning(models.AbstractModel):
             )
         )
         resolve = self.env["account.dunning.policy"]._get_policy_resolver()
-        steps = {}
+        # Few customers have a policy of their own: the rule runs once per
+        # (own policy, payer profile) and once per policy converted.
+        steps, resolved = {}, {}
         result = {}
         for customer_id, own_policy_id, payer_profile in rows:
-            policy = resolve(own_policy_id, payer_profile)
-            if policy.id not in steps:
-                steps[policy.id] = policy._get_step_policy()
-            result[customer_id] = steps[policy.id]
+            key = (own_policy_id, payer_profile)
+            if key not in resolved:
+                policy = resolve(own_policy_id, payer_profile)
+                if policy.id not in steps:
+                    steps[policy.id] = policy._get_step_policy()
+                resolved[key] = steps[policy.id]
+            result[customer_id] = resolved[key]
         return result
 
     @api.model

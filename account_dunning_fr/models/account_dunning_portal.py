@@ -339,7 +339,7 @@ class AccountDunningPortal(models.AbstractModel):
         logged on the customer and the invoices."""
         Action = self.env["account.dunning.action"].sudo()
         user = self.env.user
-        vals = Action._prepare_action_vals(
+        vals = Action.env["account.dunning.action.builder"]._prepare_action_vals(
             action.partner_id,
             moves,
             fields.Date.context_today(self),

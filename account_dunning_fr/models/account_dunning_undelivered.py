@@ -94,7 +94,7 @@ class AccountDunningUndelivered(models.AbstractModel):
         )
         if not lines.filtered(lambda line: not line.is_credit):
             return none
-        vals = action._prepare_action_vals(
+        vals = action.env["account.dunning.action.builder"]._prepare_action_vals(
             action.partner_id,
             lines.move_id,
             fields.Date.context_today(action),

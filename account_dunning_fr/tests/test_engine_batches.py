@@ -19,7 +19,7 @@ class TestDunningEngineBatches(DunningEngineCommon):
     def test_duplicate_live_action_refused_by_database(self):
         """The last line of defence when two runs overlap."""
         invoice = self._create_invoice(self.customer, 500.0, DUE)
-        vals = self.Action._prepare_action_vals(
+        vals = self.env["account.dunning.action.builder"]._prepare_action_vals(
             self.customer, invoice, day(3), level=self.levels[1]
         )
         first = self.env["account.dunning.planning"]._create_proposals([vals])

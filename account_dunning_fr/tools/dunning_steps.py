@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date as Date
 from datetime import timedelta
+from operator import attrgetter
 
 # What ``plan_account`` returns for a customer whose open credits cover what
 # is overdue: nothing to remind, its credits are to be matched.
@@ -44,12 +45,25 @@ class Level:
     min_amount: float = 0.0
     payment_deadline_days: int = 0
     min_days_since_last: int = 0
+    # Derived once: planning asks for them about every open item.
+    rank: tuple = field(init=False, compare=False, repr=False)
+    delay: timedelta = field(init=False, compare=False, repr=False)
+    follow_up: timedelta = field(init=False, compare=False, repr=False)
+    cadence: timedelta = field(init=False, compare=False, repr=False)
 
-    @property
-    def rank(self):
-        """Order of levels, across policies too: later trigger, then
-        sequence."""
-        return (self.delay_days, self.sequence)
+    def __post_init__(self):
+        # rank: the order of levels, across policies too (later trigger,
+        # then sequence); follow_up: from the letter of this level to the
+        # day after the deadline it announced; cadence: the least time
+        # since the customer's last action, one day at least.
+        object.__setattr__(self, "rank", (self.delay_days, self.sequence))
+        object.__setattr__(self, "delay", timedelta(days=self.delay_days))
+        object.__setattr__(
+            self, "follow_up", timedelta(days=self.payment_deadline_days + 1)
+        )
+        object.__setattr__(
+            self, "cadence", timedelta(days=max(self.min_days_since_last, 1))
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +130,9 @@ class Step:
     item_levels: dict
 
 
+_by_rank = attrgetter("rank")
+
+
 def item_kind(move_type, debit, is_payment):
     """What a receivable item is, for the letters and the history.
 
@@ -136,7 +153,7 @@ def item_kind(move_type, debit, is_payment):
 def debit_move_ids(items):
     """Ids of the entries of the debit ``Item`` s among ``items``, in order,
     each once: the invoices an action is about."""
-    return list(dict.fromkeys(item.move_id for item in items if item.amount > 0))
+    return list(dict.fromkeys([item.move_id for item in items if item.amount > 0]))
 
 
 def overdue_position(debits, credits, date):
@@ -146,7 +163,8 @@ def overdue_position(debits, credits, date):
     :return: ``(list of Item, float)``
     """
     overdue = [item for item in debits if item.due < date]
-    return overdue, sum(i.amount for i in overdue) + sum(c.amount for c in credits)
+    # sums over lists: planning adds up a hundred thousand amounts
+    return overdue, sum([i.amount for i in overdue]) + sum([c.amount for c in credits])
 
 
 def next_applicable_level(policy, current, open_amount, overdue=False):
@@ -171,12 +189,10 @@ def level_due_date(item, level):
     """Day on which ``level`` becomes due for the debit ``item``: its
     trigger after the due date, never before the day after the deadline
     the previous letter announced (SPEC §2.5.9)."""
-    due = item.due + timedelta(days=level.delay_days)
+    due = item.due + level.delay
     previous = item.level
     if previous and item.last_date:
-        due = max(
-            due, item.last_date + timedelta(days=previous.payment_deadline_days + 1)
-        )
+        due = max(due, item.last_date + previous.follow_up)
     return due
 
 
@@ -198,8 +214,7 @@ def next_step(item, policy, open_amount, last_action_date, date):
     due = level_due_date(item, level)
     if last_action_date:
         # At most one reminder a day, whatever the level's cadence says.
-        days = max(level.min_days_since_last, 1)
-        due = max(due, last_action_date + timedelta(days=days))
+        due = max(due, last_action_date + level.cadence)
     return level, due
 
 
@@ -228,17 +243,20 @@ def plan_account(debits, credits, policy, last_action_date, date, owes, level_id
             steps[item.id] = level
     if not steps:
         return None
-    level = max(steps.values(), key=lambda lvl: lvl.rank)
+    level = max(steps.values(), key=_by_rank)
     reached = [item.level for item in overdue if item.level]
     if reached and policy:
-        top = max(reached, key=lambda lvl: lvl.rank)
+        top = max(reached, key=_by_rank)
         if level.rank < top.rank and policy.next_level(top):
             # Never a milder letter than the one the customer last got while
             # that one can still be followed up: the new items join the next
             # step of the older ones.
             return None
-    listed = overdue or [item for item in debits if item.id in steps]
-    position = sum(i.amount for i in listed) + sum(c.amount for c in credits)
+    if overdue:
+        listed, position = overdue, overdue_net
+    else:
+        listed = [item for item in debits if item.id in steps]
+        position = sum([i.amount for i in listed]) + sum([c.amount for c in credits])
     if not owes(position):
         return CREDITS_TO_MATCH if credits else None
     items = listed + list(credits)

@@ -172,7 +172,7 @@ class AccountDunningFormalNotice(models.TransientModel):
     def _prepare_action_vals(self):
         today = fields.Date.context_today(self)
         registered = self.delivery_mode == "registered"
-        return self.env["account.dunning.action"]._prepare_action_vals(
+        return self.env["account.dunning.action.builder"]._prepare_action_vals(
             self.partner_id,
             self.move_ids,
             today,
