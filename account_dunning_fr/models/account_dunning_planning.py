@@ -148,13 +148,14 @@ class AccountDunningPlanning(models.AbstractModel):
             customer whose values cannot be prepared gets a failed action
         """
         Partner = self.env["res.partner"]
-        customers = Partner.browse([customer_id for customer_id, _step in planned])
+        customer_ids = [customer_id for customer_id, _step in planned]
+        customers = Partner.browse(customer_ids)
         Recipient = self.env["account.dunning.recipient"]
         own_recipients = Recipient._get_own_recipients(customers)
         # The chains walked read their contacts' roles together, not one
         # customer after the other.
-        customers.filtered(
-            lambda c: c.id not in own_recipients
+        Partner.browse(
+            [cid for cid in customer_ids if cid not in own_recipients]
         ).child_ids.dunning_role_ids.mapped("code")
         on_their_way = {}
         if self.env.company.dunning_bank_line_mode == "hold":
@@ -166,9 +167,14 @@ class AccountDunningPlanning(models.AbstractModel):
         level_vals = {}
         company_id = self.env.company.id
         proposals = []
-        # The customers taken from their recordset read their language all
-        # at once.
-        for customer, (customer_id, step) in zip(customers, planned, strict=True):
+        prefetch = customers._prefetch_ids
+
+        def record(customer_id):
+            # Only the customers that need a record (a chain to walk, a call,
+            # a failure) get one; they read their fields all at once.
+            return Partner.browse(customer_id).with_prefetch(prefetch)
+
+        for customer_id, step in planned:
             try:
                 if step.level.id not in level_vals:
                     level_vals[step.level.id] = Builder._prepare_level_vals(
@@ -180,7 +186,7 @@ class AccountDunningPlanning(models.AbstractModel):
                     (
                         customer_id
                         if customer_id in own_recipients
-                        else Recipient._get_recipient(customer).id
+                        else Recipient._get_recipient(record(customer_id)).id
                     ),
                     dunning_steps.debit_move_ids(step.items),
                     step.items,
@@ -191,7 +197,9 @@ class AccountDunningPlanning(models.AbstractModel):
                     date,
                     level_vals[step.level.id],
                 )
-                if vals["channel_call"] and not self._phone_language_ok(customer):
+                if vals["channel_call"] and not self._phone_language_ok(
+                    record(customer_id)
+                ):
                     # Abroad, call only when the language is no obstacle;
                     # otherwise the reminder goes in writing (SPEC §2.2).
                     vals.update(channel_call=False, channel_email=True)
@@ -201,7 +209,9 @@ class AccountDunningPlanning(models.AbstractModel):
                 if not isinstance(error, UserError):
                     _logger.exception("Dunning: planning failed for %s", customer_id)
                 debits = [item for item in step.items if item.amount > 0]
-                vals = self._prepare_failure_vals(customer, debits, date, error)
+                vals = self._prepare_failure_vals(
+                    record(customer_id), debits, date, error
+                )
             proposals.append(vals)
         return proposals
 

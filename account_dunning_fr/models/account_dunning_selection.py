@@ -141,7 +141,17 @@ class AccountDunningSelection(models.AbstractModel):
         cutoff = self.env["account.dunning.promise"]._cutoff(date)
         barred_before = {}
         accounts = defaultdict(lambda: ([], []))
-        Item, item_kind = dunning_steps.Item, dunning_steps.item_kind
+        Item = dunning_steps.Item
+        # What each kind of row is, decided once (a few dozen combinations)
+        # rather than for every item.
+        kinds = {
+            (move_type, debit, is_payment): dunning_steps.item_kind(
+                move_type, debit, is_payment
+            )
+            for move_type in Move._fields["move_type"].get_values(self.env)
+            for debit in (True, False)
+            for is_payment in (True, False)
+        }
         for (
             item_id,
             move_id,
@@ -168,7 +178,7 @@ class AccountDunningSelection(models.AbstractModel):
                 due,
                 levels.get(level_id),
                 last_date,
-                item_kind(move_type, debit, is_payment),
+                kinds[move_type, debit, is_payment],
                 currency_id,
                 amount_currency,
                 promise,
