@@ -23,9 +23,10 @@ from psycopg2 import IntegrityError
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount, format_date
+from odoo.tools import SQL, format_amount, format_date
 
 from ..tools import dunning_steps
+from ..tools.id_array import int_array_literal
 
 _logger = logging.getLogger(__name__)
 
@@ -225,7 +226,8 @@ class AccountDunningPlanning(models.AbstractModel):
         :return: ``{customer id: Policy or None}``
         """
         Partner = self.env["res.partner"].with_context(active_test=False)
-        query = Partner._search([("id", "in", customers.ids)])
+        query = Partner._search([])
+        self._where_ids_in(query, Partner, "id", customers)
         rows = self.env.execute_query(
             query.select(
                 Partner._field_to_sql("res_partner", "id", query),
@@ -297,36 +299,51 @@ class AccountDunningPlanning(models.AbstractModel):
     def _last_action_dates(self, customers):
         """Date of the last live action per customer; failed ones count too,
         so a failure does not turn into a daily retry storm."""
-        groups = self.env["account.dunning.action"]._read_group(
+        Action = self.env["account.dunning.action"]
+        query = Action._search(
             [
-                ("partner_id", "in", customers.ids),
                 ("company_id", "=", self.env.company.id),
                 ("state", "in", ("done", "failed")),
-            ],
-            ["partner_id"],
-            ["date:max"],
+            ]
         )
-        return {partner.id: last for partner, last in groups}
+        partner = self._where_ids_in(query, Action, "partner_id", customers)
+        query.groupby = partner
+        date = Action._field_to_sql(Action._table, "date", query)
+        return dict(self.env.execute_query(query.select(partner, SQL("MAX(%s)", date))))
 
     @api.model
     def _customers_busy(self, customers):
         """Customers not to remind again yet: an action of theirs waits for
         validation or a fix, or a letter of theirs waits for the post room
         (the next step must not overtake a letter that has not left)."""
-        groups = self.env["account.dunning.action"]._read_group(
+        Action = self.env["account.dunning.action"]
+        query = Action._search(
             [
-                ("partner_id", "in", customers.ids),
                 ("company_id", "=", self.env.company.id),
                 "|",
                 ("state", "in", ("proposed", "failed")),
                 "&",
                 ("state", "=", "done"),
                 ("print_state", "=", "to_print"),
-            ],
-            ["partner_id"],
-            [],
+            ]
         )
-        return {partner.id for (partner,) in groups}
+        partner = self._where_ids_in(query, Action, "partner_id", customers)
+        query.groupby = partner
+        return {row[0] for row in self.env.execute_query(query.select(partner))}
+
+    @api.model
+    def _where_ids_in(self, query, model, fname, records):
+        """Restrict ``query`` (of ``model``) to rows whose ``fname`` is one
+        of ``records``, sent as one array: planning asks about every
+        customer of the company at once (``tools.id_array``).
+
+        :return: the ``SQL`` of the field, for the caller's select
+        """
+        column = model._field_to_sql(model._table, fname, query)
+        query.add_where(
+            SQL("%s = ANY(%s::int[])", column, int_array_literal(records.ids))
+        )
+        return column
 
     @api.model
     def _prepare_failure_vals(self, customer, debits, date, error):

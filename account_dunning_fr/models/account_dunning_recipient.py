@@ -14,6 +14,8 @@ import re
 from odoo import api, models
 from odoo.tools import SQL, email_normalize
 
+from ..tools.id_array import int_array_literal
+
 # Roles tried in this order, by the size of the customer's company, when no
 # dunning contact is named.
 RECIPIENT_ROLES_BY_SIZE = {
@@ -59,10 +61,10 @@ class AccountDunningRecipient(models.AbstractModel):
         customers.flush_model(["parent_id", "dunning_contact_id", "active"])
         rows = self.env.execute_query(
             SQL(
-                "SELECT p.id FROM res_partner p WHERE p.id = ANY(%s) "
+                "SELECT p.id FROM res_partner p WHERE p.id = ANY(%s::int[]) "
                 "AND p.active AND p.dunning_contact_id IS NULL AND NOT EXISTS ("
                 "SELECT 1 FROM res_partner c WHERE c.parent_id = p.id)",
-                customers.ids,
+                int_array_literal(customers.ids),
             )
         )
         return {row[0] for row in rows}

@@ -1,3 +1,5 @@
 """Pure rules with no ORM: French-law arithmetic (semesters, late payment,
-prescription, payer profile), the page footer stamped on letters, the post
-room's duplex batches and the reason read off a returned email."""
+prescription, payer profile), the steps of the dunning (which level each
+item goes to next, and when), the page footer stamped on letters, the post
+room's duplex batches, the reason read off a returned email, values kept as
+JSON and many record ids sent as one array."""
