@@ -95,15 +95,30 @@ class AccountDunningActionBuilder(models.AbstractModel):
             "partner_id": customer_id,
             "contact_id": contact_id,
             "move_ids": [Command.set(move_ids)],
-            "line_ids": self.env["account.dunning.action.line"]._prepare_commands(
-                items, item_levels
-            ),
             "date": date,
-            "amount_due": sum([item.amount for item in items]),
+            **self._prepare_claim_vals(items, item_levels),
             **level_vals,
         }
         vals.update(values or {})
         return vals
+
+    @api.model
+    def _prepare_claim_vals(self, items, item_levels):
+        """The lines an action lists and what it claims: the net open amount
+        of those items, company currency (also used when a run's unit makes
+        its lines from the items as they are when it is carried out).
+
+        :param items: list of ``tools.dunning_steps.Item``
+        :param item_levels: ``{item id: level id or None}`` (see
+            ``account.dunning.action.line._prepare_vals``)
+        :return: dict with ``line_ids`` (create commands) and ``amount_due``
+        """
+        return {
+            "line_ids": self.env["account.dunning.action.line"]._prepare_commands(
+                items, item_levels
+            ),
+            "amount_due": sum([item.amount for item in items]),
+        }
 
     @api.model
     def _prepare_level_vals(self, level, date):

@@ -229,7 +229,7 @@ class AccountDunningRunUnit(models.Model):
             [item_id for lines in packed.values() for item_id, _level_id in lines]
         )
         by_id = {item.id: item for item in items}
-        Line = self.env["account.dunning.action.line"]
+        Builder = self.env["account.dunning.action.builder"]
         result = {}
         for unit in self:
             vals = dict(unit.action_vals, run_unit_id=unit.id)
@@ -237,8 +237,7 @@ class AccountDunningRunUnit(models.Model):
                 plain = [
                     by_id[item_id]._dunning_item() for item_id, _l in packed[unit.id]
                 ]
-                vals["line_ids"] = Line._prepare_commands(plain, dict(packed[unit.id]))
-                vals["amount_due"] = sum(item.amount for item in plain)
+                vals.update(Builder._prepare_claim_vals(plain, dict(packed[unit.id])))
             result[unit.id] = vals
         return result
 
