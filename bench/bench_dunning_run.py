@@ -698,7 +698,7 @@ def report(args, build, ours, oca):
         if FLOOR_PHASE in mine:
             floor = mine[FLOOR_PHASE]
             print(
-                "Odoo alone (the chatter notes and emails of the SPEC, nothing "
+                "Odoo alone (the chatter notes and emails the add-on sends, nothing "
                 f"else) / OCA: {ratio(floor, oca_plain)}"
             )
             print(f"ours / Odoo alone: {ratio(mine['run without letters'], floor)}")

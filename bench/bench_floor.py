@@ -1,7 +1,7 @@
 """Odoo's own floor for a reminded customer: what the run must write through
 Odoo's mechanisms, and nothing of the add-on.
 
-SPEC §2.5.6 posts every action in the chatter of the customer and of each of
+The add-on posts every action in the chatter of the customer and of each of
 its invoices, and a reminder by email is queued in Odoo's mail queue
 (``mail.mail``, itself a ``mail.message`` on the record). This phase writes
 exactly those rows for the customers the run reminded, with the same bodies,

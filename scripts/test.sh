@@ -65,6 +65,9 @@ if [ "$DO_LINT" = 1 ]; then
     run_lint "ruff format --check" "$PYTHON" -m ruff format --config "$REPO_ROOT/pyproject.toml" --check "${py_targets[@]}"
     run_lint "pylint-odoo (OCA mandatory checks)" "$PYTHON" -m pylint --rcfile="$REPO_ROOT/.pylintrc" "${MODULE_DIRS[@]}"
     run_lint "oca-checks-odoo-module" py_tool oca-checks-odoo-module "${MODULE_DIRS[@]}"
+    # Comments and docs give the reason itself, never a pointer to a document
+    # the repository does not hold (a specification, an issue, notes).
+    run_lint "no pointer to outside documents" "$PYTHON" "$REPO_ROOT/scripts/check_standalone.py"
     mapfile -t po_files < <(find "${MODULE_DIRS[@]}" -path '*/i18n*/*' \( -name '*.po' -o -name '*.pot' \) | sort)
     if [ ${#po_files[@]} -gt 0 ]; then
         # po-pretty-format (exact msgcat layout) is disabled, as in OCA's

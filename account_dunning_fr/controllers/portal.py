@@ -1,4 +1,4 @@
-"""The customer's answer page (issue 13): /my/dunning routes.
+"""The customer's answer page: /my/dunning routes.
 
 A reminder's signed link opens ``/my/dunning/<action>?access_token=...``; a
 logged-in customer reaches the same page from ``/my/dunning``. Every route

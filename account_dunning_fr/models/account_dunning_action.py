@@ -1,6 +1,6 @@
 """The dunning action: what was (or will be) done for one customer.
 
-It is the evidence file of the amicable phase (SPEC §2.6): who was reached,
+It is the evidence file of the amicable phase, for a later court claim: who was reached,
 for which invoices, through which channels, when, by whom, and what came of
 it. Actions are proposed by the run (``account.dunning.planning``), executed
 channel by channel (``account.dunning.execution``) or recorded by hand by the
@@ -380,7 +380,7 @@ class AccountDunningAction(models.Model):
 
         An action validated after the day it was proposed is dated the day it
         is carried out: its letter, figures and announced deadline are those
-        of the day it leaves (SPEC §2.5.9).
+        of the day it leaves, so that the deadline it announces is kept.
         """
         self._check_can_run()
         todo = self.filtered(lambda a: a.state in ("proposed", "failed"))
@@ -516,7 +516,7 @@ class AccountDunningAction(models.Model):
         }
 
     def _post_history(self, text):
-        """Log on the action, the customer and each invoice (SPEC §2.5.6)."""
+        """Log on the action, the customer and each invoice."""
         body = Markup("%s <a href='#' data-oe-model='%s' data-oe-id='%s'>%s</a>") % (
             html_escape(text),
             self._name,

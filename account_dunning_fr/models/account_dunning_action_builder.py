@@ -1,4 +1,4 @@
-"""The one builder of dunning actions' values (SPEC §2.5, §2.6).
+"""The one builder of dunning actions' values.
 
 The run's planning and every workflow that records an action (calls,
 visits, promises, payment plans, formal notices, the portal, letters sent in

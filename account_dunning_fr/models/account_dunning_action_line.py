@@ -1,4 +1,4 @@
-"""One item of the customer's account in a dunning action (SPEC §2.5.3).
+"""One item of the customer's account in a dunning action.
 
 The evidence of what each reminder said: which receivable item, its due date,
 what was left to pay (in company currency and in its own currency) and the

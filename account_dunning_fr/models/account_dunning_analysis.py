@@ -1,5 +1,5 @@
 """Dunning analysis: open customer invoices by level, profile, salesperson
-and age (SPEC §6), as a database view.
+and age, as a database view.
 
 Ages are measured against the user's today, written into the query, not the
 database clock, so that the figures agree with the rest of Odoo (and with

@@ -1,4 +1,4 @@
-"""Carry out many dunning actions together (SPEC §2.5.5, §2.5.8).
+"""Carry out many dunning actions together.
 
 The daily run claims a set of customers at once; carrying out their actions
 one by one costs dozens of queries per customer (a savepoint, a history
@@ -89,6 +89,8 @@ class AccountDunningBatch(models.AbstractModel):
         )
         if not emails:
             return actions
+        # Only administrators may read Odoo's email blacklist; whoever runs the
+        # dunning must still not write to a blacklisted address.
         blacklisted = (
             self.env["mail.blacklist"]
             .sudo()
@@ -150,8 +152,8 @@ class AccountDunningBatch(models.AbstractModel):
 
     @api.model
     def _drop_paid_moves(self, actions):
-        """Read the customers' items again right before acting (SPEC
-        §2.5.5): items settled meanwhile leave their action, the claim
+        """Read the customers' items again right before acting, so that
+        no letter claims what was paid meanwhile: items settled meanwhile leave their action, the claim
         becomes the net open amount of what is left, and an action left with
         nothing to claim is cancelled with its reason, never sent. The open
         amounts of the whole set are read in one query, and only what
@@ -225,7 +227,7 @@ class AccountDunningBatch(models.AbstractModel):
         and day reached, for the items then the invoices (writing an invoice
         checks its balance and reads its taxes, which must not cost a query
         per invoice). A formal notice that has left starts legal interest
-        (SPEC §4.3)."""
+        (C. civ. 1344-1)."""
         Execution = self.env["account.dunning.execution"]
         # The dunning level and date are no accounting: Odoo's balance check
         # and its tax and invoice line synchronisation, which read every line
@@ -311,6 +313,8 @@ class AccountDunningBatch(models.AbstractModel):
         """
         if not count:
             return None
+        # As ir.sequence.next_by_code does: drawing a reference needs no right on
+        # the sequence record, whichever company the user works in.
         sequence = (
             self.env["ir.sequence"]
             .sudo()

@@ -23,9 +23,9 @@ class AccountDunningClaimProposal(models.AbstractModel):
 
         An invoice is proposed once, when it is a posted customer invoice
         fully paid (``paid`` or ``in_payment``) after its due date, not
-        time-barred on ``date`` (SPEC §4.6), of a customer who is neither a
-        consumer (who owes none of these amounts, SPEC §4.4), nor excluded
-        from dunning, nor under a collective insolvency procedure (SPEC §4.9),
+        time-barred on ``date`` (C. com. L110-4), of a customer who is neither a
+        consumer (who owes none of these amounts), nor excluded from
+        dunning, nor under a collective insolvency procedure (C. com. L622-28),
         and whose penalties and indemnity reach the company's threshold
         (``res.company.dunning_claim_threshold``).
 
@@ -84,7 +84,7 @@ class AccountDunningClaimProposal(models.AbstractModel):
         """Ids (``list[int]``) of the moves of the current company with an
         instalment settled after its due date, on or before ``date``, that
         have no claim yet and are not themselves a penalty invoice (penalties
-        bear no penalties: no compounding, SPEC §4.1).
+        bear no penalties: no compounding, C. civ. 1343-2).
 
         One query, so that the daily run does not compute the legal amounts
         of every invoice ever paid on time.

@@ -76,6 +76,8 @@ class AccountDunningDelivery(models.Model):
         )
         if not failed:
             raise UserError(self.env._("No email here waits to be sent again."))
+        # Only administrators may write Odoo's mail queue; the accountant may
+        # send again the emails of the actions they run (checked above).
         failed.mail_id.sudo().mark_outgoing()
         failed.write({"state": "pending"})
         return True
@@ -136,6 +138,8 @@ class AccountDunningDelivery(models.Model):
         """Follow the ``mail.mail`` records ``mails`` once sent or refused
         (``failure_type`` and ``failure_reason`` as Odoo's mail queue gives
         them to ``mail.mail._postprocess_sent_message``)."""
+        # The mail queue reports as whoever sent the email (a user, a portal
+        # visitor, the queue's own cron), who may not read dunning deliveries.
         deliveries = self.sudo().search([("mail_id", "in", mails.ids)])
         for delivery in deliveries:
             delivery = delivery._in_staff_lang()
@@ -161,6 +165,8 @@ class AccountDunningDelivery(models.Model):
     @api.model
     def _sync_sms(self, messages):
         """Follow the SMS posted with ``messages`` (``mail.message``)."""
+        # The SMS queue reports as whoever sent the SMS, who may not read dunning
+        # deliveries; only administrators read the SMS queue itself.
         deliveries = self.sudo().search([("message_id", "in", messages.ids)])
         if not deliveries:
             return
@@ -203,6 +209,8 @@ class AccountDunningDelivery(models.Model):
         arrive, as the provider reported."""
         if not notifications:
             return
+        # The SMS provider's reports arrive through a public route, or as
+        # whoever updates the notification, without rights on deliveries.
         deliveries = self.sudo().search(
             [
                 ("channel", "=", "sms"),

@@ -1,7 +1,7 @@
 """A dispute (litige) on some invoices of a customer.
 
 While it is open, only the disputed invoices are blocked: the customer's other
-invoices keep being reminded (SPEC §2.7).
+invoices keep being reminded.
 """
 
 from odoo import api, fields, models

@@ -1,6 +1,6 @@
 """The dunning run: selection → planning → execution, for a date.
 
-One engine serves the daily scheduled action and the run wizard (SPEC §2.5).
+One engine serves the daily scheduled action and the run wizard.
 Every rule is evaluated against the run date, never the machine's clock.
 Each stage is a model of its own, so that an extension overrides one stage:
 
@@ -223,7 +223,10 @@ class AccountDunningEngine(models.AbstractModel):
         if not partners:
             return
         owing = set()
+        # A hold spares only customers who owe nothing in any company, including
+        # companies the user running the dunning may not open.
         for company in self.env["res.company"].sudo().search([]):
+            # Same reason: that company's items, whoever runs the dunning.
             summary = (
                 self.env["account.dunning.selection"]
                 .sudo()

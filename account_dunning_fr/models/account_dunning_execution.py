@@ -1,4 +1,4 @@
-"""Execution: carry out dunning actions, each on its own (SPEC §2.5.5, §2.5.8).
+"""Execution: carry out dunning actions, each on its own.
 
 Each action runs in its own savepoint: the open amounts are read again first,
 then the recipient is checked for every channel, then each channel runs
@@ -104,7 +104,7 @@ class AccountDunningExecution(models.AbstractModel):
     def _update_moves(self, action):
         """Record on each item the level it moved up to, and on the invoices
         the highest level of their items; a formal notice that has left
-        starts legal interest (SPEC §4.3). The same writes as for many
+        starts legal interest (C. civ. 1344-1). The same writes as for many
         actions carried out together."""
         self.env["account.dunning.batch"]._update_moves(action)
 

@@ -1,4 +1,4 @@
-"""The legal amounts of customer invoices, read from the database (SPEC §4).
+"""The legal amounts of customer invoices, read from the database.
 
 This model gathers what the law needs from the ledger — instalments, their
 reconciliations, the debtor, the company's settings and the rates table —
@@ -171,7 +171,7 @@ class AccountDunningLegal(models.AbstractModel):
     @api.model
     def _get_penalty_invoices(self, moves):
         """Those of ``moves`` that claim late payment penalties: penalties are
-        never charged on penalties (no compounding, SPEC §4.1)."""
+        never charged on penalties (no compounding, C. civ. 1343-2)."""
         # Whoever reads an invoice's legal amounts may not read the claims;
         # which invoices are penalty invoices is no secret of theirs.
         claims = (

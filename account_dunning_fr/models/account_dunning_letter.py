@@ -1,4 +1,4 @@
-"""What the dunning letters print, computed once per action (SPEC §5).
+"""What the dunning letters print, computed once per action.
 
 The QWeb templates hold the wording and ask this model for the figures they
 show (``o.env["account.dunning.letter"]._get_values(o)``): the items of the

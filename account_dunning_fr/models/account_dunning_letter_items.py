@@ -1,4 +1,4 @@
-"""The items of the customer's account a dunning letter lists (SPEC §5).
+"""The items of the customer's account a dunning letter lists.
 
 The action lists the customer's account (``action.line_ids``): the debit
 items it claims and the credits it deducts. This model turns them into the

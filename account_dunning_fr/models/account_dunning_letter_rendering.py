@@ -114,6 +114,8 @@ class AccountDunningLetterRendering(models.AbstractModel):
         domain = [("letter_render_state", "=", "pending")]
         if actions is not None:
             domain.append(("id", "in", actions.ids))
+        # The scheduled action renders the letters of every company: its progress
+        # counts them all, whatever companies its user may open.
         return self.env["account.dunning.action"].sudo().search_count(domain)
 
     @api.model
@@ -124,6 +126,8 @@ class AccountDunningLetterRendering(models.AbstractModel):
             raise_if_not_found=False,
         )
         if cron:
+            # Only administrators may write scheduled actions; the accountant whose
+            # letters wait only asks for the callback.
             cron.sudo()._trigger()
 
     # ------------------------------------------------------------ claiming

@@ -4,7 +4,8 @@ from odoo.exceptions import ValidationError
 from ..tools import dunning_steps
 from .dunning_selections import LETTER_TYPES
 
-# The law caps the deadline a formal notice may grant (SPEC §2.3, seeds).
+# French practice gives a formal notice 8 to 15 days to pay: a longer
+# deadline would only delay the next step.
 FORMAL_NOTICE_MAX_DAYS = 15
 
 CHANNEL_FIELDS = (

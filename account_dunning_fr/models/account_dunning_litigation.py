@@ -1,6 +1,6 @@
 """After the amicable phase: the legal steps open once a formal notice has
 expired unpaid, and the file a payment order (injonction de payer) needs
-(SPEC §2.7, §4.5; french-law.md §7)."""
+(CPC art. 1405)."""
 
 from odoo import api, fields, models
 
@@ -16,8 +16,10 @@ class AccountDunningLitigation(models.AbstractModel):
 
     @api.model
     def _get_next_steps(self, action, date=None):
-        """Options open once the formal notice ``action`` expired unpaid
-        (SPEC §2.7, §4.5).
+        """Options open once the formal notice ``action`` expired unpaid: a payment
+        order, the business mediator, the simplified procedure for small
+        claims or a collection agency (only the second and the last against
+        a public buyer).
 
         :param action: ``account.dunning.action``
         :param date: ``datetime.date`` (default: the context's, else today)

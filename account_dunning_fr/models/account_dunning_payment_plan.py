@@ -1,5 +1,5 @@
 """Payment plans (échéanciers): a down payment and instalments agreed with a
-customer who cannot pay at once (SPEC §2.7).
+customer who cannot pay at once.
 
 While a plan runs, its invoices are not reminded. Payments are allocated to
 the instalments in date order; an instalment still unpaid after its date plus

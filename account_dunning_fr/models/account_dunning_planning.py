@@ -1,4 +1,4 @@
-"""Planning: what each customer is reminded of on a date (SPEC §2.5).
+"""Planning: what each customer is reminded of on a date.
 
 A customer gets at most one action per run, and one a day. Each debit item of
 its account moves up its own levels, at most one level per run: levels whose minimum
@@ -202,7 +202,7 @@ class AccountDunningPlanning(models.AbstractModel):
                     record(customer_id)
                 ):
                     # Abroad, call only when the language is no obstacle;
-                    # otherwise the reminder goes in writing (SPEC §2.2).
+                    # otherwise the reminder goes in writing.
                     vals.update(channel_call=False, channel_email=True)
                 if customer_id in on_their_way:
                     vals["hold_reason"] = self._hold_reason(on_their_way[customer_id])

@@ -132,7 +132,7 @@ class AccountDunningPolicy(models.Model):
     def _get_partner_policies(self, partners):
         """Effective policy of each commercial entity of ``partners`` in the
         current company, in one search: its own, else its payer profile's,
-        else the company default (SPEC §2.3).
+        else the company default.
 
         :return: ``{commercial partner id: policy (possibly empty)}``
         """
@@ -147,7 +147,7 @@ class AccountDunningPolicy(models.Model):
     @api.model
     def _get_policy_resolver(self):
         """The rule giving a customer its effective policy in the current
-        company (SPEC §2.3): its own, else its payer profile's, else the
+        company: its own, else its payer profile's, else the
         company default.
 
         :return: function ``(own policy id or False, payer profile or False)

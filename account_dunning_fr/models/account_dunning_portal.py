@@ -1,4 +1,4 @@
-"""The customer's answer to a reminder, from the portal (issue 13).
+"""The customer's answer to a reminder, from the portal.
 
 A reminder carries a signed link to its action; the customer opens it (or
 logs in to the portal) and sees their open account in that company, pays
@@ -48,6 +48,8 @@ class AccountDunningPortal(models.AbstractModel):
         :raise MissingError: no such action
         :raise AccessError: wrong or expired token, or another customer
         """
+        # The customer has no right on dunning actions: the token or their login,
+        # checked below, is what lets them in.
         action = self.env["account.dunning.action"].sudo().browse(action_id).exists()
         if not action or action.state == "cancelled":
             raise MissingError(self.env._("This page does not exist."))
@@ -75,6 +77,8 @@ class AccountDunningPortal(models.AbstractModel):
 
         :return: ``account.dunning.action`` record (superuser) or empty
         """
+        # A portal user has no right on dunning actions: the search is limited
+        # to their own commercial entity's done reminders.
         return (
             self.env["account.dunning.action"]
             .sudo()
@@ -107,6 +111,8 @@ class AccountDunningPortal(models.AbstractModel):
         customer = action.partner_id
         company = action.company_id
         today = fields.Date.context_today(self)
+        # The customer, checked by _get_access, reads their own open items, which
+        # portal rights do not reach (journal items).
         Statement = self.env["account.dunning.statement"].sudo()
         items = Statement._get_open_items(customer, company)
         lines = []
@@ -116,6 +122,7 @@ class AccountDunningPortal(models.AbstractModel):
             line["disputed"] = item.move_id.dunning_blocked
             lines.append(line)
         currency = company.currency_id
+        # Same reason: the customer's own letters, from actions they may not read.
         letters = (
             self.env["account.dunning.action"]
             .sudo()
@@ -154,6 +161,8 @@ class AccountDunningPortal(models.AbstractModel):
     def _get_open_invoices(self, action):
         """Posted customer invoices of the action's customer and company
         still to be paid, oldest due first."""
+        # The customer, checked by _get_access, sees their own open invoices in
+        # that company, some of which portal rules hide.
         return (
             self.env["account.dunning.statement"]
             .sudo()
@@ -250,6 +259,8 @@ class AccountDunningPortal(models.AbstractModel):
             deadline_date=promise_date,
             call_delay_reason="cash",
         )
+        # The promise is written on the invoices and the action, which the
+        # customer may not write.
         self.env["account.dunning.promise"].sudo()._record(
             moves, promise_date, amount, answer
         )
@@ -285,6 +296,8 @@ class AccountDunningPortal(models.AbstractModel):
         )[reason_type]
         responsible = self._get_responsible(action)
         today = fields.Date.context_today(self)
+        # The customer may not create disputes; the accountant's own dispute is
+        # opened for them, on the invoices _get_access allowed.
         dispute = (
             self.env["account.dunning.dispute"]
             .sudo()
@@ -303,6 +316,7 @@ class AccountDunningPortal(models.AbstractModel):
         )
         attachments = self.env["ir.attachment"]
         if attachment and attachment[1]:
+            # The customer's proof is attached to a dispute they cannot write.
             attachments = attachments.sudo().create(
                 {
                     "name": attachment[0] or "attachment",
@@ -337,6 +351,8 @@ class AccountDunningPortal(models.AbstractModel):
     def _record_answer(self, action, moves, summary, **values):
         """The evidence of an answer: a done action recorded by the portal,
         logged on the customer and the invoices."""
+        # The answer is recorded in the evidence file, which only the run and
+        # accountants write; the customer reaches it through this method only.
         Action = self.env["account.dunning.action"].sudo()
         user = self.env.user
         vals = Action.env["account.dunning.action.builder"]._prepare_action_vals(
@@ -374,6 +390,8 @@ class AccountDunningPortal(models.AbstractModel):
     def _notify_responsible(self, action, record, summary, note):
         """An activity due today on ``record`` for the customer's follow-up
         responsible."""
+        # The customer, or the public user, schedules a task for an employee on a
+        # record they may not write.
         record.sudo().activity_schedule(
             "mail.mail_activity_data_todo",
             date_deadline=fields.Date.context_today(self),

@@ -1,6 +1,6 @@
 """Payment promises: they pause the reminders of the promised invoices until
 the promised date plus the company's grace period; the run then checks them
-(SPEC §2.7). The promise itself is kept on the invoices and on the action
+again. The promise itself is kept on the invoices and on the action
 that recorded it."""
 
 import logging

@@ -1,4 +1,4 @@
-"""Who receives a customer's reminders, channel by channel (SPEC §2.2).
+"""Who receives a customer's reminders, channel by channel.
 
 The chain: the customer's named dunning contact, then the contacts holding
 the role its size calls for (accounts payable then purchasing for a large
@@ -178,6 +178,8 @@ class AccountDunningRecipient(models.AbstractModel):
         if normalized in context.get("dunning_blacklist_checked", ()):
             return normalized in context.get("dunning_blacklisted", ())
         return bool(
+            # Only administrators may read the email blacklist; the dunning must
+            # still not write to a blacklisted address.
             self.env["mail.blacklist"]
             .sudo()
             .search_count([("email", "=", normalized)], limit=1)
@@ -203,6 +205,8 @@ class AccountDunningRecipient(models.AbstractModel):
             )
             return False
         if (
+            # Only administrators may read the phone blacklist; the dunning must
+            # still not text a blacklisted number.
             self.env["phone.blacklist"]
             .sudo()
             .search_count([("number", "=", formatted)], limit=1)

@@ -6,7 +6,7 @@ class AccountDunningRole(models.Model):
 
     Roles drive who receives a reminder when no dunning contact is named
     (accounts payable in large accounts, accounting in SMEs, the owner in
-    micro-companies, SPEC §2.2).
+    micro-companies).
     """
 
     _name = "account.dunning.role"

@@ -77,6 +77,8 @@ class AccountDunningRunUnit(models.Model):
         domain = [("state", "=", "pending"), ("run_id.state", "=", "running")]
         if runs is not None:
             domain.append(("run_id", "in", runs.ids))
+        # The scheduled action carries out the units of every company: its
+        # progress counts them all, whatever companies its user may open.
         return self.sudo().search_count(domain)
 
     @api.model
@@ -199,8 +201,8 @@ class AccountDunningRunUnit(models.Model):
     def _pack_action_vals(self, action_vals):
         """The planned action's values as a unit keeps them (JSON), its lines
         as ``[item id, id of the level the item moves up to or False]``: the
-        items' amounts are read again when the unit is carried out (SPEC
-        §2.5.5), and a planning writes thousands of units at once.
+        items' amounts are read again when the unit is carried out, so that
+        a payment made meanwhile is never claimed, and a planning writes thousands of units at once.
 
         :param action_vals: values of ``account.dunning.action.create`` with
             ``line_ids`` as create commands

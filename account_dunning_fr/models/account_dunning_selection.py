@@ -1,4 +1,4 @@
-"""Selection: the customer's account the run works on, for a date (SPEC §2.5.1).
+"""Selection: the customer's account the run works on, for a date.
 
 The items are the open receivable journal items of the company, in company
 currency (``amount_residual``), one per due date:

@@ -1,5 +1,5 @@
 """The customer's open account, as printed on paper: the statement of account
-letter (SPEC §5.8) and the open invoices the payment order file lists."""
+letter and the open invoices the payment order file lists."""
 
 from odoo import api, fields, models
 

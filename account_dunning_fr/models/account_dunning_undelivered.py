@@ -1,4 +1,4 @@
-"""What follows a reminder that did not arrive (SPEC §2.5.8).
+"""What follows a reminder that did not arrive.
 
 A delivery of an action fails (an email bounced, an SMS refused, a letter
 returned to sender): the history says so; once the action is carried out,

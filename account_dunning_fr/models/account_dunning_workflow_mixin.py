@@ -1,5 +1,5 @@
-"""What the accountant's workflows record on a dunning action (SPEC §2.6,
-§2.7, §4.8): calls and visits with their outcome, promises, payment plan
+"""What the accountant's workflows record on a dunning action:
+calls and visits with their outcome, promises, payment plan
 agreements and the formal notice's checklist. Mixed into
 ``account.dunning.action`` so that every kind of action is one evidence file.
 """

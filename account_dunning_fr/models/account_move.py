@@ -1,4 +1,4 @@
-"""The dunning state of a customer invoice (SPEC §2.4).
+"""The dunning state of a customer invoice.
 
 The invoice carries what the run and the workflows record (level reached,
 block, promise, formal notice, payment plans) and shows what the other
@@ -18,7 +18,8 @@ from .account_dunning_legal import DUNNED_MOVE_TYPES
 
 _logger = logging.getLogger(__name__)
 
-# Dunning state that only accountants may change (SPEC §2.8).
+# Dunning state that only accountants may change: a salesperson sees it
+# but may not stop or speed up the reminders of their customers.
 PROTECTED_FIELDS = frozenset(
     {
         "dunning_level_id",
@@ -292,7 +293,8 @@ class AccountMove(models.Model):
 
     def _dunning_is_prescribed(self, date):
         """Whether the claim is time-barred on ``date`` (``datetime.date``):
-        a prescribed invoice is never reminded (SPEC §4.6)."""
+        a prescribed invoice is never reminded (C. com. L110-4,
+        C. conso. L218-2)."""
         self.ensure_one()
         limit = self._dunning_prescription_date()
         return bool(limit) and limit < date

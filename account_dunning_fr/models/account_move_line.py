@@ -1,4 +1,4 @@
-"""Receivable journal items, the unit the dunning reminds (SPEC §2.5.1).
+"""Receivable journal items, the unit the dunning reminds.
 
 Each due line of an invoice (an instalment has its own due date), each open
 credit (credit note, payment not yet matched) and each entry on the

@@ -79,8 +79,9 @@ CHANNELS = {
     "channel_credit_hold": "credit_hold",
 }
 
-# Kinds of debtor, each with its own late payment regime (SPEC §4.1, §4.4,
-# §4.5): the values of res.partner.dunning_debtor_type.
+# Kinds of debtor, each with its own late payment regime (penalties of
+# C. com. L441-10, legal interest only, or moratorium interest): the values
+# of res.partner.dunning_debtor_type.
 DEBTOR_TYPES = [
     ("professional", "Professional"),
     ("consumer", "Consumer"),

@@ -1,4 +1,4 @@
-"""Dunning settings of a company (SPEC §3) and its default policies."""
+"""Dunning settings of a company and its default policies."""
 
 import logging
 

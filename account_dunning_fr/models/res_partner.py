@@ -1,4 +1,4 @@
-"""A customer as the dunning sees it (SPEC §2.1, §2.2, §2.4, §6): payer
+"""A customer as the dunning sees it: payer
 profile and size, who receives the reminders, the effective policy, the
 debtor type the law depends on, the dunning state and the cockpit.
 """
@@ -9,7 +9,8 @@ from odoo.exceptions import AccessError
 from ..tools.payer_profile import suggest_profile
 from .dunning_selections import DEBTOR_TYPES, PAYER_PROFILES
 
-# Only accountants decide how a customer is dunned (SPEC §2.8).
+# Only accountants decide how a customer is dunned: a salesperson sees it
+# but may not change it.
 PROTECTED_FIELDS = frozenset(
     {
         "payer_profile",
@@ -403,7 +404,7 @@ class ResPartner(models.Model):
 
     def _get_dunning_policy(self):
         """Effective policy: the customer's own, else its profile's, else the
-        company default (SPEC §2.3)."""
+        company default."""
         self.ensure_one()
         return self.env["account.dunning.policy"]._get_partner_policies(self)[
             self.commercial_partner_id.id

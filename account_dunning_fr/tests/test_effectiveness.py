@@ -11,7 +11,7 @@ DUE = date(2026, 5, 4)
 
 @tagged("post_install", "-at_install")
 class TestEffectiveness(DunningCommon):
-    """Amount recovered after each level (SPEC §6)."""
+    """Amount recovered after each level."""
 
     def test_amount_recovered_per_level(self):
         policy = self._create_policy(

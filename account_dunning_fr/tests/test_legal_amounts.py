@@ -1,4 +1,4 @@
-"""Worked examples of the French legal amounts (SPEC §4), to the cent.
+"""Worked examples of the French legal amounts, to the cent.
 
 Rates used below come from the shipped table (data/account_dunning_rate_data.xml):
     semester   ECB   ECB+10  ECB+8  legal rate "other cases"

@@ -1,5 +1,5 @@
 """The penalty rate modes, the late payment mention on invoices and the table
-of legal rates (SPEC §4); the rates quoted are those of the table in
+of legal rates; the rates quoted are those of the table in
 test_legal_amounts.py (data/account_dunning_rate_data.xml)."""
 
 from datetime import date

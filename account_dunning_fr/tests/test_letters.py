@@ -1,4 +1,4 @@
-"""Dunning letters (SPEC §5): the reminders and formal notices each kind of
+"""Dunning letters: the reminders and formal notices each kind of
 debtor receives, in English and in French, and how the daily run prints
 and mails them."""
 
@@ -202,7 +202,7 @@ class TestDunningLetters(DunningLettersCommon):
         )
 
     def test_formal_notice_french_wording(self):
-        """Passes once i18n/fr.po translates the formal notice (lead's task)."""
+        """A French customer's formal notice is in French, French figures included."""
         self._use_french(self.customer)
         _invoices, _action, text = self._letter("formal_notice", self.customer)
         self.assertIn("1 251,98", text)

@@ -1,4 +1,4 @@
-"""Letters and emails state the customer's account (SPEC §2.5, §5): every item
+"""Letters and emails state the customer's account: every item
 claimed with its own due date and stage, the credits deducted, totals per
 currency never added together, and the net amount claimed. Actions come from
 the daily run."""

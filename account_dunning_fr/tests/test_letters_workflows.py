@@ -1,4 +1,4 @@
-"""Dunning letters (SPEC §5) of the accountant's workflows: call
+"""Dunning letters of the accountant's workflows: call
 confirmation, payment plan agreement, delivery suspension, account
 statement and the public buyer's moratorium interest request."""
 

@@ -120,7 +120,7 @@ class TestLevelValidation(DunningCommon):
         self.assertEqual(customer._get_dunning_policy(), replacement)
 
     def test_shipped_policies_are_valid(self):
-        """The shipped cadences respect the credibility rule of SPEC §2.5.9:
+        """The shipped cadences respect the credibility rule:
         a level never triggers before the deadline the previous letter gave."""
         policies = self.Policy.search([("company_id", "=", self.company.id)])
         self.assertEqual(len(policies), 6, "five profile policies and the default")

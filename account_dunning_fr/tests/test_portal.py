@@ -1,4 +1,4 @@
-"""The customer's answer page (issue 13): the signed link of a reminder, the
+"""The customer's answer page: the signed link of a reminder, the
 portal user's access, and what paying, promising and disputing from it do to
 the dunning."""
 

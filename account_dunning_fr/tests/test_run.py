@@ -83,7 +83,7 @@ class TestDunningRun(DunningEngineCommon):
         """A unit keeps which items its action lists and at which level; the
         amounts are those of the day it is carried out: a part-payment
         registered after the planning lowers the claim, and an invoice paid
-        in full leaves the letter (SPEC §2.5.5)."""
+        in full leaves the letter."""
         part, full = (
             self._create_invoice(self.customer, amount, DUE)
             for amount in (800.0, 300.0)

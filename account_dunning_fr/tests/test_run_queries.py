@@ -1,4 +1,5 @@
-"""Queries of a run per customer: few (issue #10: at most 8 per customer),
+"""Queries of a run per customer: few (at most 8, so that a company with
+tens of thousands of customers is reminded in minutes),
 and not one more per invoice of the customer. The units are claimed and
 carried out in sets (``account.dunning.batch``): the actions of a set
 created at once, their amounts read again in one query, the levels written

@@ -1,5 +1,5 @@
 """Steps of the dunning: which level each open item of a customer's account
-goes to next, on which day, and what the run does for the customer (SPEC §2.5).
+goes to next, on which day, and what the run does for the customer.
 
 Plain data, no database: planning reads the open items of a whole company
 into these structures at once (a hundred thousand of them within a second),
@@ -11,7 +11,7 @@ most one level per run; levels whose minimum amount the customer's net
 overdue position does not reach are passed over, and so are reminders before
 the due date once it has passed. A level is due ``delay_days`` after the
 item's due date, never before the day after the deadline the previous letter
-announced (SPEC §2.5.9), and never sooner after the customer's last action
+announced (a letter keeps its word), and never sooner after the customer's last action
 than the level's cadence allows — at most one reminder a day.
 """
 
@@ -188,7 +188,7 @@ def next_applicable_level(policy, current, open_amount, overdue=False):
 def level_due_date(item, level):
     """Day on which ``level`` becomes due for the debit ``item``: its
     trigger after the due date, never before the day after the deadline
-    the previous letter announced (SPEC §2.5.9)."""
+    the previous letter announced."""
     due = item.due + level.delay
     previous = item.level
     if previous and item.last_date:

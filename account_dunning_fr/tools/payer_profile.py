@@ -1,4 +1,4 @@
-"""The payer profile suggested by a customer's payment history (SPEC §2.1).
+"""The payer profile suggested by a customer's payment history.
 
 A suggestion only: the accountant decides (GDPR art. 22, no automatic
 decision without review). Thresholds, applied in this order (first match):

@@ -1,4 +1,4 @@
-"""Log the outcome of a dunning call or customer visit (SPEC §2.7).
+"""Log the outcome of a dunning call or customer visit.
 
 "Note the date, the time, who you called and what was said; never hang up
 without agreeing on the next call": every outcome becomes a done dunning
@@ -153,7 +153,8 @@ class AccountDunningCall(models.TransientModel):
 
     @api.model
     def _user_may_log(self, partner):
-        """Accountants, and the customer's own salesperson (SPEC §2.8)."""
+        """Accountants, and the customer's own salesperson, who often
+        learns first what blocks the payment."""
         user = self.env.user
         return bool(
             self.env.su

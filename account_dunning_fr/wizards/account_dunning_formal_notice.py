@@ -1,4 +1,4 @@
-"""Send the mise en demeure after checking the claim (SPEC §4.8).
+"""Send the mise en demeure after checking the claim.
 
 The claim must be certain, liquid, due and not time-barred: the accountant
 ticks the checklist, which is recorded on the action as evidence.

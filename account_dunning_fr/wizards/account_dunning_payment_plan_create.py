@@ -1,5 +1,5 @@
 """Propose a payment plan from a customer's overdue invoices: a down payment
-then equal instalments every few days, split to the cent (SPEC §2.7)."""
+then equal instalments every few days, split to the cent."""
 
 from datetime import timedelta
 

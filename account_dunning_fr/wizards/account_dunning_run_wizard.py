@@ -9,7 +9,7 @@ BACKGROUND_THRESHOLD = 20
 
 
 class AccountDunningRunWizard(models.TransientModel):
-    """Preview, adjust and execute a dunning run by hand (SPEC §2.5)."""
+    """Preview, adjust and execute a dunning run by hand."""
 
     _name = "account.dunning.run.wizard"
     _description = "Dunning Run Preview"

@@ -18,6 +18,8 @@ class AccountDunningDelivery(models.Model):
         """Follow the ``snailmail.letter`` records ``letters``: sent, or in
         error with the reason snailmail gives (credit, format, missing
         address fields...)."""
+        # The post's report comes as whoever updates the letter (the snailmail
+        # cron or the sender), who may not read dunning deliveries.
         deliveries = self.sudo().search([("snailmail_letter_id", "in", letters.ids)])
         for delivery in deliveries:
             letter = delivery.snailmail_letter_id
