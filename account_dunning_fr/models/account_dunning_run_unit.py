@@ -202,7 +202,8 @@ class AccountDunningRunUnit(models.Model):
         """The planned action's values as a unit keeps them (JSON), its lines
         as ``[item id, id of the level the item moves up to or False]``: the
         items' amounts are read again when the unit is carried out, so that
-        a payment made meanwhile is never claimed, and a planning writes thousands of units at once.
+        a payment made meanwhile is never claimed, and a planning writes
+        thousands of units at once.
 
         :param action_vals: values of ``account.dunning.action.create`` with
             ``line_ids`` as create commands
