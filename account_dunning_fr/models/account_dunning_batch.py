@@ -155,10 +155,9 @@ class AccountDunningBatch(models.AbstractModel):
         """Read the customers' items again right before acting, so that no
         letter claims what was paid meanwhile: items settled meanwhile leave
         their action, the claim becomes the net open amount of what is left,
-        and an action left with
-        nothing to claim is cancelled with its reason, never sent. The open
-        amounts of the whole set are read in one query, and only what
-        changed is written.
+        and an action left with nothing to claim is cancelled with its
+        reason, never sent. The open amounts of the whole set are read in one
+        query, and only what changed is written.
 
         :param actions: ``account.dunning.action`` about to be carried out
         :return: the actions still to carry out
