@@ -2,7 +2,7 @@
     "name": "Relances clients (France)",
     "summary": "French customer dunning: payer profiles, policies, levels, "
     "letters, L441-10 penalties and the 40 EUR indemnity",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.0.1",
     "category": "Accounting/Accounting",
     "author": "account_dunning_fr contributors",
     "website": "https://github.com/account-dunning-fr/account_dunning_fr",

@@ -52,9 +52,11 @@ class AccountDunningWorkflowMixin(models.AbstractModel):
     payment_plan_id = fields.Many2one(
         "account.dunning.payment.plan", readonly=True, index=True
     )
-    fn_signed_order = fields.Boolean(string="Signed order or contract")
-    fn_delivery_proof = fields.Boolean(string="Proof of delivery")
-    fn_invoice_matches = fields.Boolean(string="Invoice matches the order")
-    fn_due_date_passed = fields.Boolean(string="Due date passed")
-    fn_not_prescribed = fields.Boolean(string="Not time-barred")
-    fn_delivery_mode = fields.Selection(DELIVERY_MODES, string="Delivered By")
+    formal_notice_signed_order = fields.Boolean(string="Signed order or contract")
+    formal_notice_delivery_proof = fields.Boolean(string="Proof of delivery")
+    formal_notice_invoice_matches = fields.Boolean(string="Invoice matches the order")
+    formal_notice_due_date_passed = fields.Boolean(string="Due date passed")
+    formal_notice_not_prescribed = fields.Boolean(string="Not time-barred")
+    formal_notice_delivery_mode = fields.Selection(
+        DELIVERY_MODES, string="Delivered By"
+    )

@@ -25,11 +25,11 @@ class TestDunningFormalNotice(DunningWorkflowCommon):
 
     def _tick_all(self, form):
         for fname in (
-            "fn_signed_order",
-            "fn_delivery_proof",
-            "fn_invoice_matches",
-            "fn_due_date_passed",
-            "fn_not_prescribed",
+            "formal_notice_signed_order",
+            "formal_notice_delivery_proof",
+            "formal_notice_invoice_matches",
+            "formal_notice_due_date_passed",
+            "formal_notice_not_prescribed",
         ):
             form[fname] = True
 
@@ -38,7 +38,7 @@ class TestDunningFormalNotice(DunningWorkflowCommon):
         with freeze_time(day(40)):
             form = self._notice_form()
             self._tick_all(form)
-            form.fn_delivery_proof = False
+            form.formal_notice_delivery_proof = False
             wizard = form.save()
             with self.assertRaisesRegex(UserError, "Proof of delivery"):
                 wizard.action_confirm()
@@ -68,7 +68,7 @@ class TestDunningFormalNotice(DunningWorkflowCommon):
                     "state": "done",
                     "channel_registered": True,
                     "registered_number": "1A 123 456 7890 1",
-                    "fn_delivery_proof": True,
+                    "formal_notice_delivery_proof": True,
                     "deadline_date": day(50),
                     "level_id": self.levels[4].id,
                 }

@@ -79,11 +79,11 @@ class TestDunningOverview(DunningWorkflowCommon):
                 .with_context(default_partner_id=self.customer.id)
             )
             for fname in (
-                "fn_signed_order",
-                "fn_delivery_proof",
-                "fn_invoice_matches",
-                "fn_due_date_passed",
-                "fn_not_prescribed",
+                "formal_notice_signed_order",
+                "formal_notice_delivery_proof",
+                "formal_notice_invoice_matches",
+                "formal_notice_due_date_passed",
+                "formal_notice_not_prescribed",
             ):
                 form[fname] = True
             notice = self.Action.browse(form.save().action_confirm()["res_id"])

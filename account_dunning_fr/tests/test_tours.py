@@ -15,11 +15,11 @@ from .common_workflows import DUE, DunningWorkflowCommon, day
 
 # The formal notice's checklist, all ticked.
 NOTICE_CHECKLIST = (
-    "fn_signed_order",
-    "fn_delivery_proof",
-    "fn_invoice_matches",
-    "fn_due_date_passed",
-    "fn_not_prescribed",
+    "formal_notice_signed_order",
+    "formal_notice_delivery_proof",
+    "formal_notice_invoice_matches",
+    "formal_notice_due_date_passed",
+    "formal_notice_not_prescribed",
 )
 
 
@@ -164,8 +164,8 @@ class TestDunningTours(DunningWorkflowCommon, HttpCase):
                     "registered_number": "1A 123 456 7890 1",
                     "deadline_date": day(50),
                     "level_id": self.levels[4].id,
-                    "fn_signed_order": True,
-                    "fn_not_prescribed": True,
+                    "formal_notice_signed_order": True,
+                    "formal_notice_not_prescribed": True,
                 }
             ],
         )

@@ -13,11 +13,11 @@ from ..models.account_dunning_level import FORMAL_NOTICE_MAX_DAYS
 from ..models.dunning_selections import DELIVERY_MODES
 
 CHECKLIST = (
-    "fn_signed_order",
-    "fn_delivery_proof",
-    "fn_invoice_matches",
-    "fn_due_date_passed",
-    "fn_not_prescribed",
+    "formal_notice_signed_order",
+    "formal_notice_delivery_proof",
+    "formal_notice_invoice_matches",
+    "formal_notice_due_date_passed",
+    "formal_notice_not_prescribed",
 )
 
 
@@ -42,11 +42,11 @@ class AccountDunningFormalNotice(models.TransientModel):
         readonly=False,
         domain="[('is_formal_notice', '=', True)]",
     )
-    fn_signed_order = fields.Boolean(string="Signed order or contract")
-    fn_delivery_proof = fields.Boolean(string="Proof of delivery")
-    fn_invoice_matches = fields.Boolean(string="Invoice matches the order")
-    fn_due_date_passed = fields.Boolean(string="Due date passed")
-    fn_not_prescribed = fields.Boolean(string="Not time-barred")
+    formal_notice_signed_order = fields.Boolean(string="Signed order or contract")
+    formal_notice_delivery_proof = fields.Boolean(string="Proof of delivery")
+    formal_notice_invoice_matches = fields.Boolean(string="Invoice matches the order")
+    formal_notice_due_date_passed = fields.Boolean(string="Due date passed")
+    formal_notice_not_prescribed = fields.Boolean(string="Not time-barred")
     deadline_days = fields.Integer(
         string="Deadline (days)",
         compute="_compute_level_id",
@@ -192,6 +192,6 @@ class AccountDunningFormalNotice(models.TransientModel):
             registered_ack_date=self.ack_date,
             dunning_workflow="formal_notice",
             letter_type_override="formal_notice",
-            fn_delivery_mode=self.delivery_mode,
+            formal_notice_delivery_mode=self.delivery_mode,
             **{fname: self[fname] for fname in CHECKLIST},
         )

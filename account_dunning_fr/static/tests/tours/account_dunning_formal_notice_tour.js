@@ -3,11 +3,11 @@
 import { registry } from "@web/core/registry";
 
 const CHECKLIST = [
-    "fn_signed_order",
-    "fn_delivery_proof",
-    "fn_invoice_matches",
-    "fn_due_date_passed",
-    "fn_not_prescribed",
+    "formal_notice_signed_order",
+    "formal_notice_delivery_proof",
+    "formal_notice_invoice_matches",
+    "formal_notice_due_date_passed",
+    "formal_notice_not_prescribed",
 ];
 
 // From the customer's form, the accountant checks the claim and sends the
