@@ -13,7 +13,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import html_escape
 
-from .dunning_selections import (
+from ..tools.vocabularies import (
     ACTION_STATES,
     CHANNELS,
 )

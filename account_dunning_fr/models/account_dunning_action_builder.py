@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from odoo import Command, api, models
 
-from .dunning_selections import CHANNELS
+from ..tools.vocabularies import CHANNELS
 
 
 class AccountDunningActionBuilder(models.AbstractModel):

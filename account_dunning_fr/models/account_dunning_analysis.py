@@ -14,7 +14,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .dunning_selections import PAYER_PROFILES
+from ..tools.vocabularies import PAYER_PROFILES
 
 # Payment statistics cover the invoices due in these last months.
 STATS_MONTHS = 12

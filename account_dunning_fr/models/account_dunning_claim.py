@@ -17,7 +17,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount
 
-from .dunning_selections import DEBTOR_TYPES
+from ..tools.vocabularies import DEBTOR_TYPES
 
 CLAIM_STATES = [
     ("proposed", "Proposed"),

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools import dunning_steps
-from .dunning_selections import LETTER_TYPES
+from ..tools.vocabularies import LETTER_TYPES
 
 # French practice gives a formal notice 8 to 15 days to pay: a longer
 # deadline would only delay the next step.

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools import dunning_steps
-from .dunning_selections import PAYER_PROFILES
+from ..tools.vocabularies import PAYER_PROFILES
 
 
 def copy_translations(record, source, fnames):

@@ -15,7 +15,7 @@ import time
 from odoo import api, fields, models
 from odoo.tools import format_date, split_every
 
-from .dunning_selections import CHANNELS
+from ..tools.vocabularies import CHANNELS
 
 _logger = logging.getLogger(__name__)
 

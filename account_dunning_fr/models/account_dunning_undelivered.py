@@ -10,7 +10,7 @@ settles the failures once dealt with.
 
 from odoo import api, fields, models
 
-from .dunning_selections import CHANNELS
+from ..tools.vocabularies import CHANNELS
 
 
 class AccountDunningUndelivered(models.AbstractModel):

@@ -6,7 +6,7 @@ agreements and the formal notice's checklist. Mixed into
 
 from odoo import fields, models
 
-from .dunning_selections import (
+from ..tools.vocabularies import (
     CALL_OUTCOMES,
     DELAY_REASONS,
     DELIVERY_MODES,

@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from ..tools.payer_profile import suggest_profile
-from .dunning_selections import DEBTOR_TYPES, PAYER_PROFILES
+from ..tools.vocabularies import DEBTOR_TYPES, PAYER_PROFILES
 
 # Only accountants decide how a customer is dunned: a salesperson sees it
 # but may not change it.

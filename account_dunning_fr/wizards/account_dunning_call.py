@@ -13,7 +13,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount, format_date, format_datetime
 
-from ..models.dunning_selections import (
+from ..tools.vocabularies import (
     CALL_OUTCOMES,
     DELAY_REASONS,
     PAYMENT_MEANS,

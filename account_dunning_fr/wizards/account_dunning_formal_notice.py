@@ -10,7 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..models.account_dunning_level import FORMAL_NOTICE_MAX_DAYS
-from ..models.dunning_selections import DELIVERY_MODES
+from ..tools.vocabularies import DELIVERY_MODES
 
 CHECKLIST = (
     "formal_notice_signed_order",

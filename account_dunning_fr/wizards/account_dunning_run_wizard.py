@@ -1,7 +1,7 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..models.dunning_selections import PAYER_PROFILES
+from ..tools.vocabularies import PAYER_PROFILES
 
 # Above this many actions the run is carried out in the background by the
 # scheduled action: one HTTP request must never send hundreds of reminders.

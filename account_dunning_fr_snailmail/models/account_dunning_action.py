@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from odoo.addons.account_dunning_fr.models.dunning_selections import CHANNELS
+from odoo.addons.account_dunning_fr.tools.vocabularies import CHANNELS
 
 
 class AccountDunningAction(models.Model):
