@@ -289,6 +289,7 @@ class TestCustomerAccount(DunningEngineCommon):
         self._create_invoice(self.customer, 500.0, DUE)
         self._create_invoice(other, 400.0, DUE)
         logger = "odoo.addons.account_dunning_fr.models.account_dunning_engine"
+        # The scheduled action runs as the superuser.
         Engine = self.env["account.dunning.engine"].sudo()
         with freeze_time(day(3)):
             Engine._cron_run()  # plans the day's runs, carries nothing out

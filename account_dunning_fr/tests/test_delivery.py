@@ -149,6 +149,7 @@ class TestDelivery(DunningEngineCommon, MockEmail, MockSMS):
     def test_blacklisted_mobile_refused_before_sending(self):
         self.first.write({"send_email": False, "send_sms": True})
         self.customer.mobile = "+33612345678"
+        # Only administrators manage Odoo's phone blacklist.
         self.env["phone.blacklist"].sudo().add("+33612345678")
         action = self._remind()
         self.assertEqual(action.state, "failed")
@@ -372,6 +373,7 @@ class TestDelivery(DunningEngineCommon, MockEmail, MockSMS):
             [{"channel": "sms", "state": "pending", "address": "+33612345678"}],
         )
         with self.mockSMSGateway(nbr_t_error={"+33612345678": "credit"}):
+            # As Odoo's SMS queue runs: a scheduled action, as the superuser.
             self.env["sms.sms"].sudo()._process_queue()
         self.assertEqual(action.delivery_ids.state, "failed")
         self.assertIn("Insufficient Credit", action.delivery_ids.failure_reason)
@@ -383,6 +385,7 @@ class TestDelivery(DunningEngineCommon, MockEmail, MockSMS):
         self.customer.mobile = "+33612345678"
         action = self._remind()
         with self.mockSMSGateway():
+            # As Odoo's SMS queue runs: a scheduled action, as the superuser.
             self.env["sms.sms"].sudo()._process_queue()
         self.assertEqual(action.delivery_ids.state, "sent")
         self.assertFalse(self._letter_proposed(action))
@@ -392,10 +395,12 @@ class TestDelivery(DunningEngineCommon, MockEmail, MockSMS):
         self.customer.mobile = "+33612345678"
         action = self._remind()
         with self.mockSMSGateway(sms_allow_unlink=True):
+            # As Odoo's SMS queue runs: a scheduled action, as the superuser.
             self.env["sms.sms"].sudo()._process_queue()
         self.assertEqual(action.delivery_ids.state, "sent")
         # Later, the provider's delivery report (what Odoo's SMS webhook
         # hands to the tracker): the number does not exist.
+        # The webhook reads the tracker as the superuser.
         tracker = (
             self.env["sms.tracker"]
             .sudo()

@@ -130,6 +130,7 @@ class TestDunningEngineBatches(DunningEngineCommon):
         """Call the scheduled action until every company's run of the day is
         planned: with its budget spent, each callback plans one company and
         reports the companies and units left."""
+        # Every company's runs, as the scheduled action (superuser) sees them.
         Run = self.env["account.dunning.run"].sudo()
         companies = self.env["res.company"].sudo().search_count([])
         for planned in range(1, companies + 1):
@@ -196,6 +197,7 @@ class TestDunningEngineBatches(DunningEngineCommon):
             self._create_invoice(customer, 100.0, DUE, company=other)
         cron = self.env.ref("account_dunning_fr.ir_cron_account_dunning_run")
         progress = self.env["ir.cron.progress"].create({"cron_id": cron.id})
+        # The scheduled action runs as the superuser, over every company.
         Engine = (
             self.env["account.dunning.engine"]
             .sudo()
@@ -212,6 +214,7 @@ class TestDunningEngineBatches(DunningEngineCommon):
             self.assertEqual((progress.done, progress.remaining), (2, 1))
             Engine._cron_run()
             self.assertEqual((progress.done, progress.remaining), (1, 0))
+        # The actions of both companies, whichever the test user works in.
         self.assertEqual(
             set(self.Action.sudo().search([("date", "=", day(3))]).company_id),
             {self.company, other},
@@ -220,6 +223,7 @@ class TestDunningEngineBatches(DunningEngineCommon):
     def test_cron_paused_when_bank_statements_are_old(self):
         self.company.dunning_bank_freshness_mode = "pause"
         self._create_invoice(self.customer, 100.0, DUE)
+        # The scheduled action runs as the superuser.
         Engine = self.env["account.dunning.engine"].sudo()
         with freeze_time(day(3)):
             Engine._cron_run()  # plans

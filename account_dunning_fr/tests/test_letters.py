@@ -175,6 +175,7 @@ class TestDunningLetters(DunningLettersCommon):
             self.env["account.dunning.letter"]._get_mail_template(action),
             self.env.ref("account_dunning_fr.mail_template_dunning_call_confirmation"),
         )
+        # The shipped level as installed, whoever runs the test.
         shipped = self.env.ref(
             "account_dunning_fr.account_dunning_policy_standard_level_6"
         ).sudo()

@@ -351,6 +351,7 @@ class TestDunningPortal(DunningWorkflowCommon, HttpCase):
         with patch.object(
             Method, "_get_payment_method_information", _get_payment_method_information
         ):
+            # Only administrators create payment methods.
             self.env["account.payment.method"].sudo().create(
                 {"name": "Dummy method", "code": "none", "payment_type": "inbound"}
             )
