@@ -17,10 +17,11 @@ Each step runs in its own process, so that its peak RSS is its own:
    serving the report stylesheets (letters per second, longest callback);
    the daily run without letters through the
    scheduled action's callbacks, driven as Odoo's cron runner does (one
-   progress record and one commit per callback); Odoo alone writing the
-   chatter notes and emails of the customers that run reminded, and nothing
-   else (``bench_floor.py``: the floor of any run on Odoo's chatter and mail
-   queue, rolled back); a second run the same day;
+   progress record and one commit per callback); Odoo alone writing, for
+   the customers that run reminded, one chatter note per reminder on the
+   customer and its email, and nothing else (``bench_floor.py``: the floor of
+   any run on Odoo's chatter and mail queue, rolled back); a second run the
+   same day;
 3. ``oca``: OCA credit control on the same invoices: its run generates the
    credit lines, then its email communications are sent for all customers but
    the sample with the report attachment removed from its template, and for
@@ -698,8 +699,8 @@ def report(args, build, ours, oca):
         if FLOOR_PHASE in mine:
             floor = mine[FLOOR_PHASE]
             print(
-                "Odoo alone (the chatter notes and emails the add-on sends, nothing "
-                f"else) / OCA: {ratio(floor, oca_plain)}"
+                "Odoo alone (a chatter note on the customer and the email of "
+                f"each reminder, nothing else) / OCA: {ratio(floor, oca_plain)}"
             )
             print(f"ours / Odoo alone: {ratio(mine['run without letters'], floor)}")
 

@@ -1,16 +1,16 @@
 """Odoo's own floor for a reminded customer: what the run must write through
 Odoo's mechanisms, and nothing of the add-on.
 
-The add-on posts every action in the chatter of the customer and of each of
-its invoices, and a reminder by email is queued in Odoo's mail queue
-(``mail.mail``, itself a ``mail.message`` on the record). This phase writes
-exactly those rows for the customers the run reminded, with the same bodies,
-through the same calls (``_message_log_batch`` per model, ``mail.mail``
-created per set), in sets of the run's size, and nothing else: no action, no
-lines, no delivery, no level written on the items. Its customers per second
-bound what any dunning run built on Odoo's chatter and mail queue can do on
-this machine; it is printed beside ours and OCA's, measured in the same
-invocation.
+The run logs each reminder as one chatter note on the customer (the invoices
+get none: they show their reminders from the action's lines), and a reminder
+by email is queued in Odoo's mail queue (``mail.mail``, itself a
+``mail.message`` on the record). This phase writes exactly those rows for the
+customers the run reminded, with the same bodies, through the same calls
+(``_message_log_batch`` on the customers, ``mail.mail`` created per set), in
+sets of the run's size, and nothing else: no action, no lines, no delivery,
+no level written on the items. Its customers per second bound what any
+dunning run built on Odoo's chatter and mail queue can do on this machine; it
+is printed beside ours and OCA's, measured in the same invocation.
 """
 
 import time
@@ -22,7 +22,8 @@ SET_SIZE = 50  # the run's sets of units in the cron runner (COMMIT_SET_SIZE)
 
 def floor_phase(env, actions, phase, deadline=None):
     """Write, for the customers of ``actions`` (carried out, with an email),
-    their chatter notes and their email again, rolled back at the end.
+    the chatter note of each reminder on the customer and its email again,
+    rolled back at the end.
 
     :param actions: ``account.dunning.action`` of the run without letters
     :param phase: the bench's ``Phase``, entered by the caller
@@ -32,7 +33,6 @@ def floor_phase(env, actions, phase, deadline=None):
     plan = [
         (
             action.partner_id.id,
-            action.move_ids.ids,
             action.mail_id.body_html,
             action.mail_id.subject,
             action.mail_id.email_to or action.partner_id.email,
@@ -52,26 +52,15 @@ def floor_phase(env, actions, phase, deadline=None):
             if left and deadline and time.perf_counter() > deadline:
                 phase.extra["remaining"] = left
                 break
-    phase.extra["notes"] = sum(1 + len(move_ids) for _p, move_ids, *_r in plan)
+    phase.extra["notes"] = len(plan)
     env.cr.rollback()
     return phase.result()
 
 
 def _write_set(env, chunk, note):
+    # a run reminds a customer once: one note each, in one call
     customers = {partner_id: note for partner_id, *_rest in chunk}
     env["res.partner"].browse(list(customers))._message_log_batch(bodies=customers)
-    # one body per record and call: an invoice of two customers waits a round
-    rounds = []
-    for _partner_id, move_ids, *_rest in chunk:
-        for move_id in move_ids:
-            for bodies in rounds:
-                if move_id not in bodies:
-                    bodies[move_id] = note
-                    break
-            else:
-                rounds.append({move_id: note})
-    for bodies in rounds:
-        env["account.move"].browse(list(bodies))._message_log_batch(bodies=bodies)
     env["mail.mail"].sudo().create(
         [
             {
@@ -83,6 +72,6 @@ def _write_set(env, chunk, note):
                 "email_to": email_to,
                 "auto_delete": False,
             }
-            for partner_id, _moves, body, subject, email_to in chunk
+            for partner_id, body, subject, email_to in chunk
         ]
     )

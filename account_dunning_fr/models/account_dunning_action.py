@@ -516,7 +516,10 @@ class AccountDunningAction(models.Model):
         }
 
     def _post_history(self, text):
-        """Log on the action, the customer and each invoice."""
+        """Log on the action (its evidence file) and on the customer, with a
+        link to the action. The invoices get no note: each shows its
+        reminders in its dunning tab, read from the action's lines
+        (``account.move.dunning_action_line_ids``)."""
         body = Markup("%s <a href='#' data-oe-model='%s' data-oe-id='%s'>%s</a>") % (
             html_escape(text),
             self._name,
@@ -525,10 +528,6 @@ class AccountDunningAction(models.Model):
         )
         self.message_post(body=html_escape(text))
         self.partner_id._message_log(body=body)
-        if self.move_ids:
-            self.move_ids._message_log_batch(
-                bodies=dict.fromkeys(self.move_ids.ids, body)
-            )
 
     # ------------------------------------------------------------ delivery
     def _message_receive_bounce(self, email, partner):

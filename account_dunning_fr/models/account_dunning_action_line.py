@@ -71,6 +71,15 @@ class AccountDunningActionLine(models.Model):
     advanced = fields.Boolean(
         help="The item moved up to this level with this action.",
     )
+    # What the invoice's dunning tab shows of the reminder: read through the
+    # lines, in one query for all the lines of a list of invoices.
+    action_date = fields.Date(related="action_id.date", string="Date")
+    action_state = fields.Selection(related="action_id.state", string="State")
+    channels_display = fields.Char(related="action_id.channels_display")
+    print_state = fields.Selection(
+        related="action_id.print_state", string="Letter Status"
+    )
+    letter_attachment_id = fields.Many2one(related="action_id.letter_attachment_id")
 
     @api.model
     def _prepare_vals(self, item, level_id=None):
@@ -126,3 +135,18 @@ class AccountDunningActionLine(models.Model):
                 [item._dunning_item() for item in items],
                 dict.fromkeys(items.ids, action.level_id.id),
             )
+
+    def action_open_action(self):
+        """The reminder this item was listed in: its evidence file."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.dunning.action",
+            "res_id": self.action_id.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def action_open_letter(self):
+        self.ensure_one()
+        return self.action_id.action_print_letter()

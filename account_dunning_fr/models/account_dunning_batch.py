@@ -268,8 +268,8 @@ class AccountDunningBatch(models.AbstractModel):
     @api.model
     def _post_history(self, actions, texts):
         """``account.dunning.action._post_history`` over ``actions``: one
-        log per model (actions, customers, invoices) instead of one message
-        per record.
+        log per model (actions, customers) instead of one message per record;
+        nothing on the invoices, whose tab reads the actions' lines.
 
         :param texts: ``{action id: plain text}``
         """
@@ -278,20 +278,16 @@ class AccountDunningBatch(models.AbstractModel):
         actions._message_log_batch(
             bodies={action.id: html_escape(texts[action.id]) for action in actions}
         )
-        customers, invoices = [], []
+        customers = []
         for action in actions:
             body = Markup(
                 "%s <a href='#' data-oe-model='%s' data-oe-id='%s'>%s</a>"
             ) % (html_escape(texts[action.id]), action._name, action.id, action.name)
             self._add_to_rounds(customers, action.partner_id.id, body)
-            for move_id in action.move_ids.ids:
-                self._add_to_rounds(invoices, move_id, body)
-        for model, rounds in (
-            ("res.partner", customers),
-            ("account.move", invoices),
-        ):
-            for bodies in rounds:
-                self.env[model].browse(list(bodies))._message_log_batch(bodies=bodies)
+        for bodies in customers:
+            self.env["res.partner"].browse(list(bodies))._message_log_batch(
+                bodies=bodies
+            )
 
     @api.model
     def _add_to_rounds(self, rounds, res_id, body):

@@ -51,6 +51,15 @@ class AccountMove(models.Model):
         readonly=True,
         copy=False,
     )
+    dunning_action_line_ids = fields.One2many(
+        "account.dunning.action.line",
+        "move_id",
+        string="Dunning History",
+        readonly=True,
+        copy=False,
+        help="The reminders that listed this invoice, newest first: the "
+        "invoice's history, instead of a note in its chatter.",
+    )
     dunning_payment_plan_ids = fields.Many2many(
         "account.dunning.payment.plan",
         "account_dunning_payment_plan_move_rel",

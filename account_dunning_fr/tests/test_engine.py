@@ -51,10 +51,15 @@ class TestDunningEngine(DunningEngineCommon):
             )
             self.assertIn(action.letter_attachment_id, action.mail_id.attachment_ids)
             self.assertEqual(action.mail_id.recipient_ids, self.customer)
-        self.assertIn(
+        self.assertEqual(
+            invoice.dunning_action_line_ids.action_id,
+            actions,
+            "every action shows in the invoice's dunning tab",
+        )
+        self.assertNotIn(
             "Mise en demeure",
             " ".join(invoice.message_ids.mapped("body")),
-            "every action is logged on the invoice",
+            "nothing of it in the invoice's chatter",
         )
 
     def test_run_twice_same_day_creates_nothing(self):
