@@ -49,8 +49,11 @@ class AccountDunningEngine(models.AbstractModel):
 
         With ``execute``, each company's run is an ``account.dunning.run``,
         planned once and carried out at once, unit by unit, in this
-        transaction; without it (the wizard's preview) the actions are only
-        proposed and no run is recorded.
+        transaction, after the commitments due are settled
+        (``_settle_commitments``); without it (the wizard's preview) the
+        actions are only proposed: nothing else is written, no run is
+        recorded, and planning reads the promises and payment plans due on
+        ``date`` as the run would settle them.
 
         :return: dict with ``actions`` (``account.dunning.action`` created),
             ``credits_to_match`` (``res.partner``: customers with overdue
@@ -58,7 +61,8 @@ class AccountDunningEngine(models.AbstractModel):
             and ``runs`` (``account.dunning.run``)
         """
         date = date or fields.Date.context_today(self)
-        self._settle_commitments(date, companies or None)
+        if execute:
+            self._settle_commitments(date, companies or None)
         Run = self.env["account.dunning.run"]
         report = {
             "actions": self.env["account.dunning.action"],
@@ -195,12 +199,19 @@ class AccountDunningEngine(models.AbstractModel):
         """Before reminding: settle expired promises and payment plans (an
         invoice whose promise ran out is reminded again in the same run),
         propose the penalties of invoices paid late, and let announced
-        credit holds take effect."""
+        credit holds take effect. Only a run does this, never a preview.
+
+        :param date: ``datetime.date`` of the run
+        :param companies: ``res.company`` recordset, or None for every
+            company; credit holds are the customer's, in every company
+        """
         for company in companies or self.env["res.company"].search([]):
-            self.env["account.dunning.promise"].with_company(company)._check(date)
+            self.env["account.dunning.promise"].with_company(company)._settle_expired(
+                date
+            )
             self.env["account.dunning.payment.plan"].with_company(
                 company
-            )._check_payment_plans(date)
+            )._settle_due_plans(date)
             self._propose_claims(company, date)
         self._apply_credit_holds(date)
 

@@ -232,26 +232,64 @@ class AccountDunningPaymentPlan(models.Model):
         self.partner_id._message_log(body=text)
 
     @api.model
-    def _check_payment_plans(self, date):
-        """Daily check of running plans: done when everything is paid, broken
-        when an instalment is still unpaid after its date plus the grace."""
+    def _get_due_settlements(self, date):
+        """Running plans of the current company that the run settles on
+        ``date``, read only: the preview plans from them without writing.
+
+        A plan is done when all its invoices are paid, broken when an
+        instalment is still unpaid after its date plus the company's grace
+        period (days).
+
+        :param date: ``datetime.date`` of the run
+        :return: ``{account.dunning.payment.plan: account.dunning.payment.plan.line}``,
+            the first late instalment of a plan that breaks, an empty
+            recordset for a plan completed
+        """
         grace = timedelta(days=self.env.company.dunning_promise_grace_days)
         plans = self.search(
             [("company_id", "=", self.env.company.id), ("state", "=", "running")]
         )
+        Line = self.env["account.dunning.payment.plan.line"]
+        settlements = {}
         for plan in plans:
             if all(
                 m.payment_state in ("paid", "in_payment", "reversed")
                 for m in plan.move_ids
             ):
-                plan.state = "done"
-                plan._post_on_moves(self.env._("Payment plan completed."))
+                settlements[plan] = Line
                 continue
             late = plan.line_ids.filtered(
                 lambda line: not line.paid and line.date + grace < date
             )
             if late:
-                plan._break(late[0])
+                settlements[plan] = late[0]
+        return settlements
+
+    @api.model
+    def _settle_due_plans(self, date):
+        """Write what ``_get_due_settlements`` finds on ``date`` (a
+        ``datetime.date``): the current company's plans completed become
+        done, those with an instalment unpaid after the grace are broken."""
+        for plan, late in self._get_due_settlements(date).items():
+            if late:
+                plan._break(late)
+                continue
+            plan.state = "done"
+            plan._post_on_moves(self.env._("Payment plan completed."))
+
+    def _get_resume_items(self, items, level):
+        """Which of ``items`` (open ``account.move.line`` of the plan's
+        invoices) a break takes up to ``level``: those never reminded, or
+        reminded at a lower level of the same policy."""
+        return items.filtered(
+            lambda i: (
+                not i.dunning_level_id
+                or (
+                    i.dunning_level_id.policy_id == level.policy_id
+                    and i.dunning_level_id.sequence < level.sequence
+                )
+            )
+        )
 
     def _break(self, line):
         """A missed instalment: the reminders resume at a firm level."""
@@ -264,15 +302,7 @@ class AccountDunningPaymentPlan(models.Model):
             items = self.env["account.dunning.action.line"]._get_open_items(
                 self.move_ids
             )
-            lower = items.filtered(
-                lambda i: (
-                    not i.dunning_level_id
-                    or (
-                        i.dunning_level_id.policy_id == level.policy_id
-                        and i.dunning_level_id.sequence < level.sequence
-                    )
-                )
-            )
+            lower = self._get_resume_items(items, level)
             lower.write({"dunning_level_id": level.id})
             lower.move_id.write({"dunning_level_id": level.id})
         self._post_on_moves(

@@ -69,9 +69,9 @@ class AccountDunningPromise(models.AbstractModel):
         return move.currency_id.compare_amounts(paid, move.dunning_promise_amount) >= 0
 
     @api.model
-    def _check(self, date):
-        """Promises of the current company whose date plus grace has passed:
-        kept or broken, then cleared.
+    def _settle_expired(self, date):
+        """Promises of the current company whose date plus grace has passed
+        on ``date`` (a ``datetime.date``): kept or broken, then cleared.
 
         A kept promise is simply cleared. A broken one is cleared too (the
         reminders resume), counted on the customer and logged.

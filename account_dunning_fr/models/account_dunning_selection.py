@@ -134,10 +134,13 @@ class AccountDunningSelection(models.AbstractModel):
             move_field("dunning_prescription_restart_date"),
         ]
         rows = self.env.execute_query(query.select(*columns))
+        # Plans the run settles on ``date`` are read as settled: the preview
+        # must propose what the run will, without writing anything first.
+        resumed = self._get_plan_resume_levels(date)
         levels = self.env["account.dunning.level"]._get_step_levels(
-            {row[6] for row in rows if row[6]}
+            {row[6] for row in rows if row[6]} | set(resumed.values())
         )
-        planned = self._get_moves_under_plan({row[1] for row in rows})
+        planned = self._get_moves_under_plan({row[1] for row in rows}, date)
         cutoff = self.env["account.dunning.promise"]._cutoff(date)
         barred_before = {}
         accounts = defaultdict(lambda: ([], []))
@@ -170,6 +173,8 @@ class AccountDunningSelection(models.AbstractModel):
             restart,
         ) in rows:
             debit = amount > 0
+            if resumed and item_id in resumed:
+                level_id = resumed[item_id]
             # positional: a hundred thousand of them
             item = Item(
                 item_id,
@@ -207,12 +212,47 @@ class AccountDunningSelection(models.AbstractModel):
         return dict(accounts)
 
     @api.model
-    def _get_moves_under_plan(self, move_ids):
-        """Ids of ``move_ids`` covered by a running payment plan."""
-        plans = self.env["account.dunning.payment.plan"].search(
+    def _get_moves_under_plan(self, move_ids, date=None):
+        """Ids of ``move_ids`` covered by a running payment plan.
+
+        :param move_ids: set of ``account.move`` ids
+        :param date: ``datetime.date`` of the run, or None; a plan the run
+            settles that day (completed, or broken by a late instalment)
+            covers nothing any more, settled in the database or not
+        :return: set of ``account.move`` ids
+        """
+        Plan = self.env["account.dunning.payment.plan"]
+        plans = Plan.search(
             [("state", "=", "running"), ("company_id", "=", self.env.company.id)]
         )
+        if date:
+            # Whether a plan ends is a fact of the company's books, whoever
+            # reads the invoices (a salesperson's invoice shows its next step).
+            plans -= Plan.concat(*Plan.sudo()._get_due_settlements(date))
         return set(plans.move_ids.ids) & move_ids
+
+    @api.model
+    def _get_plan_resume_levels(self, date):
+        """Levels the open items of the plans breaking on ``date`` are taken
+        up to when the run settles them (see
+        ``account.dunning.payment.plan._break``), read without writing.
+
+        :param date: ``datetime.date`` of the run
+        :return: ``{account.move.line id: account.dunning.level id}``
+        """
+        # Read as a fact of the books, whoever plans (see above).
+        Plan = self.env["account.dunning.payment.plan"].sudo()
+        ActionLine = self.env["account.dunning.action.line"].sudo()
+        result = {}
+        for plan, late in Plan._get_due_settlements(date).items():
+            level = late and plan._get_resume_level()
+            if not level:
+                continue
+            items = ActionLine._get_open_items(plan.move_ids)
+            result.update(
+                dict.fromkeys(plan._get_resume_items(items, level).ids, level.id)
+            )
+        return result
 
     @api.model
     def _get_account_summary(self, customers, date):

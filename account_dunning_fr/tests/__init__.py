@@ -8,6 +8,7 @@ from . import test_engine_batches
 from . import test_run
 from . import test_run_queries
 from . import test_run_reliability
+from . import test_run_preview
 from . import test_customer_account
 from . import test_concurrency
 from . import test_legal_amounts

@@ -130,6 +130,10 @@ class AccountDunningRunWizard(models.TransientModel):
             raise UserError(self.env._("Select at least one action to execute."))
         left_out = self.created_action_ids - self.action_ids
         left_out.action_cancel()
+        # The preview only read the commitments due: the run settles them.
+        self.env["account.dunning.engine"]._settle_commitments(
+            self.date, self.company_id
+        )
         todo = self.action_ids.filtered(lambda a: a.state in ("proposed", "failed"))
         run = self.env["account.dunning.run"]._start_with_actions(
             self.company_id, self.date, todo
