@@ -21,7 +21,7 @@
         "data/account_dunning_role_data.xml",
         "data/account_dunning_rate_data.xml",
         "data/account_dunning_action_data.xml",
-        "data/account_dunning_letter_rendering_data.xml",
+        "data/account_dunning_send_data.xml",
         "data/account_dunning_mail_templates.xml",
         "data/account_dunning_policy_data.xml",
         "data/account_dunning_overview_data.xml",

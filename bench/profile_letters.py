@@ -7,7 +7,7 @@ after ``make bench``), for example::
         --database dunning_bench --sizes 10,20,40
 
 For each group size it renders groups of letters of the same report, company
-and language the way ``account.dunning.letter.rendering`` does, and prints
+and language the way ``account.dunning.send`` does, and prints
 the milliseconds of each stage per letter: QWeb, HTML preparation, joining,
 wkhtmltopdf (with the bare start of the program apart), cutting the PDF and
 stamping the footers, attaching. Everything is rolled back.
@@ -68,7 +68,7 @@ def bare_wkhtmltopdf():
 
 
 def profile_group(env, actions, clock):
-    Rendering = env["account.dunning.letter.rendering"]
+    Rendering = env["account.dunning.send"]
     Letter = env["account.dunning.letter"]
     first = actions[0]
     report = Letter._get_report(Letter._get_letter_type(first))
@@ -114,7 +114,7 @@ def main():
             [("letter_attachment_id", "!=", False)]
         )
         # the letters of one report, company and language: the most common
-        groups = env["account.dunning.letter.rendering"]._group_by_report(actions)
+        groups = env["account.dunning.send"]._group_by_report(actions)
         pool = max(groups, key=len, default=actions)
         print(f"wkhtmltopdf on an empty page: {bare_wkhtmltopdf():.2f} s")
         print(f"{len(pool)} letters of one report, company and language\n")

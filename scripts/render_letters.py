@@ -111,7 +111,7 @@ def render(letter_type, customer_xmlid, which, values):
     moves = _invoices(company, customer, which, today)
     if not moves:
         raise SystemExit(f"{letter_type}: no invoice of {customer.name} to remind")
-    vals = Action.env["account.dunning.action.builder"]._prepare_action_vals(
+    vals = Action.env["account.dunning.planning"]._prepare_action_vals(
         customer, moves, today, level=_level(company, letter_type) or None
     )
     vals.update(_extra_values(letter_type, customer, moves, today))

@@ -58,6 +58,18 @@ class AccountDunningAction(models.Model):
         copy=False,
         help="Who received each channel, and why them.",
     )
+    # The recipient of each written channel, chosen along the customer's
+    # recipient chain when the action is carried out and read from here by
+    # everything that sends (email template, letter, SMS, deliveries).
+    email_partner_id = fields.Many2one(
+        "res.partner", string="Email Recipient", readonly=True, copy=False
+    )
+    letter_partner_id = fields.Many2one(
+        "res.partner", string="Letter Recipient", readonly=True, copy=False
+    )
+    sms_partner_id = fields.Many2one(
+        "res.partner", string="SMS Recipient", readonly=True, copy=False
+    )
     salesperson_id = fields.Many2one(
         "res.users", related="partner_id.user_id", store=True, string="Salesperson"
     )
@@ -386,23 +398,23 @@ class AccountDunningAction(models.Model):
         todo = self.filtered(lambda a: a.state in ("proposed", "failed"))
         Execution = self.env["account.dunning.execution"]
         Execution._redate(todo, fields.Date.context_today(self))
-        todo._execute()
+        todo._carry_out()
         return True
 
     def action_cancel(self):
         self._check_can_run()
-        Undelivered = self.env["account.dunning.undelivered"]
+        Delivery = self.env["account.dunning.delivery"]
         for action in self.filtered(lambda a: a.state in ("proposed", "failed")):
             action.state = "cancelled"
             action._post_history(self.env._("Dunning action cancelled."))
-            Undelivered._settle(action.replaced_action_id)
+            Delivery._settle(action.replaced_action_id)
         return True
 
     def action_acknowledge_delivery(self):
         """The accountant dealt with what did not arrive (another address,
         a call...): the action leaves the failed ones."""
         self._check_can_run()
-        self.env["account.dunning.undelivered"]._settle(self)
+        self.env["account.dunning.delivery"]._settle(self)
         return True
 
     def action_mark_printed(self):
@@ -414,7 +426,7 @@ class AccountDunningAction(models.Model):
 
     def action_print_batch(self):
         """All pending letters of these actions as one PDF, marked printed."""
-        attachment = self.env["account.dunning.channel"]._merge_letters(self)
+        attachment = self.env["account.dunning.send"]._merge_letters(self)
         return self._download(attachment)
 
     def action_print_letter(self):
@@ -457,7 +469,7 @@ class AccountDunningAction(models.Model):
         """Plan, then execute, the actions due on ``date``.
 
         Kept here as the stable entry point; the run itself lives in
-        ``account.dunning.engine``.
+        ``account.dunning.run``.
 
         :param date: run date (``datetime.date``; default: today)
         :param companies: ``res.company`` recordset (default: the user's)
@@ -467,29 +479,61 @@ class AccountDunningAction(models.Model):
         :param levels: ``account.dunning.level`` recordset to restrict to
         :return: the ``account.dunning.action`` records created
         """
-        actions = self.env["account.dunning.engine"]._run(
+        actions = self.env["account.dunning.run"]._run(
             date=date,
             companies=companies,
             partners=partners,
             execute=execute,
             levels=levels,
-        )
+        )["actions"]
         # Synchronous to the end: the letters the run left pending too.
-        self.env["account.dunning.letter.rendering"]._render_pending(actions)
+        self.env["account.dunning.send"]._render_pending(actions)
         return actions
 
-    def _execute(self):
-        """Carry out these actions, each on its own (see the execution), then
-        render their letters and queue the emails carrying them, unless the
-        context says ``dunning_defer_letters`` (the run leaves them to the
-        letters' scheduled action)."""
-        self.env["account.dunning.execution"]._execute(self)
-        Rendering = self.env["account.dunning.letter.rendering"]
+    def _carry_out(self):
+        """Carry out these actions (``account.dunning.execution._carry_out``),
+        then render their letters and queue the emails carrying them, unless
+        the context says ``dunning_defer_letters`` (the run leaves them to
+        the letters' scheduled action)."""
+        self.env["account.dunning.execution"]._carry_out(self)
+        Send = self.env["account.dunning.send"]
         if self.env.context.get("dunning_defer_letters"):
-            if Rendering._count_pending(self):
-                Rendering._trigger()
+            if Send._count_pending(self):
+                Send._trigger()
         else:
-            Rendering._render_pending(self)
+            Send._render_pending(self)
+
+    def _runs_by_itself(self):
+        """Whether this proposed action is carried out without waiting for
+        the accountant: its level runs by itself and nothing holds it (a
+        payment on its way, an answer of the customer)."""
+        self.ensure_one()
+        return (
+            self.state == "proposed"
+            and self.level_id.auto_execute
+            and not self.hold_reason
+        )
+
+    def _get_recipient(self, channel):
+        """Who receives ``channel`` of this action: the recipient recorded
+        when it was carried out, else the first of the customer's recipient
+        chain that can receive it, the action's contact tried first (a
+        letter printed before it leaves goes to that contact, or to the
+        customer, when nobody has an address).
+
+        :param channel: "email", "letter" or "sms"
+        :return: ``res.partner``, empty when nobody can receive it
+        """
+        self.ensure_one()
+        recorded = self[f"{channel}_partner_id"]
+        if recorded:
+            return recorded
+        recipient = self.env["account.dunning.recipient"]._get_channel_recipient(
+            self.partner_id, channel, preferred=self.contact_id
+        )[0]
+        if not recipient and channel == "letter":
+            return self.contact_id or self.partner_id
+        return recipient or self.env["res.partner"]
 
     def action_render_letter(self):
         """Render again the letters that failed, and send the emails that
@@ -497,7 +541,7 @@ class AccountDunningAction(models.Model):
         self._check_can_run()
         failed = self.filtered(lambda a: a.letter_render_state == "failed")
         failed.write({"letter_render_state": "pending"})
-        self.env["account.dunning.letter.rendering"]._render_pending(failed)
+        self.env["account.dunning.send"]._render_pending(failed)
         return True
 
     def _check_can_run(self):
@@ -515,19 +559,40 @@ class AccountDunningAction(models.Model):
             "target": "self",
         }
 
-    def _post_history(self, text):
-        """Log on the action (its evidence file) and on the customer, with a
-        link to the action. The invoices get no note: each shows its
-        reminders in its dunning tab, read from the action's lines
-        (``account.move.dunning_action_line_ids``)."""
-        body = Markup("%s <a href='#' data-oe-model='%s' data-oe-id='%s'>%s</a>") % (
-            html_escape(text),
-            self._name,
-            self.id,
-            self.name,
+    def _post_history(self, texts):
+        """Log each of these actions on the action (its evidence file) and
+        on its customer, with a link to the action: one batch per model,
+        whatever the number of actions. The invoices get no note: each shows
+        its reminders in its dunning tab, read from the actions' lines
+        (``account.move.dunning_action_line_ids``).
+
+        :param texts: plain text for every action, or ``{action id: text}``
+        """
+        if not self:
+            return
+        if isinstance(texts, str):
+            texts = dict.fromkeys(self.ids, texts)
+        self._message_log_batch(
+            bodies={action.id: html_escape(texts[action.id]) for action in self}
         )
-        self.message_post(body=html_escape(text))
-        self.partner_id._message_log(body=body)
+        # A batch log takes one body per record: a customer named twice (two
+        # actions of one customer) waits for the next round.
+        rounds = []
+        for action in self:
+            body = Markup(
+                "%s <a href='#' data-oe-model='%s' data-oe-id='%s'>%s</a>"
+            ) % (html_escape(texts[action.id]), action._name, action.id, action.name)
+            customer_id = action.partner_id.id
+            for bodies in rounds:
+                if customer_id not in bodies:
+                    bodies[customer_id] = body
+                    break
+            else:
+                rounds.append({customer_id: body})
+        for bodies in rounds:
+            self.env["res.partner"].browse(list(bodies))._message_log_batch(
+                bodies=bodies
+            )
 
     # ------------------------------------------------------------ delivery
     def _message_receive_bounce(self, email, partner):

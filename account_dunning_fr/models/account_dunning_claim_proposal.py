@@ -1,6 +1,6 @@
 """Proposal: which invoices were paid late and what their claims hold.
 
-The daily run (``account.dunning.engine._propose_claims``) and the
+The daily run (``account.dunning.run._propose_claims``) and the
 accountant's "Look for Late Payments" button ask this model for the invoices
 of a company settled after their due date, keep those whose penalties and
 indemnity are still owed and worth an invoice, and create one

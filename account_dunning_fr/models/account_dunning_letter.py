@@ -65,16 +65,11 @@ class AccountDunningLetter(models.AbstractModel):
         return labels[self._get_letter_type(action)]
 
     @api.model
-    def _get_recipient(self, action):
-        """The person the letter is addressed to."""
-        return action.contact_id or action.partner_id
-
-    @api.model
     def _get_address(self, action):
         """Whose postal address the letter carries: the recipient's own, else
         the customer's, the letter then being for the recipient's attention."""
         address = self.env["account.dunning.recipient"]._get_channel_recipient(
-            action.partner_id, "letter", preferred=self._get_recipient(action)
+            action.partner_id, "letter", preferred=action._get_recipient("letter")
         )[1]
         return address or action.partner_id.commercial_partner_id
 
@@ -83,7 +78,7 @@ class AccountDunningLetter(models.AbstractModel):
         """Language the letter is written in: the recipient's, else the
         customer's, else the user's."""
         return (
-            self._get_recipient(action).lang
+            action._get_recipient("letter").lang
             or action.partner_id.commercial_partner_id.lang
             or self.env.lang
             or "en_US"
@@ -167,7 +162,7 @@ class AccountDunningLetter(models.AbstractModel):
             "date": date,
             "company": company,
             "customer": customer,
-            "recipient": self._get_recipient(action),
+            "recipient": action._get_recipient("letter"),
             "address": self._get_address(action),
             "debtor_type": debtor_type,
             "is_professional": debtor_type == "professional",

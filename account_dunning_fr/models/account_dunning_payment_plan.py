@@ -202,7 +202,7 @@ class AccountDunningPaymentPlan(models.Model):
             action = self.env["account.dunning.action"].create(
                 self._prepare_agreement_action_vals()
             )
-            action._execute()
+            action._carry_out()
             if action.state == "failed":
                 raise UserError(action.failure_reason)
             self.agreement_action_id = action
@@ -210,7 +210,7 @@ class AccountDunningPaymentPlan(models.Model):
 
     def _prepare_agreement_action_vals(self):
         self.ensure_one()
-        return self.env["account.dunning.action.builder"]._prepare_action_vals(
+        return self.env["account.dunning.planning"]._prepare_action_vals(
             self.partner_id,
             self.move_ids,
             fields.Date.context_today(self),

@@ -11,22 +11,47 @@ nothing on balance (or no more than the tolerance) is not reminded: its
 credits are to be matched. The same rule gives the invoice's displayed next
 level and date, so that what the invoice announces is what the run does.
 
+The account the run works on (``_get_items``) is the company's open
+receivable journal items, in company currency (``amount_residual``), one per
+due date: debit items (invoice instalments, entries on the receivable
+account) may be reminded, unless their invoice is blocked by a dispute,
+covered by a running payment plan or an unexpired promise, or the claim is
+time-barred; credit items (credit notes, payments not yet matched, credit
+entries) are always deducted. Customers excluded from dunning, archived, or
+under a collective insolvency procedure are left out entirely.
+
 The rules are plain functions of ``tools.dunning_steps``; this model reads
 the company's accounts for them and turns their steps into actions' values.
+It is also the one builder of actions' values: the run and every workflow
+that records an action (calls, visits, promises, payment plans, formal
+notices, the portal, letters sent in place of an undelivered reminder) take
+them from ``_prepare_action_vals`` (records) or ``_compose_action_vals``
+(plain data), so that an action always lists the items of the customer's
+account it is about, each at its stage, and claims their net open amount in
+company currency; a level's share of the values is ``_prepare_level_vals``.
 """
 
 import gc
 import logging
+import re
+from collections import defaultdict
 from contextlib import contextmanager
+from datetime import timedelta
 
 from psycopg2 import IntegrityError
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 
-from ..tools import dunning_steps
+from ..tools import dunning_steps, prescription
 from ..tools.id_array import int_array_literal
+from ..tools.vocabularies import CHANNELS
+
+# Invoice numbers (FAC/2026/00012) stand between spaces or punctuation in a
+# bank label; the slash belongs to the number.
+SEPARATORS = re.compile(r"[^\w/-]+")
+
 
 _logger = logging.getLogger(__name__)
 
@@ -86,7 +111,7 @@ class AccountDunningPlanning(models.AbstractModel):
     def _plan_accounts(self, date, partners, levels):
         # Nothing is locked while planning: each unit of the run holds its
         # customer's invoices only while it is carried out.
-        accounts = self.env["account.dunning.selection"]._get_items(date, partners)
+        accounts = self._get_items(date, partners)
         Partner = self.env["res.partner"]
         result = {"proposals": [], "credits_to_match": Partner}
         if not accounts:
@@ -161,9 +186,9 @@ class AccountDunningPlanning(models.AbstractModel):
         on_their_way = {}
         if self.env.company.dunning_bank_line_mode == "hold":
             on_their_way = self.env[
-                "account.dunning.selection"
+                "account.dunning.planning"
             ]._get_payments_on_their_way(customers, date)
-        Builder = self.env["account.dunning.action.builder"]
+        Builder = self
         Level = self.env["account.dunning.level"]
         level_vals = {}
         company_id = self.env.company.id
@@ -267,7 +292,7 @@ class AccountDunningPlanning(models.AbstractModel):
             planner = self.with_company(company)
             company_moves = moves.filtered(lambda m, c=company: m.company_id == c)
             move_ids = set(company_moves.ids)
-            accounts = planner.env["account.dunning.selection"]._get_items(
+            accounts = planner.env["account.dunning.planning"]._get_items(
                 date, company_moves.commercial_partner_id, promised=True
             )
             customers = self.env["res.partner"].browse(list(accounts))
@@ -382,12 +407,67 @@ class AccountDunningPlanning(models.AbstractModel):
         return lang in PHONE_LANGUAGES
 
     @api.model
+    def _next_action_names(self, count):
+        """``count`` references of new actions, drawn at once from their
+        sequence (one query instead of two per action).
+
+        :return: list of str, or None when the sequence cannot be drawn in
+            one query (gapless or by date range): ``create`` names them
+        """
+        if not count:
+            return None
+        # As ir.sequence.next_by_code does: drawing a reference needs no right on
+        # the sequence record, whichever company the user works in.
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .search(
+                [
+                    ("code", "=", "account.dunning.action"),
+                    ("company_id", "in", [self.env.company.id, False]),
+                ],
+                order="company_id",
+                limit=1,
+            )
+        )
+        if (
+            not sequence
+            or sequence.implementation != "standard"
+            or sequence.use_date_range
+        ):
+            return None
+        self.env.cr.execute(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s) ORDER BY 1",
+                f"ir_sequence_{sequence.id:03d}",
+                count,
+            )
+        )
+        return [sequence.get_next_char(number) for (number,) in self.env.cr.fetchall()]
+
+    @api.model
     def _create_proposals(self, vals_list):
-        """Create the actions; one refused as a duplicate by the database
-        (another run created it meanwhile) is skipped, the others are kept."""
-        Action = self.env["account.dunning.action"]
+        """Create the planned actions at once, their references drawn in
+        one query, without a "created" message each (the history they post
+        when carried out or failed is their record). One refused as a
+        duplicate by the database (another run created it meanwhile) is
+        skipped, the others are kept.
+
+        :param vals_list: list of dicts for ``account.dunning.action.create``
+        :return: the ``account.dunning.action`` records created
+        """
+        Action = self.env["account.dunning.action"].with_context(mail_create_nolog=True)
         if not vals_list:
             return Action
+        names = self._next_action_names(
+            sum(1 for vals in vals_list if vals.get("name", "/") == "/")
+        )
+        if names:
+            names = iter(names)
+            vals_list = [
+                vals if vals.get("name", "/") != "/" else dict(vals, name=next(names))
+                for vals in vals_list
+            ]
         try:
             with self.env.cr.savepoint():
                 return Action.create(vals_list)
@@ -404,3 +484,408 @@ class AccountDunningPlanning(models.AbstractModel):
                 continue
             actions |= action
         return actions
+
+    @api.model
+    def _get_item_domain(self):
+        """Domain of the open receivable items of the current company."""
+        return [
+            ("company_id", "=", self.env.company.id),
+            ("parent_state", "=", "posted"),
+            # The receivable accounts by id: the database then knows how many
+            # items they hold (it took a hundred for fifty thousand, and went
+            # through each one's invoice and customer one by one).
+            ("account_id", "in", self._get_receivable_account_ids()),
+            ("reconciled", "=", False),
+            ("amount_residual", "!=", 0.0),
+            ("partner_id", "!=", False),
+        ]
+
+    @api.model
+    def _get_receivable_account_ids(self):
+        """Ids of the receivable accounts of the current company."""
+        return (
+            self.env["account.account"]
+            .with_context(active_test=False)
+            ._search(
+                [
+                    ("company_ids", "in", self.env.company.id),
+                    ("account_type", "=", "asset_receivable"),
+                ]
+            )
+            .get_result_ids()
+        )
+
+    @api.model
+    def _get_items(self, date, partners=None, promised=False):
+        """The customers' open accounts on ``date``, as plain data.
+
+        Read in one query for the whole company, without loading records:
+        planning works on every open item at once.
+
+        :param date: ``datetime.date`` of the run
+        :param partners: ``res.partner`` recordset to restrict to, or None
+        :param promised: keep the items of an unexpired promise (to show when
+            the run will remind them)
+        :return: ``{commercial partner id: (debits, credits)}``, lists of
+            ``tools.dunning_steps.Item``, oldest due first; the debits are
+            those that may be reminded; every customer with an open item is
+            listed, even with nothing to remind
+        """
+        Line = self.env["account.move.line"]
+        domain = self._get_item_domain()
+        if partners:
+            domain.append(
+                ("partner_id", "child_of", partners.commercial_partner_id.ids)
+            )
+        query = Line._search(domain, order="date_maturity, id")
+        move = query.join("account_move_line", "move_id", "account_move", "id", "move")
+        partner = query.join(
+            "account_move_line", "partner_id", "res_partner", "id", "partner"
+        )
+        customer = query.join(
+            partner, "commercial_partner_id", "res_partner", "id", "customer"
+        )
+        Partner = self.env["res.partner"]
+        Move = self.env["account.move"]
+        # The joins' own conditions carry nothing to flush.
+        Partner.flush_model(["commercial_partner_id"])
+        query.add_where(
+            SQL(
+                "%s AND %s IS NOT TRUE AND %s IS NULL",
+                Partner._field_to_sql(customer, "active", query),
+                Partner._field_to_sql(customer, "dunning_excluded", query),
+                Partner._field_to_sql(customer, "dunning_insolvency_date", query),
+            )
+        )
+
+        def item_field(fname):
+            return Line._field_to_sql("account_move_line", fname, query)
+
+        def move_field(fname):
+            return Move._field_to_sql(move, fname, query)
+
+        # Amounts as floats from the database, one due date, one flag for a
+        # payment: converting a hundred thousand decimals and dates in Python
+        # costs more than the query.
+        columns = [
+            item_field("id"),
+            item_field("move_id"),
+            SQL("%s::float8", item_field("amount_residual")),
+            SQL("%s::float8", item_field("amount_residual_currency")),
+            item_field("currency_id"),
+            SQL("COALESCE(%s, %s)", item_field("date_maturity"), item_field("date")),
+            item_field("dunning_level_id"),
+            item_field("dunning_last_date"),
+            Partner._field_to_sql(customer, "id", query),
+            Partner._field_to_sql(customer, "dunning_debtor_type", query),
+            move_field("move_type"),
+            SQL(
+                "(%s IS NOT NULL OR %s IS NOT NULL)",
+                move_field("origin_payment_id"),
+                move_field("statement_line_id"),
+            ),
+            move_field("dunning_blocked"),
+            move_field("dunning_promise_date"),
+            move_field("dunning_prescription_restart_date"),
+        ]
+        rows = self.env.execute_query(query.select(*columns))
+        # Plans the run settles on ``date`` are read as settled: the preview
+        # must propose what the run will, without writing anything first.
+        resumed = self._get_plan_resume_levels(date)
+        levels = self.env["account.dunning.level"]._get_step_levels(
+            {row[6] for row in rows if row[6]} | set(resumed.values())
+        )
+        planned = self._get_moves_under_plan({row[1] for row in rows}, date)
+        cutoff = self.env["account.dunning.promise"]._cutoff(date)
+        barred_before = {}
+        accounts = defaultdict(lambda: ([], []))
+        Item = dunning_steps.Item
+        # What each kind of row is, decided once (a few dozen combinations)
+        # rather than for every item.
+        kinds = {
+            (move_type, debit, is_payment): dunning_steps.item_kind(
+                move_type, debit, is_payment
+            )
+            for move_type in Move._fields["move_type"].get_values(self.env)
+            for debit in (True, False)
+            for is_payment in (True, False)
+        }
+        for (
+            item_id,
+            move_id,
+            amount,
+            amount_currency,
+            currency_id,
+            due,
+            level_id,
+            last_date,
+            customer_id,
+            debtor_type,
+            move_type,
+            is_payment,
+            blocked,
+            promise,
+            restart,
+        ) in rows:
+            debit = amount > 0
+            if resumed and item_id in resumed:
+                level_id = resumed[item_id]
+            # positional: a hundred thousand of them
+            item = Item(
+                item_id,
+                move_id,
+                amount,
+                due,
+                levels.get(level_id),
+                last_date,
+                kinds[move_type, debit, is_payment],
+                currency_id,
+                amount_currency,
+                promise,
+            )
+            debits, credits = accounts[customer_id]
+            if not debit:
+                credits.append(item)
+                continue
+            if blocked or move_id in planned:
+                continue  # a dispute holds it; a running plan has its own check
+            if promise and promise >= cutoff and not promised:
+                continue
+            if restart:
+                if prescription.is_time_barred(item.due, debtor_type, date, restart):
+                    continue
+            else:
+                if debtor_type not in barred_before:
+                    barred_before[debtor_type] = (
+                        prescription.earliest_claimable_due_date(
+                            date, prescription.prescription_years(debtor_type)
+                        )
+                    )
+                if item.due < barred_before[debtor_type]:
+                    continue
+            debits.append(item)
+        return dict(accounts)
+
+    @api.model
+    def _get_moves_under_plan(self, move_ids, date=None):
+        """Ids of ``move_ids`` covered by a running payment plan.
+
+        :param move_ids: set of ``account.move`` ids
+        :param date: ``datetime.date`` of the run, or None; a plan the run
+            settles that day (completed, or broken by a late instalment)
+            covers nothing any more, settled in the database or not
+        :return: set of ``account.move`` ids
+        """
+        Plan = self.env["account.dunning.payment.plan"]
+        plans = Plan.search(
+            [("state", "=", "running"), ("company_id", "=", self.env.company.id)]
+        )
+        if date:
+            # Whether a plan ends is a fact of the company's books, whoever
+            # reads the invoices (a salesperson's invoice shows its next step).
+            plans -= Plan.concat(*Plan.sudo()._get_due_settlements(date))
+        return set(plans.move_ids.ids) & move_ids
+
+    @api.model
+    def _get_plan_resume_levels(self, date):
+        """Levels the open items of the plans breaking on ``date`` are taken
+        up to when the run settles them (see
+        ``account.dunning.payment.plan._break``), read without writing.
+
+        :param date: ``datetime.date`` of the run
+        :return: ``{account.move.line id: account.dunning.level id}``
+        """
+        # Read as a fact of the books, whoever plans (see above).
+        Plan = self.env["account.dunning.payment.plan"].sudo()
+        ActionLine = self.env["account.dunning.action.line"].sudo()
+        result = {}
+        for plan, late in Plan._get_due_settlements(date).items():
+            level = late and plan._get_resume_level()
+            if not level:
+                continue
+            items = ActionLine._get_open_items(plan.move_ids)
+            result.update(
+                dict.fromkeys(plan._get_resume_items(items, level).ids, level.id)
+            )
+        return result
+
+    @api.model
+    def _get_account_summary(self, customers, date):
+        """The customers' open accounts in figures, on ``date``.
+
+        :return: ``{commercial partner id: {"overdue": amount of the overdue
+            debit items, "overdue_count", "credits": open credits (positive),
+            "moves": account.move of the open items}}``, company currency
+        """
+        items = self.env["account.move.line"].search(
+            self._get_item_domain() + [("partner_id", "child_of", customers.ids)]
+        )
+        summary = defaultdict(
+            lambda: {
+                "overdue": 0.0,
+                "overdue_count": 0,
+                "credits": 0.0,
+                "moves": items.move_id.browse(),
+            }
+        )
+        for item in items:
+            figures = summary[item.partner_id.commercial_partner_id.id]
+            figures["moves"] |= item.move_id
+            if item.amount_residual < 0:
+                figures["credits"] -= item.amount_residual
+            elif (item.date_maturity or item.date) < date:
+                figures["overdue"] += item.amount_residual
+                figures["overdue_count"] += 1
+        return summary
+
+    @api.model
+    def _get_payments_on_their_way(self, customers, date):
+        """Customers with an incoming bank statement line not reconciled yet:
+        theirs (partner set), or whose label carries one of their open
+        invoice numbers — their payment may already be in the bank.
+
+        :return: ``{commercial partner id: bank statement line}``
+        """
+        lines = self.env["account.bank.statement.line"].search(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("is_reconciled", "=", False),
+                ("amount", ">", 0),
+                ("date", "<=", date),
+            ]
+        )
+        if not lines:
+            return {}
+        numbers = {
+            move.name: move.commercial_partner_id.id
+            for move in self.env["account.move"].search(
+                [
+                    ("commercial_partner_id", "in", customers.ids),
+                    ("company_id", "=", self.env.company.id),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("move_type", "in", ("out_invoice", "out_receipt")),
+                ]
+            )
+        }
+        found = {}
+        for line in lines:
+            customer = line.partner_id.commercial_partner_id
+            if customer in customers:
+                found.setdefault(customer.id, line)
+                continue
+            for token in SEPARATORS.split(line.payment_ref or ""):
+                if token in numbers:
+                    found.setdefault(numbers[token], line)
+        return found
+
+    @api.model
+    def _prepare_action_vals(
+        self, partner, moves, date, level=None, items=None, item_levels=None, **values
+    ):
+        """Values of an action about ``moves`` of ``partner`` on ``date``.
+
+        The one builder of actions: the run and every wizard go through it,
+        so that the claim is always the net open amount in company currency
+        of the items the action lists.
+
+        :param partner: ``res.partner``; its commercial entity is reminded
+        :param moves: ``account.move`` recordset the action is about; its
+            open debit items are listed when ``items`` is not given
+        :param date: ``datetime.date`` of the action
+        :param level: ``account.dunning.level`` or None for an action recorded
+            by hand; a level brings its channels and payment deadline
+        :param items: ``account.move.line`` receivable items to list (debits
+            and credits), or None
+        :param item_levels: ``{item id: level or None}``: the level each item
+            moves up to with this action (None: listed at its stage); by
+            default every debit item moves up to ``level``
+        :param values: further field values, which win over the defaults
+        :return: dict of values for ``create``
+        """
+        customer = partner.commercial_partner_id
+        recipient = self.env["account.dunning.recipient"]._get_recipient(customer)
+        Line = self.env["account.dunning.action.line"]
+        if items is None:
+            items = Line._get_open_items(moves)
+        if item_levels is None:
+            item_levels = dict.fromkeys(items.ids, level)
+        debits = items.filtered(lambda i: i.amount_residual > 0)
+        return self._compose_action_vals(
+            (moves.company_id[:1] or self.env.company).id,
+            customer.id,
+            recipient.id,
+            (debits.move_id or moves).ids,
+            [item._dunning_item() for item in items],
+            {item_id: lvl.id if lvl else None for item_id, lvl in item_levels.items()},
+            date,
+            self._prepare_level_vals(level, date) if level else {"level_id": False},
+            values,
+        )
+
+    @api.model
+    def _compose_action_vals(
+        self,
+        company_id,
+        customer_id,
+        contact_id,
+        move_ids,
+        items,
+        item_levels,
+        date,
+        level_vals,
+        values=None,
+    ):
+        """Values of an action from plain data (``_prepare_action_vals``
+        reads them from records; planning has them for a whole company).
+
+        :param move_ids: ids of the ``account.move`` the action is about
+        :param items: list of ``tools.dunning_steps.Item`` it lists
+        :param item_levels: ``{item id: level id or None}`` (see
+            ``account.dunning.action.line._prepare_vals``)
+        :param level_vals: ``_prepare_level_vals`` of its level
+        :param values: dict of further field values, which win over the
+            defaults
+        :return: dict of values for ``create``
+        """
+        vals = {
+            "company_id": company_id,
+            "partner_id": customer_id,
+            "contact_id": contact_id,
+            "move_ids": [Command.set(move_ids)],
+            "date": date,
+            **self._prepare_claim_vals(items, item_levels),
+            **level_vals,
+        }
+        vals.update(values or {})
+        return vals
+
+    @api.model
+    def _prepare_claim_vals(self, items, item_levels):
+        """The lines an action lists and what it claims: the net open amount
+        of those items, company currency (also used when a run's unit makes
+        its lines from the items as they are when it is carried out).
+
+        :param items: list of ``tools.dunning_steps.Item``
+        :param item_levels: ``{item id: level id or None}`` (see
+            ``account.dunning.action.line._prepare_vals``)
+        :return: dict with ``line_ids`` (create commands) and ``amount_due``
+        """
+        return {
+            "line_ids": self.env["account.dunning.action.line"]._prepare_commands(
+                items, item_levels
+            ),
+            "amount_due": sum([item.amount for item in items]),
+        }
+
+    @api.model
+    def _prepare_level_vals(self, level, date):
+        """Values an action at ``level`` on ``date`` takes from its level: the
+        level, its channels and the payment deadline it announces (none when
+        the level gives no deadline)."""
+        days = level.payment_deadline_days
+        return {
+            "level_id": level.id,
+            "deadline_date": date + timedelta(days=days) if days else False,
+            **{action_field: level[lf] for action_field, lf in CHANNELS.items()},
+        }

@@ -355,7 +355,7 @@ class AccountDunningPortal(models.AbstractModel):
         # accountants write; the customer reaches it through this method only.
         Action = self.env["account.dunning.action"].sudo()
         user = self.env.user
-        vals = Action.env["account.dunning.action.builder"]._prepare_action_vals(
+        vals = Action.env["account.dunning.planning"]._prepare_action_vals(
             action.partner_id,
             moves,
             fields.Date.context_today(self),

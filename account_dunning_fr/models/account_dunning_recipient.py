@@ -173,7 +173,7 @@ class AccountDunningRecipient(models.AbstractModel):
     @api.model
     def _is_blacklisted(self, normalized):
         # Actions carried out together read the blacklist once for their
-        # contacts (``account.dunning.batch._with_known_blacklist``).
+        # contacts (``account.dunning.execution._with_known_blacklist``).
         context = self.env.context
         if normalized in context.get("dunning_blacklist_checked", ()):
             return normalized in context.get("dunning_blacklisted", ())

@@ -116,57 +116,42 @@ class AccountDunningRunUnit(models.Model):
         )
         return self.browse([row[0] for row in self.env.cr.fetchall()])
 
-    def _execute_unit(self):
-        """Carry out this unit, with the rights of who started its run.
-
-        :return: False when the customer's invoices are held by another
-            transaction (a payment being registered): the unit stays pending
-            for a later claim; True otherwise (done, failed or skipped)
-        """
-        self.ensure_one()
-        unit = self._as_runner()
-        try:
-            with self.env.cr.savepoint():
-                unit._lock_moves()
-                state, reason = unit._carry_out()
-        except RETRYABLE:
-            return False
-        except Exception as error:  # noqa: BLE001 - one customer never stops the run
-            _logger.exception("Dunning run unit %s failed", self.id)
-            state, reason = "failed", error.args[0] if error.args else repr(error)
-        self.write({"state": state, "failure_reason": reason})
-        return True
-
-    def _execute_units(self):
-        """Carry out these units as one set: their invoices locked in one
-        query, their actions created and carried out together
-        (``account.dunning.batch``). An unexpected error, or invoices held
-        by another transaction, rolls the set back and the units are
-        carried out one by one (``_execute_unit``), which isolates and
-        records the failure and leaves the held customers pending.
+    def _carry_out_units(self):
+        """Carry out these units, one way whatever their number: each group
+        of units run with the same rights as one set, their invoices locked
+        in one query, their actions created and carried out together. A set
+        that fails, or whose invoices another transaction holds, is carried
+        out again unit by unit through this same method: a failure is then
+        recorded on its own unit, and a customer whose invoices are held (a
+        payment being registered) stays pending for a later claim.
 
         :return: the units left pending (their invoices were held)
         """
-        if len(self) < 2:
-            return self.filtered(lambda unit: not unit._execute_unit())
         busy = self.browse()
         for group in self._group_by_runner():
             try:
                 with self.env.cr.savepoint():
                     group._lock_moves()
-                    results = group._carry_out_together()
+                    results = group._carry_out_set()
             except RETRYABLE:
                 # Which customer is held, the units one by one tell.
+                if len(group) == 1:
+                    busy |= self.browse(group.id)
+                    continue
                 results = None
-            except Exception:  # noqa: BLE001 - one customer never stops the run
-                _logger.exception(
-                    "Dunning run units %s failed together: one by one", group.ids
-                )
-                results = None
+            except Exception as error:  # noqa: BLE001 - one customer never stops the run
+                if len(group) > 1:
+                    _logger.exception(
+                        "Dunning run units %s failed together: one by one", group.ids
+                    )
+                    results = None
+                else:
+                    _logger.exception("Dunning run unit %s failed", group.id)
+                    reason = error.args[0] if error.args else repr(error)
+                    results = {group.id: ("failed", reason)}
             if results is None:
-                busy |= self.browse(
-                    unit.id for unit in group if not unit._execute_unit()
-                )
+                for unit in self.browse(group.ids):
+                    busy |= unit._carry_out_units()
                 continue
             by_state = defaultdict(list)
             for unit_id, (state, reason) in results.items():
@@ -232,7 +217,7 @@ class AccountDunningRunUnit(models.Model):
             [item_id for lines in packed.values() for item_id, _level_id in lines]
         )
         by_id = {item.id: item for item in items}
-        Builder = self.env["account.dunning.action.builder"]
+        Builder = self.env["account.dunning.planning"]
         result = {}
         for unit in self:
             vals = dict(unit.action_vals, run_unit_id=unit.id)
@@ -266,62 +251,38 @@ class AccountDunningRunUnit(models.Model):
                 )
             )
 
-    def _carry_out(self):
-        """Create the planned action, or take the kept one, and carry it out.
+    def _carry_out_set(self):
+        """Create the planned actions of these units, or take the ones the
+        accountant kept, and carry them out together.
 
         The letters are left to render apart (``dunning_defer_letters``):
         the letters' scheduled action, or the caller for a run carried out
         at once, renders them in groups.
 
-        :return: ``(unit state, failure reason or False)``
-        """
-        self = self.with_context(dunning_defer_letters=True)
-        action = self.action_id
-        if action:
-            if action.state not in ("proposed", "failed"):
-                return "skipped", self.env._("The action was handled meanwhile.")
-            action.action_execute()
-        else:
-            vals = self._get_planned_action_vals()[self.id]
-            action = self.env["account.dunning.planning"]._create_proposals([vals])
-            if not action:
-                return "skipped", self.env._(
-                    "Already reminded on this day by another run."
-                )
-            action.filtered(
-                lambda a: (
-                    a.state == "proposed"
-                    and a.level_id.auto_execute
-                    and not a.hold_reason
-                )
-            )._execute()
-        if action.state == "failed":
-            return "failed", action.failure_reason
-        return "done", False
-
-    def _carry_out_together(self):
-        """``_carry_out`` over these units: the planned actions created in
-        one go and carried out together.
-
         :return: ``{unit id: (unit state, failure reason or False)}``
         """
         self = self.with_context(dunning_defer_letters=True)
         results = {}
-        planned = self.filtered(lambda unit: not unit.action_id)
-        for unit in self - planned:
-            # Actions the accountant kept: few, as one by one.
-            results[unit.id] = unit._carry_out()
+        kept = self.filtered("action_id")
+        handled = kept.filtered(
+            lambda unit: unit.action_id.state not in ("proposed", "failed")
+        )
+        for unit in handled:
+            results[unit.id] = (
+                "skipped",
+                self.env._("The action was handled meanwhile."),
+            )
+        # The accountant validated these in the run wizard.
+        (kept - handled).action_id.action_execute()
+        planned = self - kept
         vals = planned._get_planned_action_vals()
-        actions = self.env["account.dunning.batch"]._create_actions(
+        actions = self.env["account.dunning.planning"]._create_proposals(
             [vals[unit.id] for unit in planned]
         )
-        actions.filtered(
-            lambda a: (
-                a.state == "proposed" and a.level_id.auto_execute and not a.hold_reason
-            )
-        )._execute()
+        actions.filtered(lambda a: a._runs_by_itself())._carry_out()
         by_unit = {action.run_unit_id.id: action for action in actions}
-        for unit in planned:
+        by_unit.update({unit.id: unit.action_id for unit in kept - handled})
+        for unit in self - handled:
             action = by_unit.get(unit.id)
             if not action:
                 results[unit.id] = (

@@ -49,7 +49,7 @@ class AccountDunningStatement(models.AbstractModel):
         """Open receivable items of ``customer`` (commercial partner) in
         ``company``, the same the run deducts and reminds."""
         domain = (
-            self.env["account.dunning.selection"]
+            self.env["account.dunning.planning"]
             .with_company(company)
             ._get_item_domain()
         )

@@ -28,8 +28,8 @@ class IrQweb(models.AbstractModel):
                 sorted(
                     (name, repr(value))
                     for name, value in self.env.context.items()
-                    # the batch's own keys, which no compilation reads
-                    if name not in ("dunning_qweb_cache", "dunning_mail_recipients")
+                    # the batch's own key, which no compilation reads
+                    if name != "dunning_qweb_cache"
                 )
             ),
         )

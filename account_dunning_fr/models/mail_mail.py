@@ -1,32 +1,8 @@
-from odoo import Command, api, models
+from odoo import models
 
 
 class MailMail(models.Model):
     _inherit = "mail.mail"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        # Reminders queued together (``account.dunning.channel._send_emails``)
-        # come from one template call: each goes to its own recipient, with
-        # its own letter attached.
-        queued = {
-            action_id: (partner_id, attachment_id)
-            for action_id, partner_id, attachment_id in (
-                self.env.context.get("dunning_mail_recipients") or ()
-            )
-        }
-        for vals in vals_list:
-            if vals.get("model") != "account.dunning.action":
-                continue
-            partner_id, attachment_id = queued.get(vals.get("res_id"), (None, None))
-            if partner_id:
-                vals["recipient_ids"] = [Command.set([partner_id])]
-            if attachment_id:
-                vals["attachment_ids"] = [
-                    *vals.get("attachment_ids", []),
-                    Command.link(attachment_id),
-                ]
-        return super().create(vals_list)
 
     def _postprocess_sent_message(
         self, success_pids, failure_reason=False, failure_type=None

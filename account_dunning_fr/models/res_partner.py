@@ -232,7 +232,7 @@ class ResPartner(models.Model):
         # Salespeople see their customers' dunning state without access to
         # accounting: the figures are aggregates of the current company.
         summary = (
-            self.env["account.dunning.selection"]
+            self.env["account.dunning.planning"]
             .sudo()
             ._get_account_summary(commercials, today)
         )
@@ -264,7 +264,7 @@ class ResPartner(models.Model):
             self.env["account.move.line"]
             .sudo()
             .search(
-                self.env["account.dunning.selection"]._get_item_domain()
+                self.env["account.dunning.planning"]._get_item_domain()
                 + [("amount_residual", ">", 0.0), ("date_maturity", "<", today)]
             )
         )
@@ -284,7 +284,7 @@ class ResPartner(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account.action_account_moves_all_tree"
         )
-        action["domain"] = self.env["account.dunning.selection"]._get_item_domain() + [
+        action["domain"] = self.env["account.dunning.planning"]._get_item_domain() + [
             ("partner_id", "child_of", self.commercial_partner_id.id)
         ]
         action["context"] = {"search_default_group_by_move": False}

@@ -288,14 +288,14 @@ class TestCustomerAccount(DunningEngineCommon):
         )
         self._create_invoice(self.customer, 500.0, DUE)
         self._create_invoice(other, 400.0, DUE)
-        logger = "odoo.addons.account_dunning_fr.models.account_dunning_engine"
+        logger = "odoo.addons.account_dunning_fr.models.account_dunning_run"
         # The scheduled action runs as the superuser.
-        Engine = self.env["account.dunning.engine"].sudo()
+        Run = self.env["account.dunning.run"].sudo()
         with freeze_time(day(3)):
-            Engine._cron_run()  # plans the day's runs, carries nothing out
+            Run._cron_run()  # plans the day's runs, carries nothing out
             self.assertFalse(self.Action.search([("partner_id", "=", other.id)]))
             with self.assertLogs(logger, "WARNING") as logs:
-                Engine._cron_run()
+                Run._cron_run()
         self.assertIn("1 of 2 actions failed", logs.output[0])
         done = self.Action.search([("partner_id", "=", other.id)])
         self.assertEqual(done.state, "done", "the others go on")

@@ -19,7 +19,7 @@ class TestDunningEngineBatches(DunningEngineCommon):
     def test_duplicate_live_action_refused_by_database(self):
         """The last line of defence when two runs overlap."""
         invoice = self._create_invoice(self.customer, 500.0, DUE)
-        vals = self.env["account.dunning.action.builder"]._prepare_action_vals(
+        vals = self.env["account.dunning.planning"]._prepare_action_vals(
             self.customer, invoice, day(3), level=self.levels[1]
         )
         first = self.env["account.dunning.planning"]._create_proposals([vals])
@@ -126,7 +126,7 @@ class TestDunningEngineBatches(DunningEngineCommon):
         # The line left out comes back in the next run.
         self.assertEqual(self._run(day(4)).partner_id, other)
 
-    def _plan_by_cron(self, Engine, progress):
+    def _plan_by_cron(self, Runner, progress):
         """Call the scheduled action until every company's run of the day is
         planned: with its budget spent, each callback plans one company and
         reports the companies and units left."""
@@ -134,7 +134,7 @@ class TestDunningEngineBatches(DunningEngineCommon):
         Run = self.env["account.dunning.run"].sudo()
         companies = self.env["res.company"].sudo().search_count([])
         for planned in range(1, companies + 1):
-            Engine._cron_run()
+            Runner._cron_run()
             self.assertEqual(progress.done, 1, "one company planned per callback")
             self.assertEqual(
                 Run.search_count([("origin", "=", "scheduled"), ("date", "=", day(3))]),
@@ -154,8 +154,8 @@ class TestDunningEngineBatches(DunningEngineCommon):
         cron = self.env.ref("account_dunning_fr.ir_cron_account_dunning_run")
         progress = self.env["ir.cron.progress"].create({"cron_id": cron.id})
         # The scheduled action runs as the superuser, over every company.
-        Engine = (
-            self.env["account.dunning.engine"]
+        Run = (
+            self.env["account.dunning.run"]
             .sudo()
             .with_context(ir_cron_progress_id=progress.id)
         )
@@ -164,17 +164,17 @@ class TestDunningEngineBatches(DunningEngineCommon):
             patch.object(run_model, "TIME_BUDGET", 0.0),
             freeze_time(day(3)),
         ):
-            self._plan_by_cron(Engine, progress)
+            self._plan_by_cron(Run, progress)
             self.assertEqual(progress.remaining, 3, "the units, none carried out")
             self.assertFalse(
                 self.Action.search([("partner_id", "in", [c.id for c in customers])]),
                 "a callback that plans carries nothing out",
             )
-            Engine._cron_run()
+            Run._cron_run()
             self.assertEqual((progress.done, progress.remaining), (2, 1))
-            Engine._cron_run()
+            Run._cron_run()
             self.assertEqual((progress.done, progress.remaining), (1, 0))
-            Engine._cron_run()
+            Run._cron_run()
             self.assertEqual((progress.done, progress.remaining), (0, 0))
         actions = self.Action.search([("partner_id", "in", [c.id for c in customers])])
         self.assertEqual(len(actions), 3)
@@ -198,8 +198,8 @@ class TestDunningEngineBatches(DunningEngineCommon):
         cron = self.env.ref("account_dunning_fr.ir_cron_account_dunning_run")
         progress = self.env["ir.cron.progress"].create({"cron_id": cron.id})
         # The scheduled action runs as the superuser, over every company.
-        Engine = (
-            self.env["account.dunning.engine"]
+        Run = (
+            self.env["account.dunning.run"]
             .sudo()
             .with_context(ir_cron_progress_id=progress.id)
         )
@@ -208,11 +208,11 @@ class TestDunningEngineBatches(DunningEngineCommon):
             patch.object(run_model, "TIME_BUDGET", 0.0),
             freeze_time(day(3)),
         ):
-            self._plan_by_cron(Engine, progress)
+            self._plan_by_cron(Run, progress)
             self.assertEqual(progress.remaining, 3)
-            Engine._cron_run()
+            Run._cron_run()
             self.assertEqual((progress.done, progress.remaining), (2, 1))
-            Engine._cron_run()
+            Run._cron_run()
             self.assertEqual((progress.done, progress.remaining), (1, 0))
         # The actions of both companies, whichever the test user works in.
         self.assertEqual(
@@ -224,10 +224,10 @@ class TestDunningEngineBatches(DunningEngineCommon):
         self.company.dunning_bank_freshness_mode = "pause"
         self._create_invoice(self.customer, 100.0, DUE)
         # The scheduled action runs as the superuser.
-        Engine = self.env["account.dunning.engine"].sudo()
+        Run = self.env["account.dunning.run"].sudo()
         with freeze_time(day(3)):
-            Engine._cron_run()  # plans
-            Engine._cron_run()  # carries out
+            Run._cron_run()  # plans
+            Run._cron_run()  # carries out
         self.assertFalse(
             self.Action.search([("partner_id", "=", self.customer.id)]),
             "no bank statement at all: the automatic run waits",
@@ -240,6 +240,6 @@ class TestDunningEngineBatches(DunningEngineCommon):
         )
         self.company.dunning_bank_freshness_mode = "warn"
         with freeze_time(day(3)):
-            Engine._cron_run()
-            Engine._cron_run()
+            Run._cron_run()
+            Run._cron_run()
         self.assertTrue(self.Action.search([("partner_id", "=", self.customer.id)]))

@@ -14,7 +14,7 @@ from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools.pdf import PdfReader
 
-from ..models import account_dunning_letter_rendering as rendering
+from ..models import account_dunning_send as rendering
 from .common_letters import DUE, LETTER_DATE, DunningLettersCommon
 
 
@@ -40,7 +40,7 @@ class LetterRenderingCommon(DunningLettersCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.Rendering = cls.env["account.dunning.letter.rendering"]
+        cls.Rendering = cls.env["account.dunning.send"]
 
     def _pending(self, names, long_index=None, **vals):
         """Executed actions, one per new customer, whose letters wait."""

@@ -145,7 +145,7 @@ class TestDunningRun(DunningEngineCommon):
         progress = self.env["ir.cron.progress"].create({"cron_id": cron.id})
         with freeze_time(day(3)):
             # As the scheduled action runs: the superuser, over every company.
-            self.env["account.dunning.engine"].sudo().with_context(
+            self.env["account.dunning.run"].sudo().with_context(
                 ir_cron_progress_id=progress.id
             )._cron_execute_runs()
         self.assertEqual((progress.done, progress.remaining), (21, 0))

@@ -1,7 +1,7 @@
 """Queries of a run per customer: few (at most 8, so that a company with
 tens of thousands of customers is reminded in minutes),
 and not one more per invoice of the customer. The units are claimed and
-carried out in sets (``account.dunning.batch``): the actions of a set
+carried out in sets (``account.dunning.execution``): the actions of a set
 created at once, their amounts read again in one query, the levels written
 grouped by value, the history logged in one batch per model."""
 

@@ -74,7 +74,7 @@ class TestRunReliability(DunningCommittedCase):
         company_id, partner_ids, __ = self._setup_committed_data(12, "Run Tué")
         run_id = self._start_run(company_id)
         calls = []
-        execute_units = AccountDunningRunUnit._execute_units
+        execute_units = AccountDunningRunUnit._carry_out_units
 
         def dying(units):
             calls.append(len(units))
@@ -96,7 +96,7 @@ class TestRunReliability(DunningCommittedCase):
             job = IrCron._acquire_one_job(cron_cr, cron.id)
             self.assertTrue(job)
             with (
-                patch.object(AccountDunningRunUnit, "_execute_units", dying),
+                patch.object(AccountDunningRunUnit, "_carry_out_units", dying),
                 patch.object(run_model, "COMMIT_SET_SIZE", 4),
                 patch.object(run_model, "_commit_allowed", lambda: True),
                 self.assertLogs("odoo.addons.base.models.ir_cron", "ERROR"),

@@ -230,7 +230,7 @@ class AccountDunningCall(models.TransientModel):
         # written by the run and the accountants: the customer's salesperson
         # (checked by _check_may_log) writes there through this wizard only.
         Action = self.env["account.dunning.action"].sudo()
-        vals = Action.env["account.dunning.action.builder"]._prepare_action_vals(
+        vals = Action.env["account.dunning.planning"]._prepare_action_vals(
             self.partner_id,
             moves.sudo(),
             fields.Date.context_today(self),
@@ -375,7 +375,7 @@ class AccountDunningCall(models.TransientModel):
         """Email the customer the call-confirmation letter."""
         # Same evidence file as the call itself (see _create_outcome_action).
         Action = self.env["account.dunning.action"].sudo()
-        vals = Action.env["account.dunning.action.builder"]._prepare_action_vals(
+        vals = Action.env["account.dunning.planning"]._prepare_action_vals(
             call_action.partner_id,
             moves.sudo(),
             call_action.date,
@@ -394,5 +394,5 @@ class AccountDunningCall(models.TransientModel):
             next_call_date=self.next_call_date,
         )
         confirmation = Action.create(vals)
-        confirmation._execute()
+        confirmation._carry_out()
         return confirmation

@@ -117,7 +117,7 @@ class AccountDunningFormalNotice(models.TransientModel):
                 ("id", "!=", action.id),
             ]
         ).action_cancel()
-        action._execute()
+        action._carry_out()
         if action.state == "failed":
             raise UserError(action.failure_reason)
         return {
@@ -172,7 +172,7 @@ class AccountDunningFormalNotice(models.TransientModel):
     def _prepare_action_vals(self):
         today = fields.Date.context_today(self)
         registered = self.delivery_mode == "registered"
-        return self.env["account.dunning.action.builder"]._prepare_action_vals(
+        return self.env["account.dunning.planning"]._prepare_action_vals(
             self.partner_id,
             self.move_ids,
             today,

@@ -93,7 +93,7 @@ class AccountDunningRunWizard(models.TransientModel):
         Action = self.env["account.dunning.action"].with_company(self.company_id)
         levels = self.policy_ids.level_ids or None
         partners = self._get_partners()
-        report = self.env["account.dunning.engine"]._run_report(
+        report = self.env["account.dunning.run"]._run(
             date=self.date,
             companies=self.company_id,
             partners=partners,
@@ -131,9 +131,7 @@ class AccountDunningRunWizard(models.TransientModel):
         left_out = self.created_action_ids - self.action_ids
         left_out.action_cancel()
         # The preview only read the commitments due: the run settles them.
-        self.env["account.dunning.engine"]._settle_commitments(
-            self.date, self.company_id
-        )
+        self.env["account.dunning.run"]._settle_commitments(self.date, self.company_id)
         todo = self.action_ids.filtered(lambda a: a.state in ("proposed", "failed"))
         run = self.env["account.dunning.run"]._start_with_actions(
             self.company_id, self.date, todo
@@ -144,7 +142,7 @@ class AccountDunningRunWizard(models.TransientModel):
         self.env["account.dunning.run"]._process(runs=run)
         # Carried out at once: its letters too, in groups, before the
         # accountant prints them.
-        self.env["account.dunning.letter.rendering"]._render_pending(todo)
+        self.env["account.dunning.send"]._render_pending(todo)
         self.write(
             {
                 "state": "done",

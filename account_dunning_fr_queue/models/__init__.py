@@ -1,3 +1,2 @@
-from . import account_dunning_engine
 from . import account_dunning_run
 from . import account_dunning_run_unit

@@ -51,7 +51,7 @@ class AccountDunningRunUnit(models.Model):
         if not claimed:
             return "taken"
         self.invalidate_recordset(["state"])
-        if not self._execute_unit():
+        if self._carry_out_units():
             raise RetryableJobError(
                 "The customer's invoices are being changed: trying again later.",
                 seconds=60,

@@ -27,7 +27,7 @@ class TestQueueDispatch(DunningCommittedCase):
         with closing(self.registry.cursor()) as cr:
             env = self._env(cr, company_id)
             for __ in range(times):
-                env["account.dunning.engine"]._cron_execute_runs()
+                env["account.dunning.run"]._cron_execute_runs()
             cr.commit()  # pylint: disable=invalid-commit
             runs = env["account.dunning.run"].search([("company_id", "=", company_id)])
             keys = [f"account_dunning_fr_queue.unit.{i}" for i in runs.unit_ids.ids]
@@ -118,7 +118,7 @@ class TestQueueDispatch(DunningCommittedCase):
         self._start_run(company_id)
         unit_jobs, __, __ = self._dispatch(company_id)
         # The customer's invoices held by a payment being registered.
-        with patch.object(AccountDunningRunUnit, "_execute_unit", lambda unit: False):
+        with patch.object(AccountDunningRunUnit, "_carry_out_units", lambda unit: unit):
             self.assertEqual(self._perform(company_id, unit_jobs[0]), "retry")
         self.assertEqual(self._perform(company_id, unit_jobs[0]), "done")
         with closing(self.registry.cursor()) as cr:

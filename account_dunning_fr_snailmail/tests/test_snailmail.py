@@ -157,7 +157,7 @@ class TestSnailmail(DunningEngineCommon):
             [False, False, True],
             "a level that only posts its letter does something",
         )
-        proposal = self.env["account.dunning.action.builder"]._prepare_action_vals(
+        proposal = self.env["account.dunning.planning"]._prepare_action_vals(
             self.customer, self.invoice, day(3), level=self.first
         )
         self.assertTrue(proposal["channel_post"])

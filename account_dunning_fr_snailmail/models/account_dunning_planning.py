@@ -1,8 +1,8 @@
 from odoo import api, models
 
 
-class AccountDunningActionBuilder(models.AbstractModel):
-    _inherit = "account.dunning.action.builder"
+class AccountDunningPlanning(models.AbstractModel):
+    _inherit = "account.dunning.planning"
 
     @api.model
     def _prepare_level_vals(self, level, date):

@@ -1,14 +1,24 @@
-"""The letters of executed actions, rendered apart from the execution.
+"""Sending a dunning action: every channel, and the letter it carries.
 
-The execution only marks the letter of an action as pending
-(``letter_render_state``); the PDF is made here, by the scheduled action
+Shaped like Odoo's ``account.move.send``: one service that sends by every
+channel, with small hooks. ``_get_handlers`` maps each channel field of
+``account.dunning.action`` to the method that carries it out over a set of
+actions, in the order they run; an extension adds a channel by adding a
+field on the action and an entry there. Before any channel runs, the
+recipient of each written channel is chosen along the customer's recipient
+chain (``_choose_recipients``): a channel nobody can receive refuses the
+action with the reason.
+
+The letter is rendered apart from the sending. The execution only marks the
+letter of an action as pending (``letter_render_state``); the PDF is made
+here, by the scheduled action
 ``account_dunning_fr.ir_cron_account_dunning_letters`` or, for the
 synchronous entry points (``_run_dunning``, an accountant's validation, the
 workflows' wizards), right after the execution. The email of an action that
 attaches its letter leaves once the letter exists.
 
 Letters are rendered in groups: one QWeb pass and one wkhtmltopdf call for
-about ten letters of the same report, company and language, each letter
+about twenty letters of the same report, company and language, each letter
 starting a new page of one HTML document, then the PDF is cut back into one
 file per letter. Odoo's own several-records rendering cannot be used with the
 Debian build of wkhtmltopdf (unpatched Qt): that build prints one HTML
@@ -39,14 +49,18 @@ import io
 import logging
 import time
 from collections import defaultdict
+from datetime import timedelta
 
 import lxml.html
+from markupsafe import Markup
 from PIL import Image
 
-from odoo import api, models, tools
+from odoo import Command, api, fields, models, tools
 from odoo.exceptions import UserError
+from odoo.tools import clean_context, format_amount, format_date
 from odoo.tools.pdf import PdfFileWriter, PdfReader
 
+from ..tools import post_room
 from ..tools.page_footer import stamp_pages
 
 _logger = logging.getLogger(__name__)
@@ -56,14 +70,17 @@ _logger = logging.getLogger(__name__)
 # ~0.27 s, 20 ~0.17 s, 40 no better under load (and a failing group costs
 # more to redo), so twenty.
 GROUP_SIZE = 20
+
 # Seconds of rendering per scheduled-action callback, far inside Odoo's
 # 120-second default cron limit (``limit_time_real_cron``) and below the
 # 30 seconds a callback may last: no group is started that the slowest group
 # of the callback so far would take past it.
 CRON_TIME_BUDGET = 20.0
+
 # Size, in image pixels, of the marker of the first letter of a group (see
 # ``_marker_node``): a white image three pixels high is nothing a letter prints.
 MARKER_WIDTH = 61
+
 MARKER_HEIGHT = 3
 
 
@@ -71,9 +88,373 @@ class LetterSplitError(Exception):
     """The PDF of a group cannot be cut back into its letters."""
 
 
-class AccountDunningLetterRendering(models.AbstractModel):
-    _name = "account.dunning.letter.rendering"
-    _description = "Dunning Letter Rendering"
+WRITTEN_CHANNELS = ("channel_email", "channel_letter", "channel_registered")
+
+
+class DunningFailure(UserError):
+    """A channel cannot be executed; the reason is shown to the accountant."""
+
+
+class AccountDunningSend(models.AbstractModel):
+    _name = "account.dunning.send"
+    _description = "Dunning Sending"
+
+    @api.model
+    def _get_handlers(self):
+        """``{action channel field: method(actions)}``, in the order the
+        channels run; each method carries its channel out for a whole set
+        of actions (``account.dunning.action``), a set of one included."""
+        return {
+            "channel_email": self._send_emails,
+            "channel_letter": self._queue_letters,
+            "channel_registered": self._queue_letters,
+            "channel_sms": self._send_sms,
+            "channel_call": self._schedule_calls,
+            "channel_visit": self._schedule_visits,
+            "channel_salesperson": self._inform_salespeople,
+            "channel_credit_hold": self._hold_credit,
+        }
+
+    # ------------------------------------------------------------ before
+    @api.model
+    def _choose_recipients(self, action):
+        """Who receives each written channel of ``action``, and why: the
+        first of the customer's recipient chain that can receive it (the
+        action's contact tried first), chosen once, before anything is sent,
+        and recorded on the action (its evidence).
+
+        :return: dict of values for ``account.dunning.action.write``:
+            ``email_partner_id``, ``letter_partner_id``, ``sms_partner_id``
+            for the channels it uses, and ``recipient_note`` (one line per
+            channel)
+        :raise DunningFailure: a channel nobody can receive, with the reason
+        """
+        Recipient = self.env["account.dunning.recipient"]
+        labels = {
+            "email": self.env._("Email"),
+            "letter": self.env._("Letter"),
+            "sms": self.env._("SMS"),
+        }
+        vals, notes = {}, []
+        for channel in self._written_channels(action):
+            recipient, _address, why = Recipient._get_channel_recipient(
+                action.partner_id, channel, preferred=action.contact_id
+            )
+            if not recipient:
+                raise DunningFailure(why)
+            vals[f"{channel}_partner_id"] = recipient.id
+            notes.append(f"{labels[channel]}: {recipient.display_name} ({why})")
+        vals["recipient_note"] = "\n".join(notes)
+        return vals
+
+    @api.model
+    def _written_channels(self, action):
+        channels = []
+        if action.channel_email:
+            channels.append("email")
+        if action.channel_letter or action.channel_registered:
+            channels.append("letter")
+        if action.channel_sms:
+            channels.append("sms")
+        return channels
+
+    @api.model
+    def _prepare_letters(self, actions):
+        """The written channels carry a letter: it is marked to render and
+        rendered apart (``_render_pending``, or the letters' scheduled
+        action), never while the actions are carried out."""
+        if self._skips_rendering():
+            return
+        carriers = self._get_letter_carriers()
+        actions.filtered(lambda a: any(a[f] for f in carriers)).write(
+            {"letter_render_state": "pending", "letter_render_error": False}
+        )
+
+    @api.model
+    def _get_letter_carriers(self):
+        """Channel fields of the action that carry the rendered letter."""
+        return WRITTEN_CHANNELS
+
+    def _skips_rendering(self):
+        # The demo history skips rendering: without a running server,
+        # wkhtmltopdf cannot fetch the stylesheets (see account_dunning_demo).
+        return bool(self.env.context.get("dunning_skip_letter_rendering"))
+
+    # ------------------------------------------------------------ channels
+    @api.model
+    def _send_emails(self, actions):
+        """Queue the emails of ``actions``: those of one template rendered
+        and queued at once, each to the recipient chosen for its action
+        (``email_partner_id``, rendered by the template's ``partner_to``)
+        with its own letter attached. An email that attaches a letter still
+        to render waits for it: the rendering sends it (``_attach``)."""
+        actions = actions.filtered(
+            lambda a: a.letter_render_state not in ("pending", "failed")
+        )
+        Letter = self.env["account.dunning.letter"]
+        groups = defaultdict(list)
+        for action in actions:
+            groups[Letter._get_mail_template(action)].append(action.id)
+        deliveries = []
+        for template, action_ids in groups.items():
+            group = actions.browse(action_ids)
+            # The template's body is compiled once for the group (ir.qweb).
+            mails = template.with_context(dunning_qweb_cache={}).send_mail_batch(
+                group.ids
+            )
+            for action, mail in zip(group, mails, strict=True):
+                if action.letter_attachment_id:
+                    mail.attachment_ids = [Command.link(action.letter_attachment_id.id)]
+                action.mail_id = mail
+                recipient = action._get_recipient("email")
+                deliveries.append(
+                    {
+                        "action_id": action.id,
+                        "channel": "email",
+                        "recipient_id": recipient.id,
+                        "address": recipient.email_normalized,
+                        "mail_id": mail.id,
+                    }
+                )
+        self.env["account.dunning.delivery"].create(deliveries)
+
+    @api.model
+    def _queue_letters(self, actions):
+        """Printed and registered letters wait for the post room; their
+        deliveries are followed from there."""
+        if self._skips_rendering():
+            return
+        actions.print_state = "to_print"
+        self._record_deliveries(actions, "letter")
+
+    @api.model
+    def _send_sms(self, actions):
+        """The SMS leave with Odoo's SMS queue; each one's state is followed
+        on its action's delivery (``account.dunning.delivery``)."""
+        Recipient = self.env["account.dunning.recipient"]
+        default = self.env.ref("account_dunning_fr.sms_template_dunning_action")
+        for action in actions:
+            contact = action._get_recipient("sms")
+            number = Recipient._get_mobile(contact)
+            template = action.level_id.sms_template_id or default
+            body = template.with_context(
+                lang=contact.lang or self.env.lang
+            )._render_field("body", action.ids)[action.id]
+            message = action._message_sms(
+                body, partner_ids=contact.ids, sms_numbers=[number], put_in_queue=True
+            )
+            self._record_deliveries(
+                action, "sms", address=number, message_id=message.id
+            )
+            # Odoo creates an SMS it cannot send already in error.
+            self.env["account.dunning.delivery"]._sync_sms(message)
+
+    @api.model
+    def _record_deliveries(self, actions, channel, address=False, **vals):
+        """Start following ``channel`` of each of ``actions`` to the
+        recipient chosen for it.
+
+        :return: the ``account.dunning.delivery`` records, pending
+        """
+        return self.env["account.dunning.delivery"].create(
+            [
+                {
+                    "action_id": action.id,
+                    "channel": channel,
+                    "recipient_id": action._get_recipient(channel).id,
+                    "address": address,
+                    **vals,
+                }
+                for action in actions
+            ]
+        )
+
+    @api.model
+    def _schedule_calls(self, actions):
+        self._schedule_activities(
+            actions, "account_dunning_fr.mail_activity_type_dunning_call"
+        )
+
+    @api.model
+    def _schedule_visits(self, actions):
+        self._schedule_activities(
+            actions, "account_dunning_fr.mail_activity_type_dunning_visit"
+        )
+
+    @api.model
+    def _inform_salespeople(self, actions):
+        self._schedule_activities(
+            actions,
+            "account_dunning_fr.mail_activity_type_dunning_salesperson",
+            get_user=self._get_salesperson,
+        )
+
+    @api.model
+    def _hold_credit(self, actions):
+        """Stop deliveries: at once, or from the day after the deadline the
+        letter announced (say what we do, do what we say)."""
+        for action in actions:
+            # The credit hold is an accountant's decision taken by the level
+            # itself; the run may execute as any accountant or as OdooBot.
+            partner = action.partner_id.sudo()
+            if action.deadline_date and action.deadline_date > action.date:
+                partner.dunning_credit_hold_date = action.deadline_date + timedelta(
+                    days=1
+                )
+            else:
+                partner.dunning_credit_hold = True
+
+    # ------------------------------------------------------------ helpers
+    @api.model
+    def _get_followup_user(self, action):
+        """Who follows ``action`` up: the customer's dunning responsible, its
+        salesperson, the company's default responsible, else the user running
+        it — never OdooBot, which nobody reads.
+
+        :return: ``res.users``, possibly empty
+        """
+        partner = action.partner_id.with_company(action.company_id)
+        user = (
+            partner.dunning_followup_user_id
+            or partner.user_id
+            or action.company_id.dunning_followup_user_id
+        )
+        if not user and not self.env.user._is_superuser():
+            user = self.env.user
+        return user
+
+    @api.model
+    def _get_salesperson(self, action):
+        return action.partner_id.user_id or self._get_followup_user(action)
+
+    @api.model
+    def _schedule_activities(self, actions, type_xmlid, get_user=None):
+        """Schedule the activity of ``type_xmlid`` for each of ``actions``,
+        created at once (the values ``activity_schedule`` would give each).
+
+        :param get_user: method(action) -> ``res.users`` of the assignee, or
+            None for the level's responsible
+        """
+        if self.env.context.get("mail_activity_automation_skip"):
+            return
+        model_id = self.env["ir.model"]._get_id(actions._name)
+        vals_list = []
+        for action in actions:
+            vals = self._prepare_activity_vals(
+                action, type_xmlid, user=get_user(action) if get_user else None
+            )
+            vals_list.append(
+                {
+                    **vals,
+                    "automated": True,
+                    "res_model_id": model_id,
+                    "res_id": action.id,
+                }
+            )
+        self.env["mail.activity"].with_context(clean_context(self.env.context)).create(
+            vals_list
+        )
+
+    @api.model
+    def _prepare_activity_vals(self, action, type_xmlid, user=None):
+        """Values of the activity ``action`` schedules: its type, assignee,
+        deadline, summary and the invoices to talk about.
+
+        :return: dict for ``activity_schedule`` (and ``mail.activity``)
+        """
+        level = action.level_id
+        if user is None:
+            user = {
+                "followup": self._get_followup_user,
+                "salesperson": self._get_salesperson,
+                "user": lambda _action: level.activity_user_id,
+            }[level.activity_responsible or "followup"](action)
+        user = user or self.env.user
+        activity_type = self.env.ref(type_xmlid)
+        if level.activity_type_id and type_xmlid.endswith(("_call", "_visit")):
+            if level.activity_type_id.category == activity_type.category:
+                activity_type = level.activity_type_id
+        # Written in the language of the user who will read it.
+        env = action.with_context(lang=user.lang or self.env.lang).env
+        lines = Markup("").join(
+            Markup("<li>%s</li>")
+            % env._(
+                "%(invoice)s due %(due)s: %(amount)s",
+                invoice=move.name,
+                due=format_date(env, move.invoice_date_due),
+                amount=format_amount(env, move.amount_residual, move.currency_id),
+            )
+            for move in action.move_ids
+        )
+        return {
+            "activity_type_id": activity_type.id,
+            "date_deadline": action.date + timedelta(days=level.activity_deadline_days),
+            "user_id": user.id,
+            "summary": f"{activity_type.with_env(env).name} – "
+            f"{action.partner_id.display_name}",
+            "note": Markup("<ul>%s</ul>") % lines,
+        }
+
+    @api.model
+    def _merge_letters(self, actions):
+        """One PDF of every letter waiting to be printed, for the post room;
+        those letters are marked printed.
+
+        The PDF opens with the cover list of the batch, then the registered
+        letters, then the ordinary ones, each group by customer; every
+        document starts on the front of a sheet when printed on both sides.
+
+        :return: the ``ir.attachment`` of the merged PDF
+        :raise UserError: nothing to print, or a letter or the cover list
+            not produced as PDF (wkhtmltopdf missing)
+        """
+        pending = actions.filtered(
+            lambda a: a.print_state == "to_print" and a.letter_attachment_id
+        )
+        if not pending:
+            raise UserError(self.env._("There is no letter waiting to be printed."))
+        pending = pending.sorted(
+            lambda a: (
+                not a.channel_registered,
+                (a.partner_id.commercial_partner_id.name or "").lower(),
+                a.id,
+            )
+        )
+        if any(
+            action.letter_attachment_id.mimetype != "application/pdf"
+            for action in pending
+        ):
+            raise UserError(self._no_pdf_message())
+        letters = [action.letter_attachment_id.raw for action in pending]
+        pages = {
+            action.id: post_room.page_count(letter)
+            for action, letter in zip(pending, letters, strict=True)
+        }
+        cover, fmt = self.env["ir.actions.report"]._render_qweb_pdf(
+            "account_dunning_fr.report_dunning_post_room_cover",
+            pending.ids,
+            data={"letter_pages": pages},
+        )
+        if fmt != "pdf":
+            raise UserError(self._no_pdf_message())
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": self.env._(
+                    "Dunning letters %(date)s.pdf",
+                    date=format_date(self.env, fields.Date.context_today(self)),
+                ),
+                "raw": post_room.merge_duplex([cover, *letters]),
+                "mimetype": "application/pdf",
+            }
+        )
+        self.env["account.dunning.execution"]._mark_letters_sent(pending)
+        return attachment
+
+    def _no_pdf_message(self):
+        return self.env._(
+            "Some letters could not be produced as PDF (is wkhtmltopdf "
+            "installed?). Print them one by one from each action."
+        )
 
     # ------------------------------------------------------------ entry points
     @api.model
@@ -442,9 +823,7 @@ class AccountDunningLetterRendering(models.AbstractModel):
                     "letter_render_error": False,
                 }
             )
-        self.env["account.dunning.channel"]._send_emails(
-            actions.filtered(lambda a: a.channel_email and not a.mail_id)
-        )
+        self._send_emails(actions.filtered(lambda a: a.channel_email and not a.mail_id))
 
     @api.model
     def _failure_reason(self, error):
