@@ -18,7 +18,21 @@ from odoo.addons.account_payment.controllers.payment import (
 )
 from odoo.addons.account_payment.controllers.portal import PortalAccount
 
+from ..models.account_dunning_portal import (
+    MAX_ATTACHMENT_BYTES,
+    MAX_COMMENT_LENGTH,
+)
+
 _logger = logging.getLogger(__name__)
+
+
+def _typed(post):
+    """What the customer typed in the answer forms, to show it again after a
+    refusal; cut short, as the form's own limits would."""
+    return {
+        "promise_amount": (post.get("promise_amount") or "")[:40],
+        "comment": (post.get("comment") or "")[: 2 * MAX_COMMENT_LENGTH],
+    }
 
 
 class DunningPortal(PortalAccount, AccountPaymentPortal):
@@ -57,6 +71,9 @@ class DunningPortal(PortalAccount, AccountPaymentPortal):
         values = request.env["account.dunning.portal"]._get_page_values(action)
         values.update(
             {
+                # What the customer typed, shown again (escaped) after a
+                # refusal so that they correct it instead of typing it anew.
+                "form_values": {},
                 "page_name": "dunning",
                 "action": action,
                 "access_token": access_token or "",
@@ -173,15 +190,23 @@ class DunningPortal(PortalAccount, AccountPaymentPortal):
         except (AccessError, MissingError) as error:
             return self._dunning_refusal(error)
         Portal = request.env["account.dunning.portal"]
+        form = request.httprequest.form
         try:
-            moves = Portal._get_moves(
-                action, request.httprequest.form.getlist("move_ids")
+            # A refusal met half-way leaves nothing written.
+            with request.env.cr.savepoint():
+                moves = Portal._get_moves(action, form.getlist("move_ids"))
+                # The model reads the date and the amount as typed: it knows
+                # the French ways of writing them and says what is wrong.
+                Portal._promise(
+                    action,
+                    moves,
+                    post.get("promise_date") or None,
+                    post.get("promise_amount") or "",
+                )
+        except UserError as error:
+            return self._dunning_render(
+                action, access_token, error=error.args[0], form_values=_typed(post)
             )
-            promise_date = fields.Date.to_date(post.get("promise_date") or None)
-            amount = float(post.get("promise_amount") or 0.0)
-            Portal._promise(action, moves, promise_date, amount)
-        except (UserError, ValueError) as error:
-            return self._dunning_render(action, access_token, error=str(error))
         return request.redirect(self._dunning_url(action, access_token, done="promise"))
 
     @http.route(
@@ -198,17 +223,27 @@ class DunningPortal(PortalAccount, AccountPaymentPortal):
         except (AccessError, MissingError) as error:
             return self._dunning_refusal(error)
         Portal = request.env["account.dunning.portal"]
+        form = request.httprequest.form
         upload = request.httprequest.files.get("attachment")
-        attachment = (upload.filename, upload.read()) if upload else None
+        # One byte more than allowed is enough to know it is too large,
+        # without reading the rest into memory.
+        attachment = (
+            (upload.filename, upload.read(MAX_ATTACHMENT_BYTES + 1)) if upload else None
+        )
         try:
-            moves = Portal._get_moves(
-                action, request.httprequest.form.getlist("move_ids")
-            )
-            Portal._dispute(
-                action, moves, post.get("reason_type"), post.get("comment"), attachment
-            )
+            with request.env.cr.savepoint():
+                moves = Portal._get_moves(action, form.getlist("move_ids"))
+                Portal._dispute(
+                    action,
+                    moves,
+                    post.get("reason_type"),
+                    post.get("comment"),
+                    attachment,
+                )
         except UserError as error:
-            return self._dunning_render(action, access_token, error=str(error))
+            return self._dunning_render(
+                action, access_token, error=error.args[0], form_values=_typed(post)
+            )
         return request.redirect(self._dunning_url(action, access_token, done="dispute"))
 
     # ---------------------------------------------------------------- payment

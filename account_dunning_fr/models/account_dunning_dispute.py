@@ -6,6 +6,7 @@ invoices keep being reminded.
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL, html_escape, sql
 
 # A dispute still open after this many days is a real, lasting one: the
 # médiateur des entreprises (free, official) is worth suggesting.
@@ -115,12 +116,15 @@ class AccountDunningDispute(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         disputes = super().create(vals_list)
+        disputes._sync_open_moves()
         disputes.filtered(lambda d: d.state == "open")._block_moves()
         return disputes
 
     def write(self, vals):
         old_moves = {dispute: dispute.move_ids for dispute in self}
         res = super().write(vals)
+        if "move_ids" in vals or "state" in vals:
+            self._sync_open_moves()
         if "move_ids" in vals:
             for dispute in self.filtered(lambda d: d.state == "open"):
                 removed = old_moves[dispute] - dispute.move_ids
@@ -167,7 +171,14 @@ class AccountDunningDispute(models.Model):
         return True
 
     def action_reopen(self):
+        """Open the dispute again and block its invoices.
+
+        :raise UserError: one of its invoices is under another open dispute
+        """
         for dispute in self.filtered(lambda d: d.state == "resolved"):
+            taken = self._get_disputed_moves(dispute.move_ids, exclude=dispute)
+            if taken:
+                raise self._already_disputed_error(taken)
             dispute.write({"state": "open", "date_resolved": False})
             dispute._block_moves()
         return True
@@ -182,14 +193,87 @@ class AccountDunningDispute(models.Model):
             "domain": [("id", "in", self.move_ids.ids)],
         }
 
+    @api.model
+    def _get_disputed_moves(self, moves, exclude=None):
+        """Those of ``moves`` already under an open dispute (other than the
+        disputes ``exclude``).
+
+        :param moves: ``account.move`` recordset
+        :param exclude: ``account.dunning.dispute`` recordset or None
+        :return: ``account.move`` recordset, same environment as ``moves``
+        """
+        if not moves:
+            return moves
+        self.env.cr.execute(
+            SQL(
+                "SELECT move_id FROM account_dunning_dispute_open_move"
+                " WHERE move_id = ANY(%s) AND NOT dispute_id = ANY(%s)",
+                moves.ids,
+                (exclude or self.browse()).ids,
+            )
+        )
+        taken = {row[0] for row in self.env.cr.fetchall()}
+        return moves.filtered(lambda m: m.id in taken)
+
+    def _already_disputed_error(self, moves):
+        return UserError(
+            self.env._(
+                "These invoices are already under an open dispute: %(invoices)s.",
+                invoices=", ".join(moves.mapped("name")),
+            )
+        )
+
+    def _sync_open_moves(self):
+        """Keep the table of invoices under an open dispute in step with
+        these disputes' state and invoices.
+
+        The table's unique index on the invoice is what makes "one open
+        dispute per invoice" hold when two requests arrive at once: the
+        second insert waits for the first transaction, then finds the row
+        (or fails to serialize and its request is retried, and then finds
+        it). A plain search beforehand cannot see a dispute not yet
+        committed.
+
+        :raise UserError: an invoice is under another open dispute
+        """
+        if not self:
+            return
+        self.flush_recordset(["state", "move_ids"])
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "DELETE FROM account_dunning_dispute_open_move"
+                " WHERE dispute_id = ANY(%s)",
+                self.ids,
+            )
+        )
+        taken = self.env["account.move"]
+        for dispute in self.filtered(lambda d: d.state == "open" and d.move_ids):
+            cr.execute(
+                SQL(
+                    "INSERT INTO account_dunning_dispute_open_move"
+                    " (dispute_id, move_id) SELECT %s, unnest(%s::int[])"
+                    " ON CONFLICT (move_id) DO NOTHING RETURNING move_id",
+                    dispute.id,
+                    dispute.move_ids.ids,
+                )
+            )
+            inserted = {row[0] for row in cr.fetchall()}
+            taken |= dispute.move_ids.filtered(lambda m, i=inserted: m.id not in i)
+        self.env["account.dunning.dispute.open.move"].invalidate_model()
+        if taken:
+            raise self._already_disputed_error(taken)
+
     def _block_moves(self):
         for dispute in self:
             reason = self.env._("Dispute: %(reason)s", reason=dispute.reason)
             dispute.move_ids.write(
                 {"dunning_blocked": True, "dunning_block_reason": reason}
             )
+            # The reason may come from the customer: a log body is HTML, the
+            # text is shown as text.
             dispute.move_ids._message_log_batch(
-                bodies=dict.fromkeys(dispute.move_ids.ids, reason)
+                bodies=dict.fromkeys(dispute.move_ids.ids, html_escape(reason))
             )
 
     def _unblock_moves(self, moves):
@@ -206,4 +290,48 @@ class AccountDunningDispute(models.Model):
         ).move_ids
         (moves - still_disputed).write(
             {"dunning_blocked": False, "dunning_block_reason": False}
+        )
+
+
+class AccountDunningDisputeOpenMove(models.Model):
+    """One row per invoice under an open dispute, kept by
+    ``account.dunning.dispute._sync_open_moves``: the unique index on
+    ``move_id`` lets the database refuse a second open dispute on an invoice,
+    whichever way it is opened and however many requests arrive at once."""
+
+    _name = "account.dunning.dispute.open.move"
+    _description = "Invoice Under an Open Dispute"
+    _log_access = False
+
+    dispute_id = fields.Many2one(
+        "account.dunning.dispute", required=True, index=True, ondelete="cascade"
+    )
+    move_id = fields.Many2one(
+        "account.move", string="Invoice", required=True, ondelete="cascade"
+    )
+
+    _sql_constraints = [
+        (
+            "move_unique",
+            "UNIQUE(move_id)",
+            "An invoice can be under one open dispute only.",
+        )
+    ]
+
+    def init(self):
+        # Databases that had disputes before this table: the oldest open
+        # dispute of each invoice takes its row.
+        if not sql.table_exists(self.env.cr, "account_dunning_dispute_move_rel"):
+            return
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO account_dunning_dispute_open_move (dispute_id, move_id)"
+                " SELECT DISTINCT ON (rel.move_id) rel.dispute_id, rel.move_id"
+                " FROM account_dunning_dispute_move_rel rel"
+                " JOIN account_dunning_dispute dispute"
+                " ON dispute.id = rel.dispute_id"
+                " WHERE dispute.state = 'open'"
+                " ORDER BY rel.move_id, dispute.date_open, dispute.id"
+                " ON CONFLICT (move_id) DO NOTHING"
+            )
         )

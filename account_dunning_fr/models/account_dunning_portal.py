@@ -11,13 +11,72 @@ Everything here runs as superuser on records the caller reached through
 """
 
 import base64
-from datetime import timedelta
+import math
+import posixpath
+import re
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, MissingError, UserError
-from odoo.tools import consteq, format_amount, format_date
+from odoo.tools import consteq, format_amount, format_date, html_escape
+from odoo.tools.mimetypes import get_extension, guess_mimetype
 
+from ..tools import amount_input
 from .account_dunning_dispute import DISPUTE_REASONS
+
+# What a customer may write about a dispute: a few paragraphs. Beyond, it is
+# a document, which goes in the attachment.
+MAX_COMMENT_LENGTH = 5000
+# The same for every company: the proof of a dispute is a scan or an export,
+# never a large file, and the portal is open to anybody holding a link.
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_FILE_NAME_LENGTH = 120
+# The files a customer may send with a dispute, by extension, with the types
+# read off their content that each may have. Office documents are zip or OLE
+# containers: depending on the sniffing library (Odoo's own or libmagic, which
+# reads only the first kilobyte) they may come out as the bare container.
+_OLE_TYPES = frozenset(
+    {
+        "application/msword",
+        "application/vnd.ms-excel",
+        "application/vnd.ms-powerpoint",
+        "application/vnd.ms-office",
+        "application/x-ole-storage",
+        "application/CDFV2",
+    }
+)
+_OOXML = "application/vnd.openxmlformats-officedocument."
+_ODF = "application/vnd.oasis.opendocument."
+_ZIP = "application/zip"
+ATTACHMENT_TYPES = {
+    ".pdf": frozenset({"application/pdf"}),
+    ".jpg": frozenset({"image/jpeg"}),
+    ".jpeg": frozenset({"image/jpeg"}),
+    ".png": frozenset({"image/png"}),
+    ".gif": frozenset({"image/gif"}),
+    ".webp": frozenset({"image/webp"}),
+    ".doc": _OLE_TYPES,
+    ".xls": _OLE_TYPES,
+    ".ppt": _OLE_TYPES,
+    ".docx": frozenset({_OOXML + "wordprocessingml.document", _ZIP}),
+    ".xlsx": frozenset({_OOXML + "spreadsheetml.sheet", _ZIP}),
+    ".pptx": frozenset({_OOXML + "presentationml.presentation", _ZIP}),
+    ".odt": frozenset({_ODF + "text", _ZIP}),
+    ".ods": frozenset({_ODF + "spreadsheet", _ZIP}),
+}
+# Characters that have no business in a text typed in a form (NUL is refused
+# by PostgreSQL, the others hide text); tabs and line breaks stay.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _text_to_html(text):
+    """``text`` as HTML showing exactly that text, its lines kept: no tag of
+    it survives, and no address in it becomes a link."""
+    lines = (html_escape(line) for line in (text or "").splitlines())
+    return Markup("<p>%s</p>") % Markup("<br>").join(lines)
 
 
 class AccountDunningPortal(models.AbstractModel):
@@ -106,7 +165,11 @@ class AccountDunningPortal(models.AbstractModel):
             letter file), ``reasons`` (dispute reasons, translated),
             ``promise_max`` and ``promise_default`` (``datetime.date``),
             ``promise_refused`` (str or False: why a new promise is not
-            possible) and ``link_expiry`` (``datetime.date``)
+            possible), ``link_expiry`` (``datetime.date``), ``answerable``
+            (those of ``invoices`` neither disputed nor promised yet: the
+            forms tick only these), ``max_comment_length`` (characters) and
+            ``attachment_accept`` (the file extensions a dispute takes, as
+            the ``accept`` attribute of a file input)
         """
         customer = action.partner_id
         company = action.company_id
@@ -155,7 +218,21 @@ class AccountDunningPortal(models.AbstractModel):
             "promise_default": min(today + timedelta(days=7), promise_max),
             "promise_refused": self._get_promise_refusal(action),
             "link_expiry": self._link_expiry(action),
+            "answerable": self._get_answerable_invoices(action),
+            "max_comment_length": MAX_COMMENT_LENGTH,
+            "attachment_accept": ",".join(ATTACHMENT_TYPES),
         }
+
+    @api.model
+    def _get_answerable_invoices(self, action):
+        """Open invoices of the action's customer that are neither under an
+        open dispute nor promised yet.
+
+        :return: ``account.move`` recordset (superuser)
+        """
+        invoices = self._get_open_invoices(action)
+        disputed = self.env["account.dunning.dispute"]._get_disputed_moves(invoices)
+        return (invoices - disputed).filtered(lambda m: not m.dunning_promise_date)
 
     @api.model
     def _get_open_invoices(self, action):
@@ -208,22 +285,171 @@ class AccountDunningPortal(models.AbstractModel):
         return False
 
     @api.model
+    def _to_promise_date(self, value):
+        """The promised date read off the form (or given by the caller).
+
+        :param value: ``datetime.date``, ``datetime.datetime``, a str in ISO
+            form (``2026-03-31``, what a date input sends) or as typed in
+            France (``31/03/2026``), or None / empty
+        :return: ``datetime.date`` or None when nothing was given
+        :raise UserError: not a date
+        """
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        if value is None or value is False:
+            return None
+        text = value.strip() if isinstance(value, str) else None
+        if text == "":
+            return None
+        if text and len(text) <= 10:
+            for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+                try:
+                    return datetime.strptime(text, pattern).date()
+                except ValueError:
+                    continue
+        raise UserError(
+            self.env._("Enter the payment date as a date, such as 31/03/2026.")
+        )
+
+    @api.model
+    def _amount_refusal(self, reason, total):
+        """The sentence telling the customer why the amount typed is refused.
+
+        :param reason: a reason code of ``tools.amount_input``, or
+            ``"not_finite"``, ``"zero"``, ``"above_total"``
+        :param total: str, what the invoices still owe, formatted
+        :return: str
+        """
+        example = self.env._("Enter the amount in digits, such as 1 000,50.")
+        messages = {
+            amount_input.NEGATIVE: self.env._(
+                "The promised amount cannot be negative."
+            ),
+            amount_input.TOO_MANY_DECIMALS: self.env._(
+                "Enter the amount with at most two decimals, such as 1 000,50."
+            ),
+            amount_input.SEVERAL_MARKS: self.env._(
+                "Enter the amount with a single decimal comma, such as 1 000,50."
+            ),
+            "zero": self.env._(
+                "The promised amount must be more than zero; leave it empty to "
+                "promise the whole amount."
+            ),
+        }
+        if reason in (amount_input.TOO_LARGE, "above_total"):
+            return self.env._(
+                "The promised amount cannot be more than what these invoices "
+                "still owe: %(total)s.",
+                total=total,
+            )
+        return messages.get(reason, example)
+
+    @api.model
+    def _check_promise_amount(self, moves, amount):
+        """The amount promised on ``moves``, checked.
+
+        :param moves: ``account.move`` recordset promised, never empty
+        :param amount: what the customer typed (str, read by
+            ``tools.amount_input.parse_amount``) or a number (int, float,
+            ``Decimal``) in the invoices' currency; None, an empty str or a
+            numeric 0 stand for the whole amount still owed
+        :return: float, more than 0 and at most what ``moves`` still owe,
+            rounded to their currency
+        :raise UserError: not a finite number, zero typed, negative, more
+            decimals than cents, above what is owed, or a part of invoices
+            in several currencies
+        """
+        currency = moves.currency_id
+        total = sum(moves.mapped("amount_residual"))
+        single = len(currency) == 1
+        shown_total = (
+            format_amount(self.env, total, currency)
+            if single
+            else ", ".join(
+                format_amount(
+                    self.env,
+                    sum(
+                        moves.filtered(lambda m, c=c: m.currency_id == c).mapped(
+                            "amount_residual"
+                        )
+                    ),
+                    c,
+                )
+                for c in currency
+            )
+        )
+
+        def refuse(reason):
+            return UserError(self._amount_refusal(reason, shown_total))
+
+        if isinstance(amount, str):
+            if not amount.strip():
+                return total
+            try:
+                amount = amount_input.parse_amount(amount)
+            except ValueError as error:
+                raise refuse(error.args[0]) from None
+            if not amount:
+                raise refuse("zero")
+        elif amount is None or (
+            isinstance(amount, int | float | Decimal)
+            and not isinstance(amount, bool)
+            and amount == 0
+        ):
+            return total
+        elif isinstance(amount, bool) or not isinstance(amount, int | float | Decimal):
+            raise refuse(amount_input.NOT_A_NUMBER)
+        if isinstance(amount, Decimal):
+            if not amount.is_finite():
+                raise refuse(amount_input.NOT_A_NUMBER)
+        elif isinstance(amount, float) and not math.isfinite(amount):
+            raise refuse(amount_input.NOT_A_NUMBER)
+        if amount < 0:
+            raise refuse(amount_input.NEGATIVE)
+        if not single:
+            raise UserError(
+                self.env._(
+                    "Pick invoices in a single currency to promise part of "
+                    "their amount, or leave the amount empty."
+                )
+            )
+        # Far above any invoice: refused before a float could lose its digits.
+        if amount > Decimal(10) ** amount_input.MAX_INTEGER_DIGITS:
+            raise refuse("above_total")
+        value = currency.round(float(amount))
+        if currency.is_zero(value):
+            raise refuse("zero")
+        if currency.compare_amounts(value, total) > 0:
+            raise refuse("above_total")
+        return value
+
+    @api.model
     def _promise(self, action, moves, promise_date, amount=0.0):
         """Record the customer's promise to pay ``moves`` by ``promise_date``,
         as the call wizard does: the reminders of those invoices pause until
         the date plus the grace period, then the run checks the promise.
 
-        :param promise_date: ``datetime.date``, from today to the horizon
-        :param amount: promised amount in the invoices' currency; 0 for the
-            whole open amount
+        :param promise_date: ``datetime.date`` (or the text of the form, see
+            ``_to_promise_date``), from today to the horizon: today plus the
+            company's ``dunning_portal_promise_days``
+        :param amount: promised amount in the invoices' currency, more than 0
+            and at most what they still owe; a number, or the text the
+            customer typed ("1 000,50"); 0, None or empty for the whole open
+            amount
         :return: the evidence ``account.dunning.action``
-        :raise UserError: refused promise (see the messages)
+        :raise UserError: refused promise (see the messages): broken promise
+            before, date missing, in the past or beyond the horizon, amount
+            not a number, zero, negative or above what is owed, invoices
+            already promised
         """
         refusal = self._get_promise_refusal(action)
         if refusal:
             raise UserError(refusal)
         today = fields.Date.context_today(self)
         horizon = today + timedelta(days=action.company_id.dunning_portal_promise_days)
+        promise_date = self._to_promise_date(promise_date)
         if not promise_date or not today <= promise_date <= horizon:
             raise UserError(
                 self.env._(
@@ -231,8 +457,6 @@ class AccountDunningPortal(models.AbstractModel):
                     date=format_date(self.env, horizon),
                 )
             )
-        if amount < 0:
-            raise UserError(self.env._("The promised amount cannot be negative."))
         if any(moves.mapped("dunning_promise_date")):
             raise UserError(
                 self.env._(
@@ -242,8 +466,7 @@ class AccountDunningPortal(models.AbstractModel):
                     ),
                 )
             )
-        total = sum(moves.mapped("amount_residual"))
-        amount = amount or total
+        amount = self._check_promise_amount(moves, amount)
         currency = moves.currency_id[:1] or action.company_id.currency_id
         summary = self.env._(
             "Payment promised online by the customer: %(amount)s on %(date)s.",
@@ -273,78 +496,160 @@ class AccountDunningPortal(models.AbstractModel):
         return answer
 
     @api.model
+    def _clean_comment(self, comment):
+        """The customer's explanation, as plain text.
+
+        Kept as typed (markup included, as text: every place that shows it
+        escapes it), without control characters and surrounding spaces.
+
+        :param comment: str or None
+        :return: str, 1 to ``MAX_COMMENT_LENGTH`` characters
+        :raise UserError: empty, or longer than ``MAX_COMMENT_LENGTH``
+        """
+        if not isinstance(comment, str):
+            comment = ""
+        # Checked before any work: the form may send megabytes.
+        if len(comment) > 2 * MAX_COMMENT_LENGTH:
+            comment = comment[: 2 * MAX_COMMENT_LENGTH + 1]
+        comment = _CONTROL_CHARACTERS.sub("", comment).strip()
+        if not comment:
+            raise UserError(self.env._("Tell us what is wrong."))
+        if len(comment) > MAX_COMMENT_LENGTH:
+            raise UserError(
+                self.env._(
+                    "Your explanation is too long: %(max)s characters at most. "
+                    "Send the details as a document.",
+                    max=MAX_COMMENT_LENGTH,
+                )
+            )
+        return comment
+
+    @api.model
+    def _check_attachment(self, attachment):
+        """The document the customer sends with a dispute, checked.
+
+        :param attachment: ``(file name, bytes)`` or None; an empty file
+            counts as none
+        :return: ``(file name, bytes, mimetype)`` or None; the name is
+            stripped of any folder and shortened
+        :raise UserError: larger than ``MAX_ATTACHMENT_BYTES``, or not a PDF,
+            an image or an office document (by its extension and by its
+            content, which must agree)
+        """
+        if not attachment:
+            return None
+        name, data = attachment
+        if not data:
+            return None
+        name = posixpath.basename(str(name or "").replace("\\", "/"))
+        name = _CONTROL_CHARACTERS.sub("", name).strip()
+        if len(data) > MAX_ATTACHMENT_BYTES:
+            raise UserError(
+                self.env._(
+                    "The document %(name)s is too large: %(max)s MB at most.",
+                    name=name,
+                    max=MAX_ATTACHMENT_BYTES // (1024 * 1024),
+                )
+            )
+        extension = get_extension(name)
+        mimetype = guess_mimetype(data, default="application/octet-stream")
+        if mimetype not in ATTACHMENT_TYPES.get(extension, ()):
+            raise UserError(
+                self.env._(
+                    "The document %(name)s cannot be sent: send a PDF, an image "
+                    "(JPEG, PNG, GIF, WebP) or an office document (Word, Excel, "
+                    "PowerPoint, OpenDocument).",
+                    name=name,
+                )
+            )
+        stem, suffix = name[: -len(extension)], name[-len(extension) :]
+        return (stem[: MAX_FILE_NAME_LENGTH - len(suffix)] + suffix, data, mimetype)
+
+    @api.model
     def _dispute(self, action, moves, reason_type, comment, attachment=None):
         """Open the dispute the customer reports on ``moves``: the same one
         the accountant opens, blocking those invoices only, its review
         assigned to the follow-up responsible.
 
+        Nothing is kept when it is refused.
+
         :param reason_type: key of ``DISPUTE_REASONS``
-        :param comment: str, what the customer says is wrong
-        :param attachment: ``(file name, bytes)`` or None
+        :param comment: str, what the customer says is wrong: plain text, 1
+            to ``MAX_COMMENT_LENGTH`` characters
+        :param attachment: ``(file name, bytes)`` or None: a PDF, an image or
+            an office document of at most ``MAX_ATTACHMENT_BYTES``
         :return: the ``account.dunning.dispute`` opened
-        :raise UserError: unknown reason or no comment
+        :raise UserError: unknown reason, no comment or too long, a file of
+            the wrong type or too large, or an invoice already under an open
+            dispute
         """
         if reason_type not in dict(DISPUTE_REASONS):
             raise UserError(self.env._("Choose what is wrong."))
-        comment = (comment or "").strip()
-        if not comment:
-            raise UserError(self.env._("Tell us what is wrong."))
-        label = dict(
-            self.env["account.dunning.dispute"]
-            ._fields["reason_type"]
-            ._description_selection(self.env)
-        )[reason_type]
+        comment = self._clean_comment(comment)
+        upload = self._check_attachment(attachment)
+        Dispute = self.env["account.dunning.dispute"]
+        disputed = Dispute._get_disputed_moves(moves)
+        if disputed:
+            raise Dispute._already_disputed_error(disputed)
+        label = dict(Dispute._fields["reason_type"]._description_selection(self.env))[
+            reason_type
+        ]
         responsible = self._get_responsible(action)
         today = fields.Date.context_today(self)
-        # The customer may not create disputes; the accountant's own dispute is
-        # opened for them, on the invoices _get_access allowed.
-        dispute = (
-            self.env["account.dunning.dispute"]
-            .sudo()
-            .with_company(action.company_id)
-            .create(
-                {
-                    "company_id": action.company_id.id,
-                    "partner_id": action.partner_id.id,
-                    "move_ids": [Command.set(moves.ids)],
-                    "reason_type": reason_type,
-                    "reason": comment[:200],
-                    "user_id": responsible.id,
-                    "review_date": today,
-                }
+        # A refusal found while writing (another request opened a dispute on
+        # these invoices in the meantime) leaves nothing behind.
+        with self.env.cr.savepoint():
+            # The customer may not create disputes; the accountant's own
+            # dispute is opened for them, on the invoices _get_access allowed.
+            dispute = (
+                Dispute.sudo()
+                .with_company(action.company_id)
+                .create(
+                    {
+                        "company_id": action.company_id.id,
+                        "partner_id": action.partner_id.id,
+                        "move_ids": [Command.set(moves.ids)],
+                        "reason_type": reason_type,
+                        "reason": " ".join(comment.split())[:200],
+                        "user_id": responsible.id,
+                        "review_date": today,
+                    }
+                )
             )
-        )
-        attachments = self.env["ir.attachment"]
-        if attachment and attachment[1]:
-            # The customer's proof is attached to a dispute they cannot write.
-            attachments = attachments.sudo().create(
-                {
-                    "name": attachment[0] or "attachment",
-                    "datas": base64.b64encode(attachment[1]),
-                    "res_model": dispute._name,
-                    "res_id": dispute.id,
-                }
+            attachments = self.env["ir.attachment"]
+            if upload:
+                # The customer's proof is attached to a dispute they cannot
+                # write.
+                attachments = attachments.sudo().create(
+                    {
+                        "name": upload[0],
+                        "datas": base64.b64encode(upload[1]),
+                        "mimetype": upload[2],
+                        "res_model": dispute._name,
+                        "res_id": dispute.id,
+                    }
+                )
+            # A str body is escaped by message_post: the comment stays text.
+            dispute.message_post(
+                body=self.env._(
+                    "Reported online by the customer (%(reason)s): %(comment)s",
+                    reason=label,
+                    comment=comment,
+                ),
+                attachment_ids=attachments.ids,
             )
-        dispute.message_post(
-            body=self.env._(
-                "Reported online by the customer (%(reason)s): %(comment)s",
-                reason=label,
-                comment=comment,
-            ),
-            attachment_ids=attachments.ids,
-        )
-        summary = self.env._(
-            "Dispute reported online by the customer: %(reason)s.", reason=label
-        )
-        answer = self._record_answer(
-            action, moves, summary, call_delay_reason="dispute"
-        )
-        self._notify_responsible(
-            answer,
-            dispute,
-            self.env._("Review the dispute reported on the portal"),
-            comment,
-        )
+            summary = self.env._(
+                "Dispute reported online by the customer: %(reason)s.", reason=label
+            )
+            answer = self._record_answer(
+                action, moves, summary, call_delay_reason="dispute"
+            )
+            self._notify_responsible(
+                answer,
+                dispute,
+                self.env._("Review the dispute reported on the portal"),
+                _text_to_html(comment),
+            )
         return dispute
 
     @api.model
@@ -389,7 +694,12 @@ class AccountDunningPortal(models.AbstractModel):
     @api.model
     def _notify_responsible(self, action, record, summary, note):
         """An activity due today on ``record`` for the customer's follow-up
-        responsible."""
+        responsible.
+
+        :param note: ``Markup`` (HTML, shown as is) or str, escaped here so
+            that a customer's text never becomes markup
+        """
+        note = note if isinstance(note, Markup) else _text_to_html(note)
         # The customer, or the public user, schedules a task for an employee on a
         # record they may not write.
         record.sudo().activity_schedule(

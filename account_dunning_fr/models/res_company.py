@@ -8,6 +8,10 @@ from odoo.tools import float_compare, format_date
 
 _logger = logging.getLogger(__name__)
 
+# A customer may pause their own reminders by a promise made online; beyond a
+# year, that is a payment plan to agree with the accountant.
+MAX_PROMISE_DAYS = 365
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -214,6 +218,21 @@ class ResCompany(models.Model):
             company.dunning_letter_identity_missing = ", ".join(
                 label for value, label in checks if not value
             )
+
+    @api.constrains("dunning_portal_promise_days")
+    def _check_dunning_portal_promise_days(self):
+        """Refuse a horizon of online promises that would let a customer
+        promise nothing (0 days or less) or pause the reminders for more
+        than a year by themselves."""
+        for company in self:
+            if not 1 <= company.dunning_portal_promise_days <= MAX_PROMISE_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "The horizon of online promises must be between 1 and "
+                        "%(max)s days.",
+                        max=MAX_PROMISE_DAYS,
+                    )
+                )
 
     @api.constrains("dunning_penalty_rate_mode", "dunning_contractual_rate")
     def _check_dunning_contractual_rate(self):
