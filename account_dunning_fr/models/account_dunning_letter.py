@@ -16,6 +16,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import format_amount, formatLang
 
+from ..tools import letter_pages
 from ..tools.late_payment import RECOVERY_INDEMNITY_EUR
 from ..tools.page_footer import stamp_footer
 from ..tools.semesters import semester_starts
@@ -356,3 +357,100 @@ class AccountDunningLetter(models.AbstractModel):
             )
             means = selection.get(action.promise_means)
         return {"date": promise_date, "amount": promise_amount, "means": means}
+
+    # ------------------------------------------------------------------
+    # Long tables cut into pages
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_table_pages(self, action, letter, rows, lines_above, tail_rows=1):
+        """``rows`` of a letter's table cut into printed pages, each page a
+        table with its own header row (see ``tools/letter_pages.py``: the
+        Debian wkhtmltopdf repeats no table header).
+
+        :param letter: the letter's values (``_get_values``)
+        :param rows: the table's rows, each a dict of the letter's values
+            (an item, a credit, a statement line) or None for a row of one
+            line of text
+        :param lines_above: lines of the letter's text (paragraph spacing
+            counted) between the place and date line and the table, as the
+            letter type prints them, rounded up
+        :param tail_rows: rows of totals printed under the last row
+        :return: list of lists of rows, one per page; the first one empty
+            when the table starts on the second page
+        """
+        heights = [
+            letter_pages.row_height(self._get_row_small_lines(row)) for row in rows
+        ]
+        top = self._get_frame_height(action, letter) + lines_above * (
+            letter_pages.TEXT_LINE
+        )
+        first_room, room = letter_pages.page_rooms(top)
+        pages = letter_pages.split_rows(
+            heights, first_room, room, tail=tail_rows * letter_pages.ROW
+        )
+        return [[rows[index] for index in page] for page in pages]
+
+    @api.model
+    def _get_invoice_table_pages(self, action, letter, lines_above):
+        """The rows of ``report_dunning_letter_invoices`` cut into pages:
+        ``(kind, row)`` pairs, kind ``line`` (an item claimed),
+        ``deductions`` (the title of the credits) or ``credit``."""
+        rows = [("line", line) for line in letter["lines"]]
+        if letter["credits"]:
+            rows.append(("deductions", None))
+            rows += [("credit", credit) for credit in letter["credits"]]
+        pages = self._get_table_pages(
+            action,
+            letter,
+            [row for _kind, row in rows],
+            lines_above,
+            tail_rows=1 if letter["single_total"] else 0,
+        )
+        kinds = iter(kind for kind, _row in rows)
+        return [[(next(kinds), row) for row in page] for page in pages]
+
+    @api.model
+    def _get_row_small_lines(self, row):
+        """Lines of small text a row prints under its number, counted on the
+        safe side (a label may print or not, depending on the table)."""
+        if not row:
+            return 0
+        return sum(bool(row.get(key)) for key in ("instalment", "label", "covered")) + (
+            row.get("kind") in ("credit_note", "payment", "entry")
+        )
+
+    @api.model
+    def _get_frame_height(self, action, letter):
+        """Height of the first page's frame (letterhead, references and
+        address), as ``report_dunning_letter_frame`` prints it for
+        ``action``, in points (see ``tools/letter_pages.py``)."""
+        company = action.company_id
+        address = company.partner_id._display_address(without_company=True)
+        letterhead_lines = (
+            1
+            + len([line for line in address.splitlines() if line.strip()])
+            + bool(company.phone)
+            + bool(company.email)
+        )
+        # The references as the frame prints them, each label given room
+        # for its longest translation.
+        label = " " * 32
+        handled_by = letter["handled_by"]
+        references = [
+            label + (action.name or ""),
+            letter["customer"].ref and label + letter["customer"].ref,
+            action.move_ids and label + ", ".join(action.move_ids.mapped("name")),
+            handled_by
+            and label
+            + " – ".join(
+                filter(None, [handled_by.name, handled_by.email, handled_by.phone])
+            ),
+            letter["previous_dates"]
+            and label + ", ".join("00/00/0000" for _date in letter["previous_dates"]),
+        ]
+        return letter_pages.frame_height(
+            letterhead_lines,
+            letter_pages.text_lines(references),
+            logo=bool(company.logo and not company.uses_default_logo),
+        )

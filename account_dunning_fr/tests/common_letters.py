@@ -116,6 +116,34 @@ class DunningLettersCommon(DunningCommon):
             }
         )
 
+    def _create_invoices(self, partner, count, due=DUE):
+        """``count`` customer invoices without tax, due on ``due``, created
+        and posted together (a long letter needs many)."""
+        invoices = self.env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_date": due - timedelta(days=30),
+                    "invoice_date_due": due,
+                    "invoice_payment_term_id": False,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Pose de menuiseries",
+                                "quantity": 1,
+                                "price_unit": 100.0 + number,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+                for number in range(count)
+            ]
+        )
+        invoices.action_post()
+        return invoices
+
     def _render(self, letter_type, actions):
         html = self.env["ir.actions.report"]._render_qweb_html(
             f"account_dunning_fr.report_dunning_letter_{letter_type}", actions.ids
