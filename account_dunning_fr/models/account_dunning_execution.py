@@ -15,7 +15,6 @@ are never in the same set: their levels are written one after the other.
 
 import logging
 from collections import defaultdict
-from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
 
@@ -293,9 +292,8 @@ class AccountDunningExecution(models.AbstractModel):
         they leave, and their announced deadline follows."""
         for action in actions.filtered(lambda a: a.date < date):
             vals = {"date": date}
-            days = action.level_id.payment_deadline_days
-            if days:
-                vals["deadline_date"] = date + timedelta(days=days)
+            if action.level_id:
+                vals["deadline_date"] = action.level_id._get_deadline_date(date)
             action.write(vals)
 
     @api.model

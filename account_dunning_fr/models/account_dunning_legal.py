@@ -133,7 +133,7 @@ class AccountDunningLegal(models.AbstractModel):
         """Legal amounts of one instalment (receivable line), unrounded."""
         partner = move.commercial_partner_id
         company = move.company_id
-        due_date = line.date_maturity or move.invoice_date_due
+        due_date = line._dunning_due_date()
         payments = sorted(
             [(p.max_date, p.amount) for p in line.matched_credit_ids]
             + [(p.max_date, -p.amount) for p in line.matched_debit_ids]

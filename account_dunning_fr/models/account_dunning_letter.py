@@ -268,8 +268,8 @@ class AccountDunningLetter(models.AbstractModel):
         action, else the level's number of days from the letter's date; none
         when it would be the letter's own date (a level without a deadline)."""
         deadline = action.deadline_date
-        if not deadline and action.level_id.payment_deadline_days:
-            deadline = date + timedelta(days=action.level_id.payment_deadline_days)
+        if not deadline and action.level_id:
+            deadline = action.level_id._get_deadline_date(date)
         return deadline if deadline and deadline > date else False
 
     @api.model

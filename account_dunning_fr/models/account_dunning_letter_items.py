@@ -73,9 +73,7 @@ class AccountDunningLetterItems(models.AbstractModel):
         items = debit_lines.move_line_id | self._get_settled_items(
             action.move_ids - debit_lines.move_id
         )
-        items = items.sorted(
-            lambda i: (i.date_maturity or i.date, i.move_id.name, i.id)
-        )
+        items = items.sorted(lambda i: (i._dunning_due_date(), i.move_id.name, i.id))
         amounts = self.env["account.dunning.legal"]._get_item_amounts(items, date)
         covered = self._get_covered_items(
             [(item, opens.get(item.id, (0.0, 0.0))[1]) for item in items],
@@ -182,7 +180,7 @@ class AccountDunningLetterItems(models.AbstractModel):
                 lambda line: (
                     line.account_type == "asset_receivable" and line.balance > 0
                 )
-            ).sorted(lambda line: (line.date_maturity or line.date, line.id))
+            ).sorted(lambda line: (line._dunning_due_date(), line.id))
             if len(dues) > 1:
                 for index, due in enumerate(dues, start=1):
                     positions[due.id] = (index, len(dues))
@@ -234,7 +232,7 @@ class AccountDunningLetterItems(models.AbstractModel):
         paid_date = False
         if item.company_currency_id.is_zero(item.amount_residual):
             paid_date = max(item.matched_credit_ids.mapped("max_date"), default=False)
-        due_date = item.date_maturity or move.invoice_date_due or item.date
+        due_date = item._dunning_due_date()
         if covered:
             amounts = {
                 **amounts,

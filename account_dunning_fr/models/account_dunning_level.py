@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -221,6 +223,19 @@ class AccountDunningLevel(models.Model):
                         level=level.name,
                     )
                 )
+
+    def _get_deadline_date(self, date):
+        """The payment deadline this level announces in a reminder dated
+        ``date``: its number of days after that date, or False for a level
+        that announces none. The one rule for the action's values, an action
+        carried out later than planned and the letter's wording.
+
+        :param date: ``datetime.date`` of the reminder
+        :return: ``datetime.date`` or False
+        """
+        self.ensure_one()
+        days = self.payment_deadline_days
+        return date + timedelta(days=days) if days else False
 
     @api.model
     def _get_step_levels(self, level_ids):

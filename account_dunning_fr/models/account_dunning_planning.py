@@ -36,7 +36,6 @@ import logging
 import re
 from collections import defaultdict
 from contextlib import contextmanager
-from datetime import timedelta
 
 from psycopg2 import IntegrityError
 
@@ -573,7 +572,13 @@ class AccountDunningPlanning(models.AbstractModel):
             SQL("%s::float8", item_field("amount_residual")),
             SQL("%s::float8", item_field("amount_residual_currency")),
             item_field("currency_id"),
-            SQL("COALESCE(%s, %s)", item_field("date_maturity"), item_field("date")),
+            # The item's due date as ``account.move.line._dunning_due_date``.
+            SQL(
+                "COALESCE(%s, %s, %s)",
+                item_field("date_maturity"),
+                move_field("invoice_date_due"),
+                item_field("date"),
+            ),
             item_field("dunning_level_id"),
             item_field("dunning_last_date"),
             Partner._field_to_sql(customer, "id", query),
@@ -733,7 +738,7 @@ class AccountDunningPlanning(models.AbstractModel):
             figures["moves"] |= item.move_id
             if item.amount_residual < 0:
                 figures["credits"] -= item.amount_residual
-            elif (item.date_maturity or item.date) < date:
+            elif item._dunning_due_date() < date:
                 figures["overdue"] += item.amount_residual
                 figures["overdue_count"] += 1
         return summary
@@ -883,9 +888,8 @@ class AccountDunningPlanning(models.AbstractModel):
         """Values an action at ``level`` on ``date`` takes from its level: the
         level, its channels and the payment deadline it announces (none when
         the level gives no deadline)."""
-        days = level.payment_deadline_days
         return {
             "level_id": level.id,
-            "deadline_date": date + timedelta(days=days) if days else False,
+            "deadline_date": level._get_deadline_date(date),
             **{action_field: level[lf] for action_field, lf in CHANNELS.items()},
         }

@@ -65,7 +65,7 @@ class AccountDunningStatement(models.AbstractModel):
             item
         )
         is_credit = item.amount_residual < 0
-        due_date = False if is_credit else (item.date_maturity or item.date)
+        due_date = False if is_credit else item._dunning_due_date()
         return {
             "item": item,
             "move": item.move_id,

@@ -246,10 +246,22 @@ class AccountMove(models.Model):
             limit = prescription.earliest_claimable_due_date(
                 today, prescription.prescription_years(debtor_type)
             )
+            # Item by item, as the run bars them: an open instalment past the
+            # limit, or any instalment of an invoice with nothing left open.
             by_due_date += [
                 "&",
                 ("commercial_partner_id.dunning_debtor_type", is_consumer, "consumer"),
-                ("invoice_date_due", "<", limit),
+                (
+                    "line_ids",
+                    "any",
+                    [
+                        ("account_id.account_type", "=", "asset_receivable"),
+                        ("date_maturity", "<", limit),
+                        "|",
+                        ("reconciled", "=", False),
+                        ("move_id.amount_residual", "=", 0.0),
+                    ],
+                ),
             ]
         by_due_date = expression.AND(
             [[("move_type", "in", DUNNED_MOVE_TYPES)], by_due_date]
@@ -288,17 +300,35 @@ class AccountMove(models.Model):
         return sum(self.mapped("amount_residual_signed"))
 
     def _dunning_prescription_date(self):
-        """Last day the claim of this invoice can be pursued, or False when
-        it is not a customer invoice with a due date (C. com. L110-4,
-        C. conso. L218-2, restarted by an acknowledgment: C. civ. 2240)."""
+        """Last day the whole claim of this invoice can be pursued, or False
+        when it is not a customer invoice with a due date (C. com. L110-4,
+        C. conso. L218-2, restarted by an acknowledgment: C. civ. 2240).
+
+        Each instalment is barred on its own, from its own due date, as the
+        run bars it (``account.move.line._dunning_prescription_date``): the
+        invoice shows the earliest limit of its open instalments, of all of
+        them once nothing is left open (the claim of a paid invoice, for its
+        penalties).
+
+        :return: ``datetime.date`` or False
+        """
         self.ensure_one()
         if self.move_type not in DUNNED_MOVE_TYPES or not self.invoice_date_due:
             return False
-        return prescription.prescription_date(
-            self.invoice_date_due,
-            self.commercial_partner_id.dunning_debtor_type,
-            self.dunning_prescription_restart_date or None,
+        items = self.line_ids.filtered(
+            lambda line: (
+                line.account_id.account_type == "asset_receivable"
+                and line.date_maturity
+            )
         )
+        items = items.filtered(lambda line: not line.reconciled) or items
+        if not items:
+            return prescription.prescription_date(
+                self.invoice_date_due,
+                self.commercial_partner_id.dunning_debtor_type,
+                self.dunning_prescription_restart_date or None,
+            )
+        return min(item._dunning_prescription_date() for item in items)
 
     def _dunning_is_prescribed(self, date):
         """Whether the claim is time-barred on ``date`` (``datetime.date``):

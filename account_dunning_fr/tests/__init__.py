@@ -31,3 +31,4 @@ from . import test_overview
 from . import test_bench_smoke
 from . import test_portal_input
 from . import test_letter_pages
+from . import test_one_answer
