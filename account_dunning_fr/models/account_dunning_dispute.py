@@ -204,6 +204,17 @@ class AccountDunningDispute(models.Model):
                 ("move_ids", "in", moves.ids),
             ]
         ).move_ids
-        (moves - still_disputed).write(
-            {"dunning_blocked": False, "dunning_block_reason": False}
-        )
+        freed = moves - still_disputed
+        # What the e-invoicing lifecycle forbids (a rejected, suspended or
+        # already paid invoice) stays blocked when its dispute ends.
+        held = freed.filtered(lambda m: m._dunning_einvoice_hold_reason())
+        (freed - held).write({"dunning_blocked": False, "dunning_block_reason": False})
+        for move in held:
+            reason = move._dunning_einvoice_hold_reason()
+            move.write(
+                {
+                    "dunning_blocked": True,
+                    "dunning_block_reason": reason,
+                    "dunning_einvoice_hold_reason": reason,
+                }
+            )

@@ -29,3 +29,4 @@ from . import test_post_room
 from . import test_letter_paper
 from . import test_overview
 from . import test_bench_smoke
+from . import test_einvoicing

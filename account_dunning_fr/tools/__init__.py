@@ -3,4 +3,5 @@ prescription, payer profile), the steps of the dunning (which level each
 item goes to next, and when), the page footer stamped on letters, the post
 room's duplex batches, the reason read off a returned email, values kept as
 JSON, many record ids sent as one array, and the vocabularies of the
-selection fields (value, label)."""
+selection fields (value, label), and the statuses read off the French
+e-invoicing platforms' lifecycle messages."""
