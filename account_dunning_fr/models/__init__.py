@@ -25,6 +25,8 @@ from . import account_dunning_litigation
 from . import account_dunning_promise
 from . import account_dunning_portal
 from . import account_dunning_dispute
+from . import account_dunning_dispute_open_move
+from . import account_dunning_einvoice_status
 from . import account_dunning_payment_plan
 from . import account_dunning_payment_plan_line
 from . import account_dunning_analysis

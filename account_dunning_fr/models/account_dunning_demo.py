@@ -41,6 +41,31 @@ DEMO_PAID_CUSTOMERS = [
 ]
 DEMO_PAID_MONTHS = range(2, 13)
 
+# Invoices whose buyer answered on its e-invoicing platform: (customer xml
+# id, days between today and the due date, amount excl. VAT, status code,
+# days ago, reason code, reason).
+DEMO_EINVOICES = [
+    (
+        "partner_garage_leroy",
+        -6,
+        860.0,
+        "210",
+        3,
+        "QTE_ERR",
+        "Deux pneus facturés, un seul posé.",
+    ),
+    (
+        "partner_imprimerie_dubois",
+        -12,
+        1480.0,
+        "207",
+        6,
+        "PU_ERR",
+        "Le tarif du devis était de 10 % inférieur.",
+    ),
+    ("partner_groupe_lambert", -3, 4200.0, "211", 1, None, None),
+]
+
 
 class AccountDunningDemo(models.AbstractModel):
     _name = "account.dunning.demo"
@@ -83,7 +108,52 @@ class AccountDunningDemo(models.AbstractModel):
         moves = env["account.move"].create(vals_list)
         moves.action_post()
         self._run_demo_history(company, today)
+        self._load_demo_einvoices(env, journal, tax, today, moves)
         return moves
+
+    @api.model
+    def _load_demo_einvoices(self, env, journal, tax, today, moves):
+        """E-invoices with their lifecycle: all made available the day after
+        they were issued, then one refused, one disputed and one whose
+        payment the buyer reports sent; the oldest invoice of Transports
+        Moreau approved, for its formal notice."""
+        company = journal.company_id
+        env = env(context=dict(env.context, lang=company.partner_id.lang or env.lang))
+        einvoices = env["account.move"].create(
+            [
+                self._invoice_vals(
+                    company,
+                    journal,
+                    tax,
+                    self.env.ref(f"account_dunning_fr.{xmlid}"),
+                    today + timedelta(days=due_offset),
+                    amount,
+                )
+                for xmlid, due_offset, amount, *_status in DEMO_EINVOICES
+            ]
+        )
+        einvoices.action_post()
+        for move, (*_invoice, code, days_ago, reason_code, reason) in zip(
+            einvoices, DEMO_EINVOICES, strict=True
+        ):
+            move._dunning_receive_einvoice_status(
+                "203", move.invoice_date + timedelta(days=1), source="platform"
+            )
+            move._dunning_receive_einvoice_status(
+                code,
+                today - timedelta(days=days_ago),
+                reason_code=reason_code,
+                reason=reason,
+                source="platform",
+            )
+        moreau = self.env.ref("account_dunning_fr.partner_transports_moreau")
+        oldest = moves.filtered(lambda m: m.partner_id == moreau).sorted(
+            "invoice_date_due"
+        )[:1]
+        for code, days in (("203", 1), ("205", 6)):
+            oldest.with_env(env)._dunning_receive_einvoice_status(
+                code, oldest.invoice_date + timedelta(days=days), source="platform"
+            )
 
     @api.model
     def _invoice_vals(self, company, journal, tax, partner, due, amount):

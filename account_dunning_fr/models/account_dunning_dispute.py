@@ -6,7 +6,7 @@ invoices keep being reminded.
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, html_escape, sql
+from odoo.tools import SQL, html_escape
 
 # A dispute still open after this many days is a real, lasting one: the
 # médiateur des entreprises (free, official) is worth suggesting.
@@ -288,50 +288,17 @@ class AccountDunningDispute(models.Model):
                 ("move_ids", "in", moves.ids),
             ]
         ).move_ids
-        (moves - still_disputed).write(
-            {"dunning_blocked": False, "dunning_block_reason": False}
-        )
-
-
-class AccountDunningDisputeOpenMove(models.Model):
-    """One row per invoice under an open dispute, kept by
-    ``account.dunning.dispute._sync_open_moves``: the unique index on
-    ``move_id`` lets the database refuse a second open dispute on an invoice,
-    whichever way it is opened and however many requests arrive at once."""
-
-    _name = "account.dunning.dispute.open.move"
-    _description = "Invoice Under an Open Dispute"
-    _log_access = False
-
-    dispute_id = fields.Many2one(
-        "account.dunning.dispute", required=True, index=True, ondelete="cascade"
-    )
-    move_id = fields.Many2one(
-        "account.move", string="Invoice", required=True, ondelete="cascade"
-    )
-
-    _sql_constraints = [
-        (
-            "move_unique",
-            "UNIQUE(move_id)",
-            "An invoice can be under one open dispute only.",
-        )
-    ]
-
-    def init(self):
-        # Databases that had disputes before this table: the oldest open
-        # dispute of each invoice takes its row.
-        if not sql.table_exists(self.env.cr, "account_dunning_dispute_move_rel"):
-            return
-        self.env.cr.execute(
-            SQL(
-                "INSERT INTO account_dunning_dispute_open_move (dispute_id, move_id)"
-                " SELECT DISTINCT ON (rel.move_id) rel.dispute_id, rel.move_id"
-                " FROM account_dunning_dispute_move_rel rel"
-                " JOIN account_dunning_dispute dispute"
-                " ON dispute.id = rel.dispute_id"
-                " WHERE dispute.state = 'open'"
-                " ORDER BY rel.move_id, dispute.date_open, dispute.id"
-                " ON CONFLICT (move_id) DO NOTHING"
+        freed = moves - still_disputed
+        # What the e-invoicing lifecycle forbids (a rejected, suspended or
+        # already paid invoice) stays blocked when its dispute ends.
+        held = freed.filtered(lambda m: m._dunning_einvoice_hold_reason())
+        (freed - held).write({"dunning_blocked": False, "dunning_block_reason": False})
+        for move in held:
+            reason = move._dunning_einvoice_hold_reason()
+            move.write(
+                {
+                    "dunning_blocked": True,
+                    "dunning_block_reason": reason,
+                    "dunning_einvoice_hold_reason": reason,
+                }
             )
-        )

@@ -192,7 +192,32 @@ class AccountDunningLetter(models.AbstractModel):
             "handled_by": self._get_handled_by(action),
             "shows_penalties": debtor_type != "consumer"
             and bool(account["total_penalty"] or account["total_indemnity"]),
+            "einvoice_evidence": self._get_einvoice_evidence(action),
         }
+
+    @api.model
+    def _get_einvoice_evidence(self, action):
+        """When the buyer's e-invoicing platform made each invoice of
+        ``action`` available to the debtor and when the debtor approved it,
+        for the invoices where either is known: the debtor cannot say it
+        never received an invoice its own platform delivered.
+
+        :return: list of ``{"move": account.move, "available": date or
+            False, "approved": date or False}``, oldest due first
+        """
+        moves = action.move_ids.filtered(
+            lambda m: (
+                m.dunning_einvoice_available_date or m.dunning_einvoice_approved_date
+            )
+        )
+        return [
+            {
+                "move": move,
+                "available": move.dunning_einvoice_available_date,
+                "approved": move.dunning_einvoice_approved_date,
+            }
+            for move in moves.sorted(lambda m: (m.invoice_date_due or m.date, m.id))
+        ]
 
     @api.model
     def _get_company_identity(self, company):

@@ -67,8 +67,9 @@ class AccountDunningLitigation(models.AbstractModel):
     @api.model
     def _get_injunction_values(self, partner):
         """What the payment order file lists for ``partner`` in the current
-        company: the unpaid invoices and every dunning action carried out,
-        oldest first; ``total`` in company currency."""
+        company: the unpaid invoices, every dunning action carried out and
+        the e-invoicing lifecycle statuses of those invoices, oldest first;
+        ``total`` in company currency."""
         company = self.env.company
         customer = partner.commercial_partner_id
         moves = self.env["account.dunning.statement"]._get_open_moves(
@@ -85,6 +86,11 @@ class AccountDunningLitigation(models.AbstractModel):
         return {
             "moves": moves,
             "actions": actions,
+            # What the e-invoicing platforms reported on these invoices,
+            # receipt and approval first among the evidence.
+            "einvoice_statuses": self.env["account.dunning.einvoice.status"].search(
+                [("move_id", "in", moves.ids)], order="date, id"
+            ),
             "total": moves._dunning_open_amount(),
             "currency": company.currency_id,
         }

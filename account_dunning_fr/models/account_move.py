@@ -8,12 +8,17 @@ the legal amounts (``account.dunning.legal``) and the prescription
 """
 
 import logging
+from datetime import date as Date
+from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
+from odoo.tools import format_amount, format_date
 
 from ..tools import prescription
+from ..tools.einvoice_lifecycle import PAID_FRAMEWORKS
+from ..tools.vocabularies import EINVOICE_FRAMEWORKS, EINVOICE_STATUSES
 from .account_dunning_legal import DUNNED_MOVE_TYPES
 
 _logger = logging.getLogger(__name__)
@@ -29,8 +34,26 @@ PROTECTED_FIELDS = frozenset(
         "dunning_promise_amount",
         "dunning_formal_notice_date",
         "dunning_litigation_stage",
+        "dunning_einvoice_framework",
     }
 )
+
+# Kind of dispute opened for the reason codes of the e-invoicing lifecycle
+# (values of account.dunning.dispute.reason_type); any other is "other".
+EINVOICE_REASON_KINDS = {
+    "QTE_ERR": "quantity",
+    "PU_ERR": "price",
+    "REMISE_ERR": "price",
+    "LIVR_INCOMP": "delivery",
+    "CMD_ERR": "invoice",
+    "DOUBLON": "invoice",
+    "NON_CONFORME": "invoice",
+    "COORD_BANC_ERR": "invoice",
+}
+
+# Statuses whose dispute a later approval (205) or completion (209) settles:
+# a refusal (210) is final on the platform, a person settles it.
+EINVOICE_RESUMED_DISPUTES = ("206", "207")
 
 
 class AccountMove(models.Model):
@@ -171,6 +194,65 @@ class AccountMove(models.Model):
         compute="_compute_dunning_prescription",
         search="_search_dunning_prescribed",
     )
+    dunning_einvoice_status_ids = fields.One2many(
+        "account.dunning.einvoice.status",
+        "move_id",
+        string="E-invoicing Lifecycle",
+        readonly=True,
+        copy=False,
+        help="What the buyer's e-invoicing platform reported on this invoice, "
+        "oldest first.",
+    )
+    dunning_einvoice_status = fields.Selection(
+        EINVOICE_STATUSES,
+        string="E-invoicing Status",
+        compute="_compute_dunning_einvoice_status",
+        store=True,
+        index="btree_not_null",
+        help="Latest status reported by the e-invoicing platforms.",
+    )
+    dunning_einvoice_status_date = fields.Date(
+        string="E-invoicing Status Date",
+        compute="_compute_dunning_einvoice_status",
+        store=True,
+    )
+    dunning_einvoice_available_date = fields.Date(
+        string="Made Available On",
+        compute="_compute_dunning_einvoice_status",
+        store=True,
+        help="Day the buyer's platform made the invoice available to the "
+        "buyer (or the buyer took it in charge): the proof it was received.",
+    )
+    dunning_einvoice_approved_date = fields.Date(
+        string="Approved On",
+        compute="_compute_dunning_einvoice_status",
+        store=True,
+        help="Day the buyer approved the invoice on its platform.",
+    )
+    dunning_einvoice_approved_amount = fields.Monetary(
+        string="Approved Amount",
+        compute="_compute_dunning_einvoice_status",
+        store=True,
+        currency_field="currency_id",
+        help="Part of the invoice the buyer approved when it approved only a "
+        "part of it; the rest is in dispute.",
+    )
+    dunning_einvoice_framework = fields.Selection(
+        EINVOICE_FRAMEWORKS,
+        string="Billing Framework",
+        copy=False,
+        tracking=True,
+        help="Billing framework (cadre de facturation) the e-invoice was "
+        "issued under. An invoice already paid (B2, S2, M2) is never reminded.",
+    )
+    dunning_einvoice_hold_reason = fields.Char(
+        string="Held by the E-invoicing Lifecycle",
+        copy=False,
+        readonly=True,
+        help="Block reason the lifecycle wrote on the invoice (rejected, "
+        "suspended, already paid): lifted by the lifecycle only while the "
+        "invoice still carries it.",
+    )
 
     @api.depends(
         "dunning_level_id",
@@ -278,6 +360,28 @@ class AccountMove(models.Model):
             return barred
         return ["!", *expression.normalize_domain(barred)]
 
+    @api.depends(
+        "dunning_einvoice_status_ids.code",
+        "dunning_einvoice_status_ids.date",
+        "dunning_einvoice_status_ids.amount",
+    )
+    def _compute_dunning_einvoice_status(self):
+        for move in self:
+            statuses = move._dunning_einvoice_statuses()
+            last = statuses[-1:]
+            move.dunning_einvoice_status = last.code
+            move.dunning_einvoice_status_date = last.date
+            received = statuses.filtered(lambda s: s.code in ("203", "204"))
+            move.dunning_einvoice_available_date = received[:1].date
+            approved = statuses.filtered(lambda s: s.code == "205")
+            move.dunning_einvoice_approved_date = approved[-1:].date
+            # A partial approval stands until the buyer approves the whole
+            # invoice or the seller completes it.
+            partial = statuses.filtered(lambda s: s.code in ("205", "206", "209"))
+            move.dunning_einvoice_approved_amount = (
+                partial[-1:].amount if partial[-1:].code == "206" else 0.0
+            )
+
     def write(self, vals):
         if PROTECTED_FIELDS.intersection(vals) and not (
             self.env.su or self.env.user.has_group("account.group_account_invoice")
@@ -288,7 +392,10 @@ class AccountMove(models.Model):
                     "promise or formal notice of an invoice."
                 )
             )
-        return super().write(vals)
+        res = super().write(vals)
+        if "dunning_einvoice_framework" in vals:
+            self._dunning_einvoice_sync_hold()
+        return res
 
     # ------------------------------------------------------------------
     # Business methods
@@ -369,3 +476,465 @@ class AccountMove(models.Model):
         """Return the late penalty rate (percent) to print on the invoice."""
         self.ensure_one()
         return self.env["account.dunning.legal"]._get_invoice_mention_rate(self)
+
+    # ------------------------------------------------------------------
+    # E-invoicing lifecycle
+    # ------------------------------------------------------------------
+
+    def action_dunning_einvoice_entry(self):
+        """Open the form where the accountant enters a status of this
+        invoice's e-invoicing lifecycle by hand.
+
+        :return: ``ir.actions.act_window`` dict
+        """
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_dunning_fr.account_dunning_einvoice_entry_action"
+        )
+        action["context"] = {"default_move_id": self.id}
+        return action
+
+    def _dunning_einvoice_statuses(self):
+        """The lifecycle statuses of this invoice, oldest first (by date,
+        then in the order they were recorded)."""
+        self.ensure_one()
+        return self.dunning_einvoice_status_ids.sorted(
+            lambda s: (s.date or Date.min, s._origin.id or 0)
+        )
+
+    def _dunning_receive_einvoice_status(
+        self,
+        code,
+        date,
+        reason_code=None,
+        reason=None,
+        amount=None,
+        *,
+        action_code=None,
+        source="manual",
+        attachment=None,
+        message_ref=None,
+    ):
+        """Record a status of this invoice's e-invoicing lifecycle and apply
+        what it means for the dunning.
+
+        - 213 rejected: never reminded, a task to correct and issue again;
+        - 210 refused: by the company's setting, a dispute with the buyer's
+          reason (a person decides), or the reminders go on with a task;
+        - 207 disputed: a dispute with the reason, settled by a later 205 or
+          209, or by a credit note matched with the invoice;
+        - 208 suspended: held, a task to supply what the reason code says is
+          missing, resumed by 209 (or 205);
+        - 206 partially approved: the part not approved is a dispute (the
+          whole invoice waits), settled by a credit note bringing the
+          invoice down to the approved amount, or by 205 or 209;
+        - 211 payment sent: held like a promise for the company's number of
+          days, reminded afterwards if nothing arrived;
+        - 203, 204 (receipt), 205 (approval): dates kept for the formal
+          notice and the evidence file; the others are only recorded.
+
+        :param code: status code, str from "200" to "213"
+        :param date: day of the status, ``datetime.date`` or "YYYY-MM-DD"
+        :param reason_code: reason code given with the status (e.g.
+            "QTE_ERR"), or None
+        :param reason: text of the reason, or None
+        :param amount: approved amount (206) or collected amount (212), in
+            the invoice's currency, or None
+        :param action_code: action asked of the seller ("NIN", "CNF"…)
+        :param source: "manual", "import" or "platform"
+        :param attachment: ``ir.attachment`` of the original message, or None
+        :param message_ref: identifier of the platform's message, or None
+        :return: the ``account.dunning.einvoice.status`` recorded
+        :raise UserError: unknown code, or not a posted customer invoice
+        :raise AccessError: the user may not record statuses (accountants do)
+        """
+        self.ensure_one()
+        code = str(code or "").strip()
+        if code not in dict(EINVOICE_STATUSES):
+            raise UserError(
+                self.env._(
+                    "Unknown e-invoicing status %(code)s: the lifecycle "
+                    "statuses run from 200 to 213.",
+                    code=code or "-",
+                )
+            )
+        if self.move_type != "out_invoice" or self.state != "posted":
+            raise UserError(
+                self.env._(
+                    "E-invoicing statuses are recorded on posted customer "
+                    "invoices only: %(move)s is not one.",
+                    move=self.display_name,
+                )
+            )
+        status = self.env["account.dunning.einvoice.status"].create(
+            {
+                "move_id": self.id,
+                "code": code,
+                "date": fields.Date.to_date(date),
+                "reason_code": reason_code or False,
+                "reason": reason or False,
+                "action_code": action_code or False,
+                "amount": amount or 0.0,
+                "source": source,
+                "attachment_id": attachment.id if attachment else False,
+                "message_ref": message_ref or False,
+            }
+        )
+        self._message_log(body=self._dunning_einvoice_summary(status))
+        handler = {
+            "205": self._dunning_einvoice_resume,
+            "206": self._dunning_einvoice_partial,
+            "207": self._dunning_einvoice_disputed,
+            "208": self._dunning_einvoice_suspended,
+            "209": self._dunning_einvoice_resume,
+            "210": self._dunning_einvoice_refused,
+            "211": self._dunning_einvoice_payment_sent,
+            "213": self._dunning_einvoice_rejected,
+        }.get(code)
+        if handler:
+            handler(status)
+        return status
+
+    def _dunning_einvoice_summary(self, status):
+        """One line telling a status: label, date, reason, amount."""
+        label = dict(status._fields["code"]._description_selection(self.env))[
+            status.code
+        ]
+        text = self.env._(
+            "E-invoicing status %(code)s %(label)s on %(date)s",
+            code=status.code,
+            label=label,
+            date=format_date(self.env, status.date),
+        )
+        reason = self._dunning_einvoice_reason_text(status)
+        if reason:
+            text = f"{text}: {reason}"
+        if status.amount:
+            text = (
+                f"{text} ({format_amount(self.env, status.amount, self.currency_id)})"
+            )
+        return text
+
+    def _dunning_einvoice_reason_text(self, status):
+        """The reason of ``status`` as a person reads it: the label of its
+        reason codes, then what the buyer wrote."""
+        parts = [
+            f"{code} – {label}" if label else code
+            for code, label in (
+                (code, self._dunning_einvoice_reason_label(code))
+                for code in (status.reason_code or "").replace(",", " ").split()
+            )
+        ]
+        if status.reason:
+            parts.append(status.reason)
+        return "; ".join(parts)
+
+    def _dunning_einvoice_reason_label(self, code):
+        """What a reason code of the lifecycle means, or "" when unknown."""
+        return {
+            "CMD_ERR": self.env._("purchase order missing or wrong"),
+            "COORD_BANC_ERR": self.env._("bank details wrong"),
+            "PU_ERR": self.env._("unit price wrong"),
+            "REMISE_ERR": self.env._("discount wrong"),
+            "QTE_ERR": self.env._("quantity wrong"),
+            "LIVR_INCOMP": self.env._("delivery incomplete"),
+            "DOUBLON": self.env._("invoice already received"),
+            "NON_CONFORME": self.env._("invoice not compliant"),
+            "SIRET_ERR": self.env._("SIRET missing or wrong"),
+            "TX_TVA_ERR": self.env._("VAT rate wrong"),
+            "DEST_ERR": self.env._("wrong addressee"),
+        }.get(code, "")
+
+    def _dunning_einvoice_responsible(self):
+        """Who follows this invoice's customer up: its dunning responsible,
+        else the company's, else the user recording the status (never
+        OdooBot, which nobody reads)."""
+        self.ensure_one()
+        customer = self.commercial_partner_id.with_company(self.company_id)
+        user = (
+            customer.dunning_followup_user_id
+            or self.company_id.dunning_followup_user_id
+            or customer.user_id
+        )
+        if not user and not self.env.user._is_superuser():
+            user = self.env.user
+        return user
+
+    def _dunning_einvoice_task(self, record, summary, note):
+        """A to-do for the follow-up responsible on ``record``, due today."""
+        record.activity_schedule(
+            "mail.mail_activity_data_todo",
+            date_deadline=fields.Date.context_today(self),
+            user_id=self._dunning_einvoice_responsible().id or self.env.uid,
+            summary=summary,
+            note=note,
+        )
+
+    # ------------------------------------------------------- disputes
+    def _dunning_einvoice_open_dispute(self, status, reason):
+        """The invoice's open dispute, ``status`` linked to it: the one
+        already open (an invoice has at most one), else a new one with
+        ``reason`` (str).
+
+        :return: ``account.dunning.dispute``
+        """
+        self.ensure_one()
+        Dispute = self.env["account.dunning.dispute"].with_company(self.company_id)
+        dispute = Dispute.search(
+            [("state", "=", "open"), ("move_ids", "in", self.ids)], limit=1
+        )
+        if dispute:
+            dispute.message_post(body=self._dunning_einvoice_summary(status))
+        else:
+            codes = (status.reason_code or "").replace(",", " ").split()
+            dispute = Dispute.create(
+                {
+                    "company_id": self.company_id.id,
+                    "partner_id": self.commercial_partner_id.id,
+                    "move_ids": [Command.set(self.ids)],
+                    "reason_type": next(
+                        (
+                            EINVOICE_REASON_KINDS[c]
+                            for c in codes
+                            if c in EINVOICE_REASON_KINDS
+                        ),
+                        "other",
+                    ),
+                    "reason": reason[:250],
+                    "user_id": self._dunning_einvoice_responsible().id,
+                    "review_date": fields.Date.context_today(self),
+                }
+            )
+        status.dispute_id = dispute
+        return dispute
+
+    def _dunning_einvoice_settle_disputes(
+        self, resolution, codes=EINVOICE_RESUMED_DISPUTES
+    ):
+        """Settle the open disputes the statuses ``codes`` of this invoice
+        opened or joined, unless a refusal (210) stands behind them: a
+        dispute of this invoice alone is resolved with ``resolution``; one
+        that covers other invoices too lets this one go."""
+        self.ensure_one()
+        statuses = self.dunning_einvoice_status_ids
+        refused = statuses.filtered(lambda s: s.code == "210").dispute_id
+        disputes = (
+            statuses.filtered(lambda s: s.code in codes).dispute_id - refused
+        ).filtered(lambda d: d.state == "open")
+        for dispute in disputes:
+            if dispute.move_ids == self:
+                dispute.resolution = resolution
+                dispute.action_resolve()
+            else:
+                dispute.write({"move_ids": [Command.unlink(self.id)]})
+                dispute.message_post(
+                    body=self.env._(
+                        "%(invoice)s leaves the dispute: %(resolution)s",
+                        invoice=self.name,
+                        resolution=resolution,
+                    )
+                )
+
+    # ------------------------------------------------------- holds
+    def _dunning_einvoice_hold_reason(self):
+        """Why the lifecycle forbids reminding this invoice, whatever else
+        happens to it (str), or "" when nothing does: rejected by a
+        platform, suspended by the buyer and not completed since, or billed
+        as already paid."""
+        self.ensure_one()
+        if self.dunning_einvoice_framework in PAID_FRAMEWORKS:
+            return self.env._(
+                "Already paid (billing framework %(framework)s): never reminded.",
+                framework=self.dunning_einvoice_framework,
+            )
+        statuses = self._dunning_einvoice_statuses()
+        rejected = statuses.filtered(lambda s: s.code == "213")
+        if rejected:
+            return self.env._(
+                "Rejected by the e-invoicing platform on %(date)s: never "
+                "reminded; correct the invoice and issue it again.",
+                date=format_date(self.env, rejected[0].date),
+            )
+        last = statuses.filtered(lambda s: s.code in ("205", "208", "209"))[-1:]
+        if last.code == "208":
+            held = self.env._(
+                "Suspended by the buyer on %(date)s.",
+                date=format_date(self.env, last.date),
+            )
+            reason = self._dunning_einvoice_reason_text(last)
+            return " ".join((held, reason)) if reason else held
+        return ""
+
+    def _dunning_einvoice_sync_hold(self):
+        """Block the invoices the lifecycle forbids reminding, and lift the
+        block it wrote on those it no longer does (unless someone changed
+        the block since, or a dispute still holds them)."""
+        for move in self:
+            reason = move._dunning_einvoice_hold_reason()
+            ours = move.dunning_einvoice_hold_reason
+            if reason:
+                if reason != ours or move.dunning_block_reason != reason:
+                    move.write(
+                        {
+                            "dunning_blocked": True,
+                            "dunning_block_reason": reason,
+                            "dunning_einvoice_hold_reason": reason,
+                        }
+                    )
+                continue
+            if not ours:
+                continue
+            vals = {"dunning_einvoice_hold_reason": False}
+            if move.dunning_blocked and move.dunning_block_reason == ours:
+                dispute = self.env["account.dunning.dispute"].search(
+                    [("state", "=", "open"), ("move_ids", "in", move.ids)], limit=1
+                )
+                if dispute:
+                    vals["dunning_block_reason"] = self.env._(
+                        "Dispute: %(reason)s", reason=dispute.reason
+                    )
+                else:
+                    vals.update(dunning_blocked=False, dunning_block_reason=False)
+            move.write(vals)
+
+    # ------------------------------------------------------- statuses
+    def _dunning_einvoice_rejected(self, status):
+        self._dunning_einvoice_sync_hold()
+        self._dunning_einvoice_task(
+            self,
+            self.env._(
+                "Correct the invoice rejected by the platform and issue it again"
+            ),
+            self._dunning_einvoice_reason_text(status),
+        )
+
+    def _dunning_einvoice_suspended(self, status):
+        self._dunning_einvoice_sync_hold()
+        missing = self._dunning_einvoice_reason_text(status)
+        self._dunning_einvoice_task(
+            self,
+            self.env._("Supply what the buyer needs to approve the invoice"),
+            missing
+            or self.env._("The buyer suspended the invoice without saying why."),
+        )
+
+    def _dunning_einvoice_disputed(self, status):
+        reason = self._dunning_einvoice_reason_text(status) or self.env._(
+            "no reason given"
+        )
+        dispute = self._dunning_einvoice_open_dispute(
+            status,
+            self.env._(
+                "Disputed on the e-invoicing platform: %(reason)s", reason=reason
+            ),
+        )
+        self._dunning_einvoice_task(
+            dispute,
+            self.env._("Settle the dispute the buyer raised on its platform"),
+            reason,
+        )
+
+    def _dunning_einvoice_refused(self, status):
+        reason = self._dunning_einvoice_reason_text(status) or self.env._(
+            "no reason given"
+        )
+        if self.company_id.dunning_einvoice_refused_mode == "remind":
+            # Some issuers hold that a refusal does not suspend the payment
+            # term: the reminders go on while someone looks into it.
+            self._dunning_einvoice_task(
+                self,
+                self.env._("Look into the refusal of the invoice"),
+                reason,
+            )
+            return
+        dispute = self._dunning_einvoice_open_dispute(
+            status,
+            self.env._(
+                "Refused on the e-invoicing platform: %(reason)s", reason=reason
+            ),
+        )
+        self._dunning_einvoice_task(
+            dispute,
+            self.env._(
+                "Decide on the refused invoice: credit note and new invoice, "
+                "or contest the refusal"
+            ),
+            reason,
+        )
+
+    def _dunning_einvoice_partial(self, status):
+        if status.amount:
+            contested = self.currency_id.round(self.amount_residual - status.amount)
+            text = self.env._(
+                "Approved in part on the e-invoicing platform: %(approved)s "
+                "approved, %(contested)s contested.",
+                approved=format_amount(self.env, status.amount, self.currency_id),
+                contested=format_amount(self.env, contested, self.currency_id),
+            )
+        else:
+            text = self.env._(
+                "Approved in part on the e-invoicing platform, without the "
+                "approved amount."
+            )
+        reason = self._dunning_einvoice_reason_text(status)
+        if reason:
+            text = " ".join((text, reason))
+        dispute = self._dunning_einvoice_open_dispute(status, text)
+        self._dunning_einvoice_task(
+            dispute,
+            self.env._("Issue a credit note for the part not approved, or contest it"),
+            text,
+        )
+
+    def _dunning_einvoice_resume(self, status):
+        label = dict(status._fields["code"]._description_selection(self.env))[
+            status.code
+        ]
+        self._dunning_einvoice_settle_disputes(
+            self.env._(
+                "%(label)s on the e-invoicing platform on %(date)s.",
+                label=label,
+                date=format_date(self.env, status.date),
+            )
+        )
+        self._dunning_einvoice_sync_hold()
+
+    def _dunning_einvoice_payment_sent(self, status):
+        company = self.company_id
+        # Held until the company's number of days after the payment was
+        # sent: the promise mechanism adds its own grace period, deducted
+        # here so that the reminders resume on the day the setting says.
+        days = max(
+            company.dunning_einvoice_payment_sent_days
+            - company.dunning_promise_grace_days,
+            0,
+        )
+        promise_date = status.date + timedelta(days=days)
+        if self.dunning_promise_date and self.dunning_promise_date >= promise_date:
+            return
+        self.write(
+            {
+                "dunning_promise_date": promise_date,
+                "dunning_promise_amount": self.amount_residual,
+                "dunning_promise_action_id": False,
+                "dunning_promise_base_residual": self.amount_residual,
+            }
+        )
+
+    def _dunning_einvoice_credit_note_matched(self):
+        """A credit note was just matched with these invoices: it settles the
+        disputes their lifecycle opened — a dispute of the whole invoice
+        (207) at once, a partial approval (206) once the invoice is down to
+        the approved amount."""
+        for move in self.filtered(lambda m: m.dunning_einvoice_status_ids):
+            resolution = self.env._(
+                "Settled by a credit note matched with the invoice."
+            )
+            move._dunning_einvoice_settle_disputes(resolution, codes=("207",))
+            approved = move.dunning_einvoice_approved_amount
+            if (
+                approved
+                and move.currency_id.compare_amounts(move.amount_residual, approved)
+                <= 0
+            ):
+                move._dunning_einvoice_settle_disputes(resolution, codes=("206",))

@@ -79,3 +79,15 @@ class AccountMoveLine(models.Model):
     def _dunning_is_prescribed(self, date):
         """Whether the claim of this item is time-barred on ``date``."""
         return self._dunning_prescription_date() < date
+
+    def reconcile(self):
+        # A credit note matched with an invoice settles the dispute the
+        # buyer raised on its e-invoicing platform (see
+        # account.move._dunning_einvoice_credit_note_matched).
+        res = super().reconcile()
+        moves = self.move_id
+        if any(move.move_type == "out_refund" for move in moves):
+            moves.filtered(
+                lambda m: m.move_type == "out_invoice"
+            )._dunning_einvoice_credit_note_matched()
+        return res

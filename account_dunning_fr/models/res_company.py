@@ -129,6 +129,27 @@ class ResCompany(models.Model):
         "plan instalment, before the promise or the plan counts as broken: "
         "a transfer takes a few days to reach the bank account.",
     )
+    dunning_einvoice_payment_sent_days = fields.Integer(
+        string="Payment Sent: Hold (days)",
+        default=10,
+        help="When the buyer's e-invoicing platform reports the payment sent, "
+        "the invoice is not reminded for this many days; it is reminded "
+        "afterwards if the payment has not arrived.",
+    )
+    dunning_einvoice_refused_mode = fields.Selection(
+        [
+            ("dispute", "Stop the reminders and open a dispute"),
+            ("remind", "Keep reminding, with a task to look into it"),
+        ],
+        string="Refused E-invoices",
+        default="dispute",
+        required=True,
+        help="What a refusal on the buyer's e-invoicing platform does: as a "
+        "rule the buyer must not pay a refused invoice as it stands, and a "
+        "person decides between a credit note with a new invoice and "
+        "contesting the refusal; some issuers hold that a refusal does not "
+        "suspend the payment term.",
+    )
     dunning_portal_link_days = fields.Integer(
         string="Answer Link Validity (days)",
         default=60,

@@ -61,6 +61,12 @@ class ResConfigSettings(models.TransientModel):
     dunning_promise_grace_days = fields.Integer(
         related="company_id.dunning_promise_grace_days", readonly=False
     )
+    dunning_einvoice_payment_sent_days = fields.Integer(
+        related="company_id.dunning_einvoice_payment_sent_days", readonly=False
+    )
+    dunning_einvoice_refused_mode = fields.Selection(
+        related="company_id.dunning_einvoice_refused_mode", readonly=False
+    )
     dunning_portal_link_days = fields.Integer(
         related="company_id.dunning_portal_link_days", readonly=False
     )

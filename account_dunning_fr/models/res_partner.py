@@ -6,6 +6,7 @@ debtor type the law depends on, the dunning state and the cockpit.
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..tools.einvoice_lifecycle import BLOCKING_STATUSES
 from ..tools.payer_profile import suggest_profile
 from ..tools.vocabularies import DEBTOR_TYPES, PAYER_PROFILES
 
@@ -193,6 +194,13 @@ class ResPartner(models.Model):
         "last 365 days × 365.",
     )
     dunning_can_log_call = fields.Boolean(compute="_compute_dunning_can_log_call")
+    dunning_einvoice_blocked_count = fields.Integer(
+        string="E-invoices Refused or Disputed",
+        compute="_compute_dunning_einvoice_blocked_count",
+        help="Open invoices of the customer whose latest e-invoicing status "
+        "stops or limits the reminders: rejected, refused, disputed, "
+        "suspended or approved in part.",
+    )
 
     @api.depends_context("company")
     @api.depends("payer_profile", "dunning_policy_id", "commercial_partner_id")
@@ -354,6 +362,54 @@ class ResPartner(models.Model):
             partner.dunning_payment_plan_count = counts[
                 "account.dunning.payment.plan"
             ].get(commercial, 0)
+
+    @api.depends_context("company")
+    def _compute_dunning_einvoice_blocked_count(self):
+        # A count shown to salespeople too, who may not read invoices.
+        counts = dict(
+            self.env["account.move"]
+            .sudo()
+            ._read_group(
+                self._dunning_einvoice_blocked_domain(self.commercial_partner_id),
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.dunning_einvoice_blocked_count = counts.get(
+                partner.commercial_partner_id, 0
+            )
+
+    @api.model
+    def _dunning_einvoice_blocked_domain(self, customers):
+        """Domain of the open invoices of ``customers`` (``res.partner``
+        commercial entities) in the current company whose latest e-invoicing
+        status stops or limits the reminders."""
+        return [
+            ("commercial_partner_id", "in", customers.ids),
+            ("company_id", "=", self.env.company.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("dunning_einvoice_status", "in", BLOCKING_STATUSES),
+        ]
+
+    def action_view_dunning_einvoice_blocked(self):
+        """The customer's invoices counted by
+        ``dunning_einvoice_blocked_count``.
+
+        :return: ``ir.actions.act_window`` dict
+        """
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = self._dunning_einvoice_blocked_domain(
+            self.commercial_partner_id
+        )
+        action["context"] = {"default_move_type": "out_invoice", "create": False}
+        action["name"] = self.env._("Invoices Refused or Disputed")
+        return action
 
     @api.depends_context("company")
     def _compute_dunning_dso(self):

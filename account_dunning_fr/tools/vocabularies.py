@@ -87,3 +87,49 @@ DEBTOR_TYPES = [
     ("consumer", "Consumer"),
     ("public", "Public buyer"),
 ]
+
+# Statuses of a French e-invoice's lifecycle, as the platforms exchange them
+# (norm XP Z12-012, "cycle de vie"): the values of
+# account.dunning.einvoice.status.code.
+EINVOICE_STATUSES = [
+    ("200", "Deposited"),
+    ("201", "Issued by the platform"),
+    ("202", "Received by the platform"),
+    ("203", "Made available"),
+    ("204", "Taken in charge"),
+    ("205", "Approved"),
+    ("206", "Partially approved"),
+    ("207", "Disputed"),
+    ("208", "Suspended"),
+    ("209", "Completed"),
+    ("210", "Refused"),
+    ("211", "Payment sent"),
+    ("212", "Collected"),
+    ("213", "Rejected"),
+]
+
+# Billing framework of an e-invoice (cadre de facturation, EN 16931 BT-23):
+# the letter says what is sold (goods, services, both), the digit how it is
+# paid; the values of account.move.dunning_einvoice_framework.
+EINVOICE_FRAMEWORKS = [
+    ("B1", "B1 – Goods"),
+    ("S1", "S1 – Services"),
+    ("M1", "M1 – Goods and services"),
+    ("B2", "B2 – Goods, invoice already paid"),
+    ("S2", "S2 – Services, invoice already paid"),
+    ("M2", "M2 – Goods and services, invoice already paid"),
+    ("B4", "B4 – Goods, final invoice after a down payment"),
+    ("S4", "S4 – Services, final invoice after a down payment"),
+    ("M4", "M4 – Goods and services, final invoice after a down payment"),
+    ("S5", "S5 – Services of a subcontractor"),
+    ("S6", "S6 – Services of a co-contractor"),
+    ("B7", "B7 – Goods, already e-reported"),
+    ("S7", "S7 – Services, already e-reported"),
+]
+
+# Where a lifecycle status came from.
+EINVOICE_SOURCES = [
+    ("import", "Imported message"),
+    ("manual", "Entered by hand"),
+    ("platform", "Sent by the platform"),
+]
