@@ -5,9 +5,9 @@ action or the run wizard to the actions carried out.
 calls it): for each company, a run is recorded, planned once
 (``_start``: ``account.dunning.planning`` gives one unit per customer,
 ``account.dunning.run.unit``) and its units are carried out by claims
-(``_process``: ``account.dunning.execution``). The daily scheduled action
+(``_carry_out_pending``: ``account.dunning.execution``). The daily scheduled action
 (``_cron_run``) plans the day's run of each company in callbacks of its own,
-then ``_cron_execute_runs`` carries the units out, a bounded time per
+then ``_cron_carry_out_runs`` carries the units out, a bounded time per
 callback, inline for a small run started by hand. Every rule is evaluated
 against the run date, never the machine's clock. Before reminding, the run
 settles what the day ends: expired promises, payment plans completed or
@@ -338,7 +338,7 @@ class AccountDunningRun(models.Model):
         return run
 
     @api.model
-    def _process(self, runs=None, deadline=None):
+    def _carry_out_pending(self, runs=None, deadline=None):
         """Carry out pending units of running runs until none is left or the
         ``deadline`` passes.
 
@@ -496,7 +496,7 @@ class AccountDunningRun(models.Model):
                 report["credits_to_match"] |= plan["credits_to_match"]
                 continue
             run = Run._start(company, date, "manual", partners=partners, levels=levels)
-            Run._process(runs=run)
+            Run._carry_out_pending(runs=run)
             report["runs"] |= run
             report["actions"] |= run.action_ids
             report["credits_to_match"] |= run.credit_partner_ids
@@ -513,7 +513,7 @@ class AccountDunningRun(models.Model):
         should end within the budget (one at least), the others by the next
         callbacks; Odoo's cron runner calls again while ``remaining`` is
         positive, and each set of units is committed on its own (see
-        ``account.dunning.run._process``).
+        ``account.dunning.run._carry_out_pending``).
         """
         date = fields.Date.context_today(self)
         Run = self.browse()
@@ -527,7 +527,7 @@ class AccountDunningRun(models.Model):
             .filtered(lambda c: c not in started and not c._dunning_runs_paused(date))
         )
         if not companies:
-            self._cron_execute_runs()
+            self._cron_carry_out_runs()
             return
         deadline = time.monotonic() + TIME_BUDGET
         self._settle_commitments(date, companies)
@@ -549,14 +549,14 @@ class AccountDunningRun(models.Model):
         )
 
     @api.model
-    def _cron_execute_runs(self):
+    def _cron_carry_out_runs(self):
         """Carry out pending units of every running run for about
         ``TIME_BUDGET`` seconds (also the callback of the run wizard's large
         runs), then say how many are left."""
         Run = self.browse()
         running = Run.search([("state", "=", "running")])
         deadline = time.monotonic() + TIME_BUDGET
-        done, remaining = Run._process(deadline=deadline)
+        done, remaining = Run._carry_out_pending(deadline=deadline)
         Run._finish(running.exists())
         for run in running.exists().filtered(lambda r: r.state == "done"):
             self._report_failures(run)

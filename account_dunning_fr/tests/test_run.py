@@ -94,7 +94,7 @@ class TestDunningRun(DunningEngineCommon):
             self.assertEqual(run.unit_ids.action_vals["amount_due"], 1100.0)
             self._pay(part, day(3), amount=200.0)
             self._pay(full, day(3))
-            Run._process(runs=run)
+            Run._carry_out_pending(runs=run)
         action = run.action_ids
         self.assertEqual(action.state, "done")
         self.assertEqual(action.level_id, run.unit_ids.level_id)
@@ -147,7 +147,7 @@ class TestDunningRun(DunningEngineCommon):
             # As the scheduled action runs: the superuser, over every company.
             self.env["account.dunning.run"].sudo().with_context(
                 ir_cron_progress_id=progress.id
-            )._cron_execute_runs()
+            )._cron_carry_out_runs()
         self.assertEqual((progress.done, progress.remaining), (21, 0))
         run.invalidate_recordset()
         self.assertRecordValues(run, [{"state": "done", "done_count": 21}])

@@ -66,7 +66,7 @@ class TestRunQueries(DunningEngineCommon):
             self.env.invalidate_all()
             self.env.flush_all()
             before = self.cr.sql_log_count
-            Run._process(runs=run)
+            Run._carry_out_pending(runs=run)
             self.env.flush_all()
             count = self.cr.sql_log_count - before
         self.assertEqual(run.done_count, len(customers))

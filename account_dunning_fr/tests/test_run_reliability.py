@@ -42,7 +42,7 @@ class TestRunReliability(DunningCommittedCase):
                         ir_cron_progress_id=self._progress_id()
                     )
                     barrier.wait(timeout=120)
-                    Run._process(runs=Run.browse(run_id))
+                    Run._carry_out_pending(runs=Run.browse(run_id))
                     cr.commit()  # pylint: disable=invalid-commit
             except Exception as error:  # noqa: BLE001 - reported by the test
                 errors.append(error)
@@ -57,7 +57,7 @@ class TestRunReliability(DunningCommittedCase):
             env = self._env(cr, company_id)
             runs = env["account.dunning.run"].browse(run_ids)
             # What a worker found held by the other waits for a later claim.
-            env["account.dunning.run"]._process(runs=runs)
+            env["account.dunning.run"]._carry_out_pending(runs=runs)
             actions = self._live_actions(env, partner_ids)
             self.assertEqual(len(actions), 200)
             self.assertEqual(set(actions.partner_id.ids), set(partner_ids))
@@ -140,7 +140,7 @@ class TestRunReliability(DunningCommittedCase):
                 with closing(self.registry.cursor()) as cr:
                     Run = self._env(cr, company_id)["account.dunning.run"]
                     Run = Run.with_context(ir_cron_progress_id=self._progress_id())
-                    Run._process(runs=Run.browse(run_id))
+                    Run._carry_out_pending(runs=Run.browse(run_id))
                     cr.commit()  # pylint: disable=invalid-commit
             except Exception as error:  # noqa: BLE001 - reported by the test
                 errors.append(error)

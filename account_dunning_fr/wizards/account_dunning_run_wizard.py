@@ -138,8 +138,8 @@ class AccountDunningRunWizard(models.TransientModel):
         )
         self.run_id = run
         if len(todo) > BACKGROUND_THRESHOLD:
-            return self._execute_in_background(run)
-        self.env["account.dunning.run"]._process(runs=run)
+            return self._carry_out_in_background(run)
+        self.env["account.dunning.run"]._carry_out_pending(runs=run)
         # Carried out at once: its letters too, in groups, before the
         # accountant prints them.
         self.env["account.dunning.send"]._render_pending(todo)
@@ -156,7 +156,7 @@ class AccountDunningRunWizard(models.TransientModel):
         )
         return self._reopen()
 
-    def _execute_in_background(self, run):
+    def _carry_out_in_background(self, run):
         """Leave the run to the scheduled action and show its progress."""
         # The trigger is a technical record of the scheduler: the accountant
         # asks for the callback, they do not manage scheduled actions.

@@ -42,7 +42,7 @@ class AccountDunningRun(models.Model):
         return self.state
 
     @api.model
-    def _cron_execute_runs(self):
+    def _cron_carry_out_runs(self):
         """Hand the pending units of the running runs to queue_job instead of
         carrying them out in the cron callback: one job per unit on the
         ``root.dunning`` channel, so that every worker of the deployment takes

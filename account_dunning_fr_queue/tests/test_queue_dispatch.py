@@ -27,7 +27,7 @@ class TestQueueDispatch(DunningCommittedCase):
         with closing(self.registry.cursor()) as cr:
             env = self._env(cr, company_id)
             for __ in range(times):
-                env["account.dunning.run"]._cron_execute_runs()
+                env["account.dunning.run"]._cron_carry_out_runs()
             cr.commit()  # pylint: disable=invalid-commit
             runs = env["account.dunning.run"].search([("company_id", "=", company_id)])
             keys = [f"account_dunning_fr_queue.unit.{i}" for i in runs.unit_ids.ids]
