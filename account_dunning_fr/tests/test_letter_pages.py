@@ -46,6 +46,12 @@ class TestLetterPages(DunningLettersCommon, HttpCase):
         cls.long_customer = cls._create_customer(
             "Charpentes Vidal SARL", ref="C00065", dunning_policy_id=cls.policy.id
         )
+        # The report's stylesheets are made once for the class. Made by the
+        # first request of each test instead (a test's work is rolled back),
+        # on a busy machine they can come after wkhtmltopdf stopped waiting
+        # for them, and that letter prints unstyled.
+        for bundle in ("web.report_assets_common", "web.report_assets_pdf"):
+            cls.env["ir.qweb"]._get_asset_bundle(bundle, js=False).css()
 
     def _pdf(self, letter_type, partner, invoices):
         action = self._action(partner, letter_type, invoices)

@@ -126,13 +126,13 @@ class TestRunReliability(DunningCommittedCase):
         run_id = self._start_run(company_id)
         in_unit, go_on = threading.Event(), threading.Event()
         errors = []
-        carry_out = AccountDunningRunUnit._carry_out
+        carry_out = AccountDunningRunUnit._carry_out_set
 
-        def slow(unit):
-            if unit.partner_id.id == partner_ids[1]:
+        def slow(units):
+            if partner_ids[1] in units.partner_id.ids:
                 in_unit.set()
                 go_on.wait(timeout=120)
-            return carry_out(unit)
+            return carry_out(units)
 
         def work():
             threading.current_thread().dbname = self.registry.db_name
@@ -146,7 +146,7 @@ class TestRunReliability(DunningCommittedCase):
                 errors.append(error)
 
         with (
-            patch.object(AccountDunningRunUnit, "_carry_out", slow),
+            patch.object(AccountDunningRunUnit, "_carry_out_set", slow),
             patch.object(run_model, "COMMIT_SET_SIZE", 1),
         ):
             thread = threading.Thread(target=work)
