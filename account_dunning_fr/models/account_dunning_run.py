@@ -418,7 +418,7 @@ class AccountDunningRun(models.Model):
 
     def _fail(self, reason):
         self.write({"state": "failed", "date_end": fields.Datetime.now()})
-        self.message_post(
+        self._dunning_message_post(
             body=self.env._("The run could not be planned: %(reason)s", reason=reason)
         )
 
@@ -440,7 +440,7 @@ class AccountDunningRun(models.Model):
         partners = (
             self.user_id.partner_id if background and self.origin == "manual" else None
         )
-        self.message_post(
+        self._dunning_message_post(
             body=message,
             partner_ids=partners.ids if partners else [],
             subtype_xmlid="mail.mt_note",
