@@ -297,12 +297,17 @@ class AccountDunningSend(models.AbstractModel):
             # The credit hold is an accountant's decision taken by the level
             # itself; the run may execute as any accountant or as OdooBot.
             partner = action.partner_id.sudo()
+            # A hold already set by hand stays the accountant's to lift.
+            if partner.dunning_credit_hold and not partner.dunning_credit_hold_company_id:
+                continue
+            vals = {"dunning_credit_hold_company_id": action.company_id.id}
             if action.deadline_date and action.deadline_date > action.date:
-                partner.dunning_credit_hold_date = action.deadline_date + timedelta(
+                vals["dunning_credit_hold_date"] = action.deadline_date + timedelta(
                     days=1
                 )
             else:
-                partner.dunning_credit_hold = True
+                vals["dunning_credit_hold"] = True
+            partner.write(vals)
 
     # ------------------------------------------------------------ helpers
     @api.model
