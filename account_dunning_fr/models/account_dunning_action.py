@@ -428,9 +428,7 @@ class AccountDunningAction(models.Model):
         to_print, rerendered = self.env["account.dunning.send"]._refresh_letters(
             waiting
         )
-        self.env["account.dunning.execution"]._mark_letters_sent(
-            to_print - rerendered
-        )
+        self.env["account.dunning.execution"]._mark_letters_sent(to_print - rerendered)
         return self._refresh_notification(waiting - to_print, rerendered)
 
     def action_print_batch(self):
@@ -452,9 +450,9 @@ class AccountDunningAction(models.Model):
             "account.group_account_invoice"
         )
         if self.print_state == "to_print" and may_refresh:
-            to_print, rerendered = self.env[
-                "account.dunning.send"
-            ]._refresh_letters(self)
+            to_print, rerendered = self.env["account.dunning.send"]._refresh_letters(
+                self
+            )
             if not to_print:
                 return self._refresh_notification(self, rerendered)
         return self._download(self.letter_attachment_id)

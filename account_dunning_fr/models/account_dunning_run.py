@@ -601,7 +601,8 @@ class AccountDunningRun(models.Model):
         invoice whose promise ran out is reminded again in the same run),
         propose the penalties of invoices paid late, let announced
         credit holds take effect, and lift (or ask to lift) the holds of
-        customers who owe nothing overdue any more. Only a run does this, never a preview.
+        customers who owe nothing overdue any more. Only a run does this,
+        never a preview.
 
         :param date: ``datetime.date`` of the run
         :param companies: ``res.company`` recordset, or None for every
@@ -706,8 +707,9 @@ class AccountDunningRun(models.Model):
         owing = self._get_owing_partners(held, date)
         free = held.filtered(lambda p: p.id not in owing)
         lifted = free.filtered(
-            lambda p: p.dunning_credit_hold_company_id.dunning_credit_hold_release
-            != "task"
+            lambda p: (
+                p.dunning_credit_hold_company_id.dunning_credit_hold_release != "task"
+            )
         )
         for partner in lifted:
             company = partner.dunning_credit_hold_company_id

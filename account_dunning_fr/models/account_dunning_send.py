@@ -298,7 +298,10 @@ class AccountDunningSend(models.AbstractModel):
             # itself; the run may execute as any accountant or as OdooBot.
             partner = action.partner_id.sudo()
             # A hold already set by hand stays the accountant's to lift.
-            if partner.dunning_credit_hold and not partner.dunning_credit_hold_company_id:
+            if (
+                partner.dunning_credit_hold
+                and not partner.dunning_credit_hold_company_id
+            ):
                 continue
             vals = {"dunning_credit_hold_company_id": action.company_id.id}
             if action.deadline_date and action.deadline_date > action.date:
@@ -360,11 +363,7 @@ class AccountDunningSend(models.AbstractModel):
     def _reads_tasks(self, user):
         """Whether ``user`` (``res.users``) can be given a task: active,
         internal, not OdooBot."""
-        return bool(
-            user.active
-            and not user.share
-            and not user._is_superuser()
-        )
+        return bool(user.active and not user.share and not user._is_superuser())
 
     @api.model
     def _get_salesperson(self, action):

@@ -40,9 +40,7 @@ class TestStaleLetters(DunningEngineCommon):
             result = letter.with_user(self.accountant).action_print_batch()
         self.assertEqual(result["tag"], "display_notification")
         self.assertIn(letter.name, result["params"]["message"])
-        self.assertRecordValues(
-            letter, [{"state": "cancelled", "print_state": "none"}]
-        )
+        self.assertRecordValues(letter, [{"state": "cancelled", "print_state": "none"}])
         self.assertFalse(letter.delivery_ids.filtered(lambda d: d.channel == "letter"))
         self.assertIn("Every invoice was paid meanwhile", self._history(letter))
         self.assertFalse(letter.letter_sent_date)
@@ -99,9 +97,11 @@ class TestStaleLetters(DunningEngineCommon):
         paid = invoices[1]
         self._pay(paid, day(16))
         with freeze_time(day(17)):
-            result = letter.with_user(self.accountant).with_context(
-                force_report_rendering=True
-            ).action_print_batch()
+            result = (
+                letter.with_user(self.accountant)
+                .with_context(force_report_rendering=True)
+                .action_print_batch()
+            )
         self.assertEqual(result["type"], "ir.actions.act_url")
         self.assertEqual(letter.letter_attachment_id.mimetype, "application/pdf")
         self.assertRecordValues(
@@ -173,9 +173,11 @@ class TestCreditHoldLifted(DunningEngineCommon):
         self._run(day(54))
         self.assertTrue(self.customer.dunning_credit_hold)
         task = self.customer.activity_ids.filtered(
-            lambda a: a.activity_type_id
-            == self.env.ref(
-                "account_dunning_fr.mail_activity_type_dunning_credit_hold_release"
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref(
+                    "account_dunning_fr.mail_activity_type_dunning_credit_hold_release"
+                )
             )
         )
         self.assertEqual(len(task), 1, "asked once, not every day")
