@@ -437,7 +437,8 @@ class AccountDunningAction(models.Model):
         waiting = self.filtered(lambda a: a.print_state == "to_print")
         attachment = self.env["account.dunning.send"]._merge_letters(self)
         if not attachment:
-            return self._refresh_notification(waiting, self.browse())
+            withdrawn = waiting.filtered(lambda a: a.print_state == "none")
+            return self._refresh_notification(withdrawn, self.browse())
         return self._download(attachment)
 
     def action_print_letter(self):
