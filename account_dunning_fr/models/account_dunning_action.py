@@ -418,20 +418,77 @@ class AccountDunningAction(models.Model):
         return True
 
     def action_mark_printed(self):
-        """The letters left for the post: a formal notice takes its date."""
-        self.env["account.dunning.execution"]._mark_letters_sent(
-            self.filtered(lambda a: a.print_state == "to_print")
+        """The letters left for the post: a formal notice takes its date.
+
+        Their items are read again first: a letter withdrawn meanwhile, or
+        rendered again because its claim changed, is not marked sent (what
+        left, if anything, was the old letter; the new one waits to be
+        printed)."""
+        waiting = self.filtered(lambda a: a.print_state == "to_print")
+        to_print, rerendered = self.env["account.dunning.send"]._refresh_letters(
+            waiting
         )
-        return True
+        self.env["account.dunning.execution"]._mark_letters_sent(to_print - rerendered)
+        return self._refresh_notification(waiting - to_print, rerendered)
 
     def action_print_batch(self):
-        """All pending letters of these actions as one PDF, marked printed."""
+        """All pending letters of these actions as one PDF, marked printed;
+        a notification instead when every one was withdrawn."""
+        waiting = self.filtered(lambda a: a.print_state == "to_print")
         attachment = self.env["account.dunning.send"]._merge_letters(self)
+        if not attachment:
+            withdrawn = waiting.filtered(lambda a: a.print_state == "none")
+            return self._refresh_notification(withdrawn, self.browse())
         return self._download(attachment)
 
     def action_print_letter(self):
+        """The letter of this action; one waiting for the post room is read
+        again first, and is not given when it was withdrawn."""
         self.ensure_one()
+        # Reading the items again writes the action: the post room is the
+        # accountants'; anyone else gets the letter as it is.
+        may_refresh = self.env.su or self.env.user.has_group(
+            "account.group_account_invoice"
+        )
+        if self.print_state == "to_print" and may_refresh:
+            to_print, rerendered = self.env["account.dunning.send"]._refresh_letters(
+                self
+            )
+            if not to_print:
+                return self._refresh_notification(self, rerendered)
         return self._download(self.letter_attachment_id)
+
+    def _refresh_notification(self, withdrawn, rerendered):
+        """What the post room says when letters were withdrawn or rendered
+        again before printing (True when nothing changed)."""
+        if not (withdrawn or rerendered):
+            return True
+        parts = []
+        if withdrawn:
+            parts.append(
+                self.env._(
+                    "Withdrawn, their invoices were settled meanwhile: %(actions)s.",
+                    actions=", ".join(withdrawn.mapped("name")),
+                )
+            )
+        if rerendered:
+            parts.append(
+                self.env._(
+                    "Rendered again, their claim changed: %(actions)s.",
+                    actions=", ".join(rerendered.mapped("name")),
+                )
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Letters read again before printing"),
+                "message": " ".join(parts),
+                "type": "warning",
+                "sticky": True,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     def action_view_moves(self):
         self.ensure_one()

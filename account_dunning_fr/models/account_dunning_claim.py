@@ -320,7 +320,7 @@ class AccountDunningClaim(models.Model):
         on the customer and on the invoice paid late, where the accountant
         looks first."""
         self.ensure_one()
-        self.message_post(body=text)
+        self._dunning_message_post(body=text)
         body = self._get_html_link(title=text)
         self.partner_id._message_log(body=body)
         self.move_id._message_log(body=body)

@@ -162,7 +162,7 @@ class AccountDunningDispute(models.Model):
                 {"state": "resolved", "date_resolved": fields.Date.context_today(self)}
             )
             dispute._unblock_moves(dispute.move_ids)
-            dispute.message_post(
+            dispute._dunning_message_post(
                 body=self.env._(
                     "Dispute resolved (%(resolution)s): the reminders resume.",
                     resolution=dispute.resolution.strip(),

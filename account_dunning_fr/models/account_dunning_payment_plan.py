@@ -227,7 +227,7 @@ class AccountDunningPaymentPlan(models.Model):
 
     def _post_on_moves(self, text):
         self.ensure_one()
-        self.message_post(body=text)
+        self._dunning_message_post(body=text)
         self.move_ids._message_log_batch(bodies=dict.fromkeys(self.move_ids.ids, text))
         self.partner_id._message_log(body=text)
 

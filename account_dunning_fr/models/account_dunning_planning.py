@@ -339,7 +339,10 @@ class AccountDunningPlanning(models.AbstractModel):
     def _customers_busy(self, customers):
         """Customers not to remind again yet: an action of theirs waits for
         validation or a fix, or a letter of theirs waits for the post room
-        (the next step must not overtake a letter that has not left)."""
+        (the next step must not overtake a letter that has not left). A
+        waiting letter whose invoices were all settled since holds nothing
+        back: the post room withdraws it, and the customer's new overdue
+        items are reminded meanwhile. Asked in the same single query."""
         Action = self.env["account.dunning.action"]
         query = Action._search(
             [
@@ -347,8 +350,20 @@ class AccountDunningPlanning(models.AbstractModel):
                 "|",
                 ("state", "in", ("proposed", "failed")),
                 "&",
+                "&",
                 ("state", "=", "done"),
                 ("print_state", "=", "to_print"),
+                # The settled test of account.dunning.execution._drop_paid_moves:
+                # reconciled, or nothing left to pay.
+                (
+                    "line_ids",
+                    "any",
+                    [
+                        ("is_credit", "=", False),
+                        ("move_line_id.reconciled", "=", False),
+                        ("move_line_id.amount_residual", "!=", 0.0),
+                    ],
+                ),
             ]
         )
         partner = self._where_ids_in(query, Action, "partner_id", customers)

@@ -682,13 +682,16 @@ class AccountDunningPortal(models.AbstractModel):
     @api.model
     def _get_responsible(self, action):
         """Who follows the customer up: the follow-up responsible, else the
-        salesperson, else whoever carried out the reminder."""
+        salesperson, else the company's default responsible, else whoever
+        carried out the reminder — the first who is still an active user."""
         customer = action.partner_id.with_company(action.company_id)
-        return (
-            customer.dunning_followup_user_id
-            or customer.user_id
-            or action.user_id
-            or self.env.ref("base.user_admin")
+        Send = self.env["account.dunning.send"]
+        return Send._pick_user(
+            action.company_id,
+            customer.dunning_followup_user_id,
+            customer.user_id,
+        ) or Send._pick_user(
+            action.company_id, action.user_id, self.env.ref("base.user_admin")
         )
 
     @api.model

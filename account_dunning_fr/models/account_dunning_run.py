@@ -418,7 +418,7 @@ class AccountDunningRun(models.Model):
 
     def _fail(self, reason):
         self.write({"state": "failed", "date_end": fields.Datetime.now()})
-        self.message_post(
+        self._dunning_message_post(
             body=self.env._("The run could not be planned: %(reason)s", reason=reason)
         )
 
@@ -440,7 +440,7 @@ class AccountDunningRun(models.Model):
         partners = (
             self.user_id.partner_id if background and self.origin == "manual" else None
         )
-        self.message_post(
+        self._dunning_message_post(
             body=message,
             partner_ids=partners.ids if partners else [],
             subtype_xmlid="mail.mt_note",
@@ -599,8 +599,10 @@ class AccountDunningRun(models.Model):
     def _settle_commitments(self, date, companies=None):
         """Before reminding: settle expired promises and payment plans (an
         invoice whose promise ran out is reminded again in the same run),
-        propose the penalties of invoices paid late, and let announced
-        credit holds take effect. Only a run does this, never a preview.
+        propose the penalties of invoices paid late, let announced
+        credit holds take effect, and lift (or ask to lift) the holds of
+        customers who owe nothing overdue any more. Only a run does this,
+        never a preview.
 
         :param date: ``datetime.date`` of the run
         :param companies: ``res.company`` recordset, or None for every
@@ -615,6 +617,7 @@ class AccountDunningRun(models.Model):
             )._settle_due_plans(date)
             self._propose_claims(company, date)
         self._apply_credit_holds(date)
+        self._lift_credit_holds(date)
 
     @api.model
     def _apply_credit_holds(self, date):
@@ -634,9 +637,30 @@ class AccountDunningRun(models.Model):
         )
         if not partners:
             return
+        owing = self._get_owing_partners(partners, date)
+        for partner in partners:
+            vals = {"dunning_credit_hold_date": False}
+            if partner.id in owing:
+                vals["dunning_credit_hold"] = True
+                vals["dunning_credit_hold_company_id"] = (
+                    partner.dunning_credit_hold_company_id.id
+                )
+            elif not partner.dunning_credit_hold:
+                vals["dunning_credit_hold_company_id"] = False
+            partner.write(vals)
+
+    @api.model
+    def _get_owing_partners(self, partners, date):
+        """Which of ``partners`` (``res.partner``) still owe something
+        overdue on ``date`` in any company: overdue items net of open
+        credits above the company's tolerance
+        (``account.dunning.planning._get_account_summary``).
+
+        :return: set of partner ids
+        """
         owing = set()
-        # A hold spares only customers who owe nothing in any company, including
-        # companies the user running the dunning may not open.
+        # A hold concerns the customer in every company, including companies
+        # the user running the dunning may not open.
         for company in self.env["res.company"].sudo().search([]):
             # Same reason: that company's items, whoever runs the dunning.
             summary = (
@@ -653,11 +677,101 @@ class AccountDunningRun(models.Model):
                     > 0
                 ):
                     owing.add(partner.id)
-        for partner in partners:
-            vals = {"dunning_credit_hold_date": False}
-            if partner.id in owing:
-                vals["dunning_credit_hold"] = True
-            partner.write(vals)
+        return owing
+
+    @api.model
+    def _lift_credit_holds(self, date):
+        """Credit holds the dunning set are lifted the day their customer
+        owes nothing overdue any more (``_get_owing_partners``), or, when
+        the company that set it prefers a person to decide
+        (``res.company.dunning_credit_hold_release`` "task"), a task asks
+        the customer's follow-up responsible to lift it (once: not while
+        such a task is open). The customer's history says so either way. A
+        hold set by hand is never lifted here.
+
+        :param date: ``datetime.date`` of the run
+        :return: ``res.partner`` whose hold was lifted
+        """
+        # Lifting undoes what the dunning itself decided (_hold_credit), in
+        # every company, whoever runs it; the task is created for another user.
+        Partner = self.env["res.partner"].sudo()
+        held = Partner.search(
+            [
+                ("dunning_credit_hold", "=", True),
+                ("dunning_credit_hold_company_id", "!=", False),
+                ("dunning_credit_hold_date", "=", False),
+            ]
+        )
+        if not held:
+            return Partner
+        owing = self._get_owing_partners(held, date)
+        free = held.filtered(lambda p: p.id not in owing)
+        lifted = free.filtered(
+            lambda p: (
+                p.dunning_credit_hold_company_id.dunning_credit_hold_release != "task"
+            )
+        )
+        for partner in lifted:
+            company = partner.dunning_credit_hold_company_id
+            partner.write({"dunning_credit_hold": False})
+            partner._message_log(
+                body=partner.with_context(lang=self._staff_lang(company)).env._(
+                    "Credit hold lifted by the dunning run of %(date)s: the "
+                    "customer owes nothing overdue any more.",
+                    date=format_date(self.env, date),
+                )
+            )
+        self._ask_to_lift_credit_holds(free - lifted, date)
+        return lifted
+
+    @api.model
+    def _ask_to_lift_credit_holds(self, partners, date):
+        """A task for each of ``partners`` (``res.partner``, on credit hold,
+        owing nothing overdue) asks its follow-up responsible to lift the
+        hold; nothing is asked twice while a task is open."""
+        if not partners:
+            return
+        activity_type = self.env.ref(
+            "account_dunning_fr.mail_activity_type_dunning_credit_hold_release"
+        )
+        asked = set(
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", partners.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+            .mapped("res_id")
+        )
+        Send = self.env["account.dunning.send"]
+        for partner in partners.filtered(lambda p: p.id not in asked):
+            company = partner.dunning_credit_hold_company_id
+            user = Send._get_customer_followup_user(partner, company)
+            env = partner.with_context(lang=user.lang or self._staff_lang(company)).env
+            partner.activity_schedule(
+                activity_type_id=activity_type.id,
+                date_deadline=date,
+                user_id=user.id or False,
+                summary=env._(
+                    "Owes nothing overdue: lift the credit hold of %(customer)s?",
+                    customer=partner.display_name,
+                ),
+            )
+            partner._message_log(
+                body=partner.with_context(lang=self._staff_lang(company)).env._(
+                    "The customer owes nothing overdue any more: %(user)s is "
+                    "asked to lift the credit hold.",
+                    user=user.name or "",
+                )
+            )
+
+    @api.model
+    def _staff_lang(self, company):
+        """The language the company's staff read its history in."""
+        return company.partner_id.lang or self.env.lang
 
     @api.model
     def _propose_claims(self, company, date):

@@ -297,35 +297,81 @@ class AccountDunningSend(models.AbstractModel):
             # The credit hold is an accountant's decision taken by the level
             # itself; the run may execute as any accountant or as OdooBot.
             partner = action.partner_id.sudo()
+            # A hold already set by hand stays the accountant's to lift.
+            if (
+                partner.dunning_credit_hold
+                and not partner.dunning_credit_hold_company_id
+            ):
+                continue
+            vals = {"dunning_credit_hold_company_id": action.company_id.id}
             if action.deadline_date and action.deadline_date > action.date:
-                partner.dunning_credit_hold_date = action.deadline_date + timedelta(
+                vals["dunning_credit_hold_date"] = action.deadline_date + timedelta(
                     days=1
                 )
             else:
-                partner.dunning_credit_hold = True
+                vals["dunning_credit_hold"] = True
+            partner.write(vals)
 
     # ------------------------------------------------------------ helpers
     @api.model
     def _get_followup_user(self, action):
         """Who follows ``action`` up: the customer's dunning responsible, its
         salesperson, the company's default responsible, else the user running
-        it — never OdooBot, which nobody reads.
+        it — among active users only, never OdooBot, which nobody reads.
 
         :return: ``res.users``, possibly empty
         """
-        partner = action.partner_id.with_company(action.company_id)
-        user = (
-            partner.dunning_followup_user_id
-            or partner.user_id
-            or action.company_id.dunning_followup_user_id
+        return self._get_customer_followup_user(action.partner_id, action.company_id)
+
+    @api.model
+    def _get_customer_followup_user(self, partner, company):
+        """Who follows ``partner`` (``res.partner``) up in ``company``
+        (``res.company``): its dunning responsible, its salesperson, the
+        company's default responsible, else the user at work — the first
+        active one (``_pick_user``).
+
+        :return: ``res.users``, possibly empty
+        """
+        partner = partner.with_company(company)
+        return self._pick_user(
+            company,
+            partner.dunning_followup_user_id,
+            partner.commercial_partner_id.dunning_followup_user_id,
+            partner.user_id,
+            partner.commercial_partner_id.user_id,
         )
-        if not user and not self.env.user._is_superuser():
-            user = self.env.user
-        return user
+
+    @api.model
+    def _pick_user(self, company, *candidates):
+        """The first of ``candidates`` who reads tasks: an active internal
+        user, never OdooBot; else the company's default dunning responsible
+        if active; else the user at work, unless OdooBot. A person who left
+        (archived) is skipped: a task given to them is read by nobody.
+
+        :param company: ``res.company`` whose default responsible stands in
+        :param candidates: ``res.users`` records, each possibly empty
+        :return: ``res.users`` (one or empty)
+        """
+        env_user = self.env.user if not self.env.user._is_superuser() else None
+        for user in (*candidates, company.dunning_followup_user_id, env_user):
+            # The user at work may not read every user's company.
+            if user and self._reads_tasks(user.sudo()):
+                return user[:1]
+        return self.env["res.users"]
+
+    @api.model
+    def _reads_tasks(self, user):
+        """Whether ``user`` (``res.users``) can be given a task: active,
+        internal, not OdooBot."""
+        return bool(user.active and not user.share and not user._is_superuser())
 
     @api.model
     def _get_salesperson(self, action):
-        return action.partner_id.user_id or self._get_followup_user(action)
+        partner = action.partner_id.with_company(action.company_id)
+        salesperson = partner.user_id or partner.commercial_partner_id.user_id
+        if salesperson and self._reads_tasks(salesperson.sudo()):
+            return salesperson
+        return self._get_followup_user(action)
 
     @api.model
     def _schedule_activities(self, actions, type_xmlid, get_user=None):
@@ -367,9 +413,20 @@ class AccountDunningSend(models.AbstractModel):
             user = {
                 "followup": self._get_followup_user,
                 "salesperson": self._get_salesperson,
-                "user": lambda _action: level.activity_user_id,
+                "user": lambda _action: self._pick_user(
+                    action.company_id, level.activity_user_id
+                ),
             }[level.activity_responsible or "followup"](action)
-        user = user or self.env.user
+        elif user and not self._reads_tasks(user.sudo()):
+            user = self._get_followup_user(action)
+        user = user or self._pick_user(action.company_id)
+        # Nobody at all (OdooBot running, no default responsible): the
+        # administrator rather than a task nobody reads.
+        user = user or self._pick_user(
+            action.company_id,
+            self.env.ref("base.user_admin", raise_if_not_found=False)
+            or self.env["res.users"],
+        )
         activity_type = self.env.ref(type_xmlid)
         if level.activity_type_id and type_xmlid.endswith(("_call", "_visit")):
             if level.activity_type_id.category == activity_type.category:
@@ -404,7 +461,12 @@ class AccountDunningSend(models.AbstractModel):
         letters, then the ordinary ones, each group by customer; every
         document starts on the front of a sheet when printed on both sides.
 
-        :return: the ``ir.attachment`` of the merged PDF
+        The items of the letters are read again first
+        (``_refresh_letters``): a letter withdrawn meanwhile is not printed,
+        one whose claim changed is printed as rendered again.
+
+        :return: the ``ir.attachment`` of the merged PDF, empty when every
+            letter was withdrawn
         :raise UserError: nothing to print, or a letter or the cover list
             not produced as PDF (wkhtmltopdf missing)
         """
@@ -413,6 +475,9 @@ class AccountDunningSend(models.AbstractModel):
         )
         if not pending:
             raise UserError(self.env._("There is no letter waiting to be printed."))
+        pending = self._refresh_letters(pending)[0]
+        if not pending:
+            return self.env["ir.attachment"]
         pending = pending.sorted(
             lambda a: (
                 not a.channel_registered,
@@ -449,6 +514,57 @@ class AccountDunningSend(models.AbstractModel):
         )
         self.env["account.dunning.execution"]._mark_letters_sent(pending)
         return attachment
+
+    @api.model
+    def _refresh_letters(self, actions):
+        """Read again the items of letters waiting for the post room, as the
+        run does before sending (``account.dunning.execution._drop_paid_moves``),
+        so that no letter leaves claiming what was paid, reversed or credited
+        since it was rendered. A letter left with nothing to claim is
+        withdrawn: its action is cancelled with the reason and leaves the
+        post room (its letter delivery, which never started, goes with it).
+        A letter whose claim changed is rendered again now
+        (``_render_pending``).
+
+        :param actions: ``account.dunning.action`` whose letter waits
+            (``print_state`` "to_print")
+        :return: tuple ``(to_print, rerendered)``, both
+            ``account.dunning.action``: the letters still to print, as they
+            now are, and those of them rendered again here
+        """
+
+        def claim(action):
+            return sorted(
+                (line.id, line.amount_residual, line.amount_residual_currency)
+                for line in action.line_ids
+            )
+
+        before = {action.id: claim(action) for action in actions}
+        Execution = self.env["account.dunning.execution"]
+        # The history says why, once: no tracking message beside it.
+        live = Execution._drop_paid_moves(actions.with_context(mail_notrack=True))
+        live = actions.browse(live.ids)
+        withdrawn = actions - live
+        if withdrawn:
+            withdrawn.write({"print_state": "none"})
+            # A letter that never left was never delivered; only managers
+            # delete deliveries, the post room removes the one it withdrew.
+            withdrawn.delivery_ids.filtered(
+                lambda d: d.channel == "letter" and d.state == "pending"
+            ).sudo().unlink()
+        changed = live.filtered(lambda a: claim(a) != before[a.id])
+        if changed:
+            changed.write(
+                {"letter_render_state": "pending", "letter_render_error": False}
+            )
+            changed._post_history(
+                self.env._("The claim changed before the letter left: rendered again.")
+            )
+            self._render_pending(changed)
+        # A letter that could not be rendered again still holds the old
+        # claim: it waits for the accountant, never printed as it was.
+        to_print = live.filtered(lambda a: a.letter_render_state != "failed")
+        return to_print, changed & to_print
 
     def _no_pdf_message(self):
         return self.env._(

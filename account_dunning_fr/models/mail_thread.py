@@ -15,3 +15,17 @@ class MailThread(models.AbstractModel):
         return super(
             MailThread, self.with_context(dunning_bounce_reason=reason)
         )._routing_handle_bounce(email_message, message_dict)
+
+    def _dunning_message_post(self, **kwargs):
+        """``message_post`` that never fails because of the user at work:
+        Odoo refuses to post for an author without an email address, and a
+        dunning run, a payment plan or a claim must not roll back because
+        the accountant who started it has none. Such a message is then
+        posted by OdooBot; the user's own address is used otherwise.
+
+        :param kwargs: those of ``message_post``
+        :return: the ``mail.message`` posted
+        """
+        if "author_id" not in kwargs and not self.env.user.partner_id.email:
+            kwargs["author_id"] = self.env.ref("base.partner_root").id
+        return self.message_post(**kwargs)

@@ -28,6 +28,18 @@ class ResCompany(models.Model):
         default=5.0,
         help="Open amounts below this are never reminded.",
     )
+    dunning_credit_hold_release = fields.Selection(
+        [
+            ("automatic", "Lifted by the daily run"),
+            ("task", "A task asks the follow-up responsible"),
+        ],
+        string="Lifting Credit Holds",
+        default="automatic",
+        required=True,
+        help="When a customer put on credit hold by the dunning owes nothing "
+        "overdue any more: the daily run lifts the hold that day, or asks the "
+        "customer's follow-up responsible to lift it.",
+    )
     dunning_penalty_rate_mode = fields.Selection(
         [
             ("ecb10", "ECB rate + 10 points"),

@@ -10,6 +10,9 @@ class ResConfigSettings(models.TransientModel):
     dunning_tolerance = fields.Monetary(
         related="company_id.dunning_tolerance", readonly=False
     )
+    dunning_credit_hold_release = fields.Selection(
+        related="company_id.dunning_credit_hold_release", readonly=False
+    )
     dunning_penalty_rate_mode = fields.Selection(
         related="company_id.dunning_penalty_rate_mode", readonly=False
     )

@@ -19,6 +19,7 @@ PROTECTED_FIELDS = frozenset(
         "dunning_excluded",
         "dunning_credit_hold",
         "dunning_credit_hold_date",
+        "dunning_credit_hold_company_id",
     }
 )
 
@@ -74,6 +75,16 @@ class ResPartner(models.Model):
         tracking=True,
         help="Day the credit hold announced to the customer takes effect, "
         "unless it has paid by then.",
+    )
+    dunning_credit_hold_company_id = fields.Many2one(
+        "res.company",
+        string="Credit Hold Set By Dunning Of",
+        readonly=True,
+        copy=False,
+        help="The company whose dunning put the customer on credit hold: the "
+        "hold is lifted (or its lifting proposed) once the customer owes "
+        "nothing overdue. Empty for a hold set by hand, which stays until "
+        "someone lifts it.",
     )
     dunning_followup_user_id = fields.Many2one(
         "res.users",
@@ -446,6 +457,10 @@ class ResPartner(models.Model):
     def write(self, vals):
         if PROTECTED_FIELDS.intersection(vals):
             self._check_dunning_config_access()
+            # A hold lifted or set by hand is no longer the dunning's to lift;
+            # the dunning names itself in the same write.
+            if "dunning_credit_hold" in vals:
+                vals = {"dunning_credit_hold_company_id": False, **vals}
         return super().write(vals)
 
     def _check_dunning_config_access(self):

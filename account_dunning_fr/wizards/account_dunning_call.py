@@ -318,9 +318,12 @@ class AccountDunningCall(models.TransientModel):
                 or self.notes
                 or self.env._("Reported on a call"),
                 "user_id": (
-                    self.partner_id.with_company(
-                        self.company_id
-                    ).dunning_followup_user_id
+                    self.env["account.dunning.send"]._pick_user(
+                        self.company_id,
+                        self.partner_id.with_company(
+                            self.company_id
+                        ).dunning_followup_user_id,
+                    )
                     or self.env.user
                 ).id,
                 "review_date": self.next_call_date,
@@ -331,7 +334,9 @@ class AccountDunningCall(models.TransientModel):
         """A salesperson heard of a dispute: the follow-up responsible
         decides whether to open it (blocking invoices is theirs to do)."""
         partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
-        user = partner.dunning_followup_user_id
+        user = self.env["account.dunning.send"]._pick_user(
+            self.company_id, partner.dunning_followup_user_id
+        )
         action.activity_schedule(
             "mail.mail_activity_data_todo",
             date_deadline=fields.Date.context_today(self),

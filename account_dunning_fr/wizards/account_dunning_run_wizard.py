@@ -163,7 +163,7 @@ class AccountDunningRunWizard(models.TransientModel):
         self.env.ref(
             "account_dunning_fr.ir_cron_account_dunning_run_units"
         ).sudo()._trigger()
-        run.message_post(
+        run._dunning_message_post(
             body=self.env._(
                 "%(count)s actions to carry out in the background; you will be "
                 "notified when the run is finished.",
