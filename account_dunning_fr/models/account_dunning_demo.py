@@ -94,21 +94,32 @@ class AccountDunningDemo(models.AbstractModel):
         )
         today = fields.Date.context_today(self)
         self._load_demo_paid_history(env, journal, tax, today)
-        vals_list = [
-            self._invoice_vals(
-                company,
-                journal,
-                tax,
-                self.env.ref(f"account_dunning_fr.{xmlid}"),
-                today + timedelta(days=due_offset),
-                amount,
-            )
-            for xmlid, due_offset, amount in DEMO_INVOICES
-        ]
-        moves = env["account.move"].create(vals_list)
-        moves.action_post()
+        moves = self._post_demo_invoices(env, journal, tax, today, DEMO_INVOICES)
         self._run_demo_history(company, today)
         self._load_demo_einvoices(env, journal, tax, today, moves)
+        return moves
+
+    @api.model
+    def _post_demo_invoices(self, env, journal, tax, today, rows):
+        """Posted demo invoices, one per row ``(customer xmlid, due date in
+        days from today, amount, ...)``.
+
+        :return: ``account.move`` records, in the rows' order
+        """
+        moves = env["account.move"].create(
+            [
+                self._invoice_vals(
+                    journal.company_id,
+                    journal,
+                    tax,
+                    self.env.ref(f"account_dunning_fr.{xmlid}"),
+                    today + timedelta(days=due_offset),
+                    amount,
+                )
+                for xmlid, due_offset, amount, *_rest in rows
+            ]
+        )
+        moves.action_post()
         return moves
 
     @api.model
@@ -119,20 +130,7 @@ class AccountDunningDemo(models.AbstractModel):
         Moreau approved, for its formal notice."""
         company = journal.company_id
         env = env(context=dict(env.context, lang=company.partner_id.lang or env.lang))
-        einvoices = env["account.move"].create(
-            [
-                self._invoice_vals(
-                    company,
-                    journal,
-                    tax,
-                    self.env.ref(f"account_dunning_fr.{xmlid}"),
-                    today + timedelta(days=due_offset),
-                    amount,
-                )
-                for xmlid, due_offset, amount, *_status in DEMO_EINVOICES
-            ]
-        )
-        einvoices.action_post()
+        einvoices = self._post_demo_invoices(env, journal, tax, today, DEMO_EINVOICES)
         for move, (*_invoice, code, days_ago, reason_code, reason) in zip(
             einvoices, DEMO_EINVOICES, strict=True
         ):

@@ -74,3 +74,30 @@ class DunningWorkflowCommon(DunningCommon):
     def _run(self, on):
         with freeze_time(on):
             return self.Action._run_dunning(date=on, companies=self.company)
+
+    def _notice_form(self, user=None):
+        return Form(
+            self.env["account.dunning.formal.notice"]
+            .with_user(user or self.accountant)
+            .with_context(default_partner_id=self.customer.id)
+        )
+
+    def _tick_all(self, form):
+        """Every point of the formal notice's checklist checked."""
+        for fname in (
+            "formal_notice_signed_order",
+            "formal_notice_delivery_proof",
+            "formal_notice_invoice_matches",
+            "formal_notice_due_date_passed",
+            "formal_notice_not_prescribed",
+        ):
+            form[fname] = True
+
+    def _send_formal_notice(self):
+        """The accountant sends the formal notice, its checklist complete.
+
+        :return: the ``account.dunning.action`` of the formal notice
+        """
+        form = self._notice_form()
+        self._tick_all(form)
+        return self.Action.browse(form.save().action_confirm()["res_id"])

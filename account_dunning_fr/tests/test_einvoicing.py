@@ -242,20 +242,7 @@ class TestDunningEinvoicing(DunningWorkflowCommon):
         self.assertFalse(invoice.dunning_blocked)
         self.assertIn(invoice, self._run(day(5)).move_ids, "nothing held")
         with freeze_time(day(40)):
-            form = Form(
-                self.env["account.dunning.formal.notice"]
-                .with_user(self.accountant)
-                .with_context(default_partner_id=self.customer.id)
-            )
-            for fname in (
-                "formal_notice_signed_order",
-                "formal_notice_delivery_proof",
-                "formal_notice_invoice_matches",
-                "formal_notice_due_date_passed",
-                "formal_notice_not_prescribed",
-            ):
-                form[fname] = True
-            notice = self.Action.browse(form.save().action_confirm()["res_id"])
+            notice = self._send_formal_notice()
         values = self.env["account.dunning.letter"]._get_values(notice)
         self.assertEqual(
             values["einvoice_evidence"],

@@ -7,7 +7,7 @@ import lxml.html
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
 from .common import DunningCommon
 from .common_workflows import DUE, DunningWorkflowCommon, day
@@ -16,23 +16,6 @@ from .common_workflows import DUE, DunningWorkflowCommon, day
 @tagged("post_install", "-at_install")
 class TestDunningFormalNotice(DunningWorkflowCommon):
     # ------------------------------------------------------------ formal notice
-    def _notice_form(self, user=None):
-        return Form(
-            self.env["account.dunning.formal.notice"]
-            .with_user(user or self.accountant)
-            .with_context(default_partner_id=self.customer.id)
-        )
-
-    def _tick_all(self, form):
-        for fname in (
-            "formal_notice_signed_order",
-            "formal_notice_delivery_proof",
-            "formal_notice_invoice_matches",
-            "formal_notice_due_date_passed",
-            "formal_notice_not_prescribed",
-        ):
-            form[fname] = True
-
     def test_formal_notice_refused_when_checklist_incomplete(self):
         self._create_invoice(self.customer, 1000.0, DUE)
         with freeze_time(day(40)):

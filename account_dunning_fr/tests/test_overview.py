@@ -73,20 +73,7 @@ class TestDunningOverview(DunningWorkflowCommon):
     def test_letters_to_print_then_registered_letters_without_receipt(self):
         self._create_invoice(self.customer, 1000.0, DUE)
         with freeze_time(day(40)):
-            form = Form(
-                self.env["account.dunning.formal.notice"]
-                .with_user(self.accountant)
-                .with_context(default_partner_id=self.customer.id)
-            )
-            for fname in (
-                "formal_notice_signed_order",
-                "formal_notice_delivery_proof",
-                "formal_notice_invoice_matches",
-                "formal_notice_due_date_passed",
-                "formal_notice_not_prescribed",
-            ):
-                form[fname] = True
-            notice = self.Action.browse(form.save().action_confirm()["res_id"])
+            notice = self._send_formal_notice()
         self.assertTrue(notice.channel_registered)
         self.assertEqual(self._listed("to_print", day(40)), notice)
         self.assertFalse(self._listed("registered_no_ack", day(40)), "not posted yet")
