@@ -43,7 +43,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 
-from ..tools import dunning_steps, prescription
+from ..tools import claimable, dunning_steps, prescription
 from ..tools.id_array import int_array_literal
 from ..tools.vocabularies import CHANNELS
 
@@ -300,6 +300,7 @@ class AccountDunningPlanning(models.AbstractModel):
             Promise = planner.env["account.dunning.promise"]
             for customer_id, (debits, credits) in accounts.items():
                 overdue_net = dunning_steps.overdue_position(debits, credits, date)[1]
+                coming_net = dunning_steps.coming_position(debits, credits, date)
                 for item in debits:
                     if item.move_id not in move_ids:
                         continue
@@ -309,6 +310,7 @@ class AccountDunningPlanning(models.AbstractModel):
                         overdue_net,
                         last_action.get(customer_id),
                         date,
+                        coming_net,
                     )
                     if not level:
                         continue
@@ -557,6 +559,21 @@ class AccountDunningPlanning(models.AbstractModel):
             )
         )
 
+        # The invoice's payment method says whether it is collected by
+        # direct debit.
+        method = query.left_join(
+            move,
+            "preferred_payment_method_line_id",
+            "account_payment_method_line",
+            "id",
+            "method",
+        )
+        Method = self.env["account.payment.method.line"]
+        Method.flush_model(["dunning_direct_debit"])
+        self.env["account.partial.reconcile"].flush_model(
+            ["debit_move_id", "credit_move_id", "amount"]
+        )
+
         def item_field(fname):
             return Line._field_to_sql("account_move_line", fname, query)
 
@@ -592,8 +609,34 @@ class AccountDunningPlanning(models.AbstractModel):
             move_field("dunning_blocked"),
             move_field("dunning_promise_date"),
             move_field("dunning_prescription_restart_date"),
+            SQL(
+                "%s IS TRUE", Method._field_to_sql(method, "dunning_direct_debit", query)
+            ),
+            # An early-payment discount: the amount to pay to earn it, and
+            # what was matched to the item up to its discount date (the
+            # payment's or credit's own date), company currency.
+            SQL(
+                "CASE WHEN %(ddate)s IS NOT NULL THEN %(dbal)s::float8 END",
+                ddate=item_field("discount_date"),
+                dbal=item_field("discount_balance"),
+            ),
+            SQL(
+                "CASE WHEN %(ddate)s IS NOT NULL THEN ("
+                " SELECT COALESCE(SUM(partial.amount), 0)::float8"
+                " FROM account_partial_reconcile partial"
+                " JOIN account_move_line counterpart"
+                " ON counterpart.id = partial.credit_move_id"
+                " WHERE partial.debit_move_id = %(item)s"
+                " AND counterpart.date <= %(ddate)s) END",
+                ddate=item_field("discount_date"),
+                item=item_field("id"),
+            ),
         ]
         rows = self.env.execute_query(query.select(*columns))
+        company = self.env.company
+        return_days = company.dunning_direct_debit_return_days
+        item_tolerance = company.dunning_item_tolerance
+        rounding = company.currency_id.rounding
         # Plans the run settles on ``date`` are read as settled: the preview
         # must propose what the run will, without writing anything first.
         resumed = self._get_plan_resume_levels(date)
@@ -631,6 +674,9 @@ class AccountDunningPlanning(models.AbstractModel):
             blocked,
             promise,
             restart,
+            direct_debit,
+            discounted,
+            paid_in_time,
         ) in rows:
             debit = amount > 0
             if resumed and item_id in resumed:
@@ -654,6 +700,14 @@ class AccountDunningPlanning(models.AbstractModel):
                 continue
             if blocked or move_id in planned:
                 continue  # a dispute holds it; a running plan has its own check
+            if direct_debit and claimable.direct_debit_waits(date, due, return_days):
+                continue  # the debit is collected, or may still come back
+            if discounted is not None and claimable.discount_taken(
+                discounted, paid_in_time, rounding
+            ):
+                continue  # the discount earned in time: to write off
+            if claimable.is_tiny(amount, item_tolerance, rounding):
+                continue  # a residual too small to claim: to write off
             if promise and promise >= cutoff and not promised:
                 continue
             if restart:
@@ -670,6 +724,55 @@ class AccountDunningPlanning(models.AbstractModel):
                     continue
             debits.append(item)
         return dict(accounts)
+
+    @api.model
+    def _get_write_off_items(self):
+        """Open receivable debit items of the current company the run leaves
+        out because they are not a debt to claim: an early-payment discount
+        earned but not written off, or a residual at or below the per-item
+        tolerance (``tools.claimable``). One query.
+
+        :return: ``{account.move.line id: "discount" or "residual"}``
+        """
+        Line = self.env["account.move.line"]
+        self.env["account.partial.reconcile"].flush_model(
+            ["debit_move_id", "credit_move_id", "amount"]
+        )
+        query = Line._search(self._get_item_domain() + [("amount_residual", ">", 0)])
+
+        def item_field(fname):
+            return Line._field_to_sql("account_move_line", fname, query)
+
+        rows = self.env.execute_query(
+            query.select(
+                item_field("id"),
+                SQL("%s::float8", item_field("amount_residual")),
+                SQL("COALESCE(%s, 0)::float8", item_field("discount_balance")),
+                SQL(
+                    "CASE WHEN %(ddate)s IS NOT NULL THEN ("
+                    " SELECT COALESCE(SUM(partial.amount), 0)::float8"
+                    " FROM account_partial_reconcile partial"
+                    " JOIN account_move_line counterpart"
+                    " ON counterpart.id = partial.credit_move_id"
+                    " WHERE partial.debit_move_id = %(item)s"
+                    " AND counterpart.date <= %(ddate)s) END",
+                    ddate=item_field("discount_date"),
+                    item=item_field("id"),
+                ),
+            )
+        )
+        company = self.env.company
+        tolerance = company.dunning_item_tolerance
+        rounding = company.currency_id.rounding
+        result = {}
+        for item_id, amount, discounted, paid_in_time in rows:
+            if paid_in_time is not None and claimable.discount_taken(
+                discounted, paid_in_time, rounding
+            ):
+                result[item_id] = "discount"
+            elif claimable.is_tiny(amount, tolerance, rounding):
+                result[item_id] = "residual"
+        return result
 
     @api.model
     def _get_moves_under_plan(self, move_ids, date=None):

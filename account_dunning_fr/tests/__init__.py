@@ -32,3 +32,4 @@ from . import test_bench_smoke
 from . import test_portal_input
 from . import test_letter_pages
 from . import test_one_answer
+from . import test_claimable_items
