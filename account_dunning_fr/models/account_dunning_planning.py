@@ -16,7 +16,11 @@ receivable journal items, in company currency (``amount_residual``), one per
 due date: debit items (invoice instalments, entries on the receivable
 account) may be reminded, unless their invoice is blocked by a dispute,
 covered by a running payment plan or an unexpired promise, or the claim is
-time-barred; credit items (credit notes, payments not yet matched, credit
+time-barred, or they are not ours to claim yet or at all (``tools.claimable``:
+an invoice collected by direct debit until its return period is over, an
+early-payment discount earned in time, a residual at or below the per-item
+tolerance — the last two listed to write off, ``_get_write_off_items``);
+credit items (credit notes, payments not yet matched, credit
 entries) are always deducted. Customers excluded from dunning, archived, or
 under a collective insolvency procedure are left out entirely.
 
@@ -531,6 +535,12 @@ class AccountDunningPlanning(models.AbstractModel):
             ``tools.dunning_steps.Item``, oldest due first; the debits are
             those that may be reminded; every customer with an open item is
             listed, even with nothing to remind
+
+        A direct debit is known returned by the books alone: collected, it
+        settles the item; an item of an invoice whose payment method
+        collects by direct debit still open once the return period after its
+        due date is over is a debit that failed or came back (its payment
+        reversed, its reconciliation undone), and is reminded as any other.
         """
         Line = self.env["account.move.line"]
         domain = self._get_item_domain()
@@ -610,7 +620,8 @@ class AccountDunningPlanning(models.AbstractModel):
             move_field("dunning_promise_date"),
             move_field("dunning_prescription_restart_date"),
             SQL(
-                "%s IS TRUE", Method._field_to_sql(method, "dunning_direct_debit", query)
+                "%s IS TRUE",
+                Method._field_to_sql(method, "dunning_direct_debit", query),
             ),
             # An early-payment discount: the amount to pay to earn it, and
             # what was matched to the item up to its discount date (the

@@ -23,12 +23,16 @@ class TestClaimableItems(DunningEngineCommon):
         cls.bank = cls.company_data["default_journal_bank"]
         # A SEPA direct-debit method as the OCA's add-on installs it (its
         # data file, hence the superuser).
-        method = cls.env["account.payment.method"].sudo().create(
-            {
-                "name": "Prélèvement SEPA",
-                "code": "sepa_direct_debit",
-                "payment_type": "inbound",
-            }
+        method = (
+            cls.env["account.payment.method"]
+            .sudo()
+            .create(
+                {
+                    "name": "Prélèvement SEPA",
+                    "code": "sepa_direct_debit",
+                    "payment_type": "inbound",
+                }
+            )
         )
         cls.sdd = cls.env["account.payment.method.line"].create(
             {"payment_method_id": method.id, "journal_id": cls.bank.id}
@@ -108,9 +112,9 @@ class TestClaimableItems(DunningEngineCommon):
 
     def test_partner_preferred_method_makes_invoices_direct_debit(self):
         debtor = self._customer("Mandat SAS")
-        debtor.with_company(self.company).property_inbound_payment_method_line_id = (
-            self.sdd
-        )
+        debtor.with_company(
+            self.company
+        ).property_inbound_payment_method_line_id = self.sdd
         invoice = self._create_invoice(debtor, 1800.0, DUE)
         self.assertEqual(invoice.preferred_payment_method_line_id, self.sdd)
         self.assertFalse(self._actions_of(debtor, day(5)))
