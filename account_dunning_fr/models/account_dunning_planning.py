@@ -910,7 +910,8 @@ class AccountDunningPlanning(models.AbstractModel):
 
         :param partner: ``res.partner``; its commercial entity is reminded
         :param moves: ``account.move`` recordset the action is about; its
-            open debit items are listed when ``items`` is not given
+            open debit items are listed when ``items`` is not given, but
+            those to write off (``account.move.line.dunning_write_off_reason``)
         :param date: ``datetime.date`` of the action
         :param level: ``account.dunning.level`` or None for an action recorded
             by hand; a level brings its channels and payment deadline
@@ -926,7 +927,12 @@ class AccountDunningPlanning(models.AbstractModel):
         recipient = self.env["account.dunning.recipient"]._get_recipient(customer)
         Line = self.env["account.dunning.action.line"]
         if items is None:
-            items = Line._get_open_items(moves)
+            # What is not ours to claim (a discount earned, a residual below
+            # the per-item tolerance) is no more claimed by hand than by the
+            # run: it is to write off.
+            items = Line._get_open_items(moves).filtered(
+                lambda item: not item.dunning_write_off_reason
+            )
         if item_levels is None:
             item_levels = dict.fromkeys(items.ids, level)
         debits = items.filtered(lambda i: i.amount_residual > 0)

@@ -283,3 +283,33 @@ class TestClaimableItems(DunningEngineCommon):
             ),
             self.Action,
         )
+
+    def test_actions_recorded_by_hand_leave_out_what_is_to_write_off(self):
+        """A call or a formal notice about the customer's invoices claims
+        what the run would: not the residual to write off."""
+        rounded = self._create_invoice(self.customer, 1000.0, DUE)
+        late = self._create_invoice(self.customer, 600.0, DUE)
+        self._register(rounded, DUE, amount=999.5)
+        with freeze_time(day(20)):
+            vals = self.env["account.dunning.planning"]._prepare_action_vals(
+                self.customer, rounded | late, day(20), level=self.levels[1]
+            )
+            action = self.Action.create(vals)
+        self.assertEqual(action.line_ids.move_id, late)
+        self.assertEqual(action.amount_due, 600.0)
+
+    def test_write_off_list_opens_for_the_accountant(self):
+        invoice = self._create_invoice(self.customer, 100.0, DUE)
+        self._register(invoice, DUE, amount=99.2)
+        action = self.env.ref(
+            "account_dunning_fr.account_move_line_action_dunning_write_off"
+        )
+        Line = self.env["account.move.line"].with_user(self.accountant)
+        Line.get_views([(action.view_id.id, "list"), (False, "search")])
+        found = Line.web_search_read(
+            [("dunning_write_off_reason", "=", "residual")],
+            {"move_id": {}, "amount_residual": {}, "dunning_write_off_reason": {}},
+        )
+        self.assertEqual(found["length"], 1)
+        self.assertEqual(found["records"][0]["dunning_write_off_reason"], "residual")
+        self.assertAlmostEqual(found["records"][0]["amount_residual"], 0.8)
