@@ -287,7 +287,8 @@ class AccountDunningPlanning(models.AbstractModel):
         :param date: ``datetime.date`` the steps are seen from
         :return: ``{move id: (account.dunning.level, datetime.date)}`` for the
             invoices the run may remind; a promise moves the date to the day
-            after its grace period
+            after its grace period, a direct debit to the day after its
+            return period
         """
         result = {}
         Level = self.env["account.dunning.level"]
@@ -308,16 +309,20 @@ class AccountDunningPlanning(models.AbstractModel):
                 for item in debits:
                     if item.move_id not in move_ids:
                         continue
+                    # A direct debit is seen from the first day it may be
+                    # reminded: by then its due date has passed.
                     level, due = dunning_steps.next_step(
                         item,
                         policies[customer_id],
                         overdue_net,
                         last_action.get(customer_id),
-                        date,
+                        max(date, item.not_before or date),
                         coming_net,
                     )
                     if not level:
                         continue
+                    if item.not_before:
+                        due = max(due, item.not_before)
                     if item.promise_date:
                         due = max(due, Promise._resume_date(item.promise_date))
                     known = result.get(item.move_id)
@@ -529,8 +534,9 @@ class AccountDunningPlanning(models.AbstractModel):
 
         :param date: ``datetime.date`` of the run
         :param partners: ``res.partner`` recordset to restrict to, or None
-        :param promised: keep the items of an unexpired promise (to show when
-            the run will remind them)
+        :param promised: keep the items of an unexpired promise and the
+            direct debits within their return period (``Item.not_before``), to
+            show when the run will remind them
         :return: ``{commercial partner id: (debits, credits)}``, lists of
             ``tools.dunning_steps.Item``, oldest due first; the debits are
             those that may be reminded; every customer with an open item is
@@ -645,9 +651,11 @@ class AccountDunningPlanning(models.AbstractModel):
         ]
         rows = self.env.execute_query(query.select(*columns))
         company = self.env.company
-        return_days = company.dunning_direct_debit_return_days
-        item_tolerance = company.dunning_item_tolerance
-        rounding = company.currency_id.rounding
+        rules = claimable.Rules(
+            company.dunning_direct_debit_return_days,
+            company.dunning_item_tolerance,
+            company.currency_id.rounding,
+        )
         # Plans the run settles on ``date`` are read as settled: the preview
         # must propose what the run will, without writing anything first.
         resumed = self._get_plan_resume_levels(date)
@@ -711,14 +719,17 @@ class AccountDunningPlanning(models.AbstractModel):
                 continue
             if blocked or move_id in planned:
                 continue  # a dispute holds it; a running plan has its own check
-            if direct_debit and claimable.direct_debit_waits(date, due, return_days):
-                continue  # the debit is collected, or may still come back
-            if discounted is not None and claimable.discount_taken(
-                discounted, paid_in_time, rounding
-            ):
-                continue  # the discount earned in time: to write off
-            if claimable.is_tiny(amount, item_tolerance, rounding):
-                continue  # a residual too small to claim: to write off
+            left_out = claimable.left_out(
+                date, item, direct_debit, discounted, paid_in_time, rules
+            )
+            if left_out:
+                # A direct debit is shown waiting for its return period; what
+                # is to write off is never claimed.
+                if left_out != claimable.DIRECT_DEBIT or not promised:
+                    continue
+                item.not_before = claimable.direct_debit_first_day(
+                    due, rules.return_days
+                )
             if promise and promise >= cutoff and not promised:
                 continue
             if restart:
@@ -780,9 +791,9 @@ class AccountDunningPlanning(models.AbstractModel):
             if paid_in_time is not None and claimable.discount_taken(
                 discounted, paid_in_time, rounding
             ):
-                result[item_id] = "discount"
+                result[item_id] = claimable.DISCOUNT
             elif claimable.is_tiny(amount, tolerance, rounding):
-                result[item_id] = "residual"
+                result[item_id] = claimable.RESIDUAL
         return result
 
     @api.model

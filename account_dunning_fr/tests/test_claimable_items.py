@@ -110,6 +110,16 @@ class TestClaimableItems(DunningEngineCommon):
         # The return period over, the invoice still open: the debit failed.
         self.assertEqual(self._actions_of(debtor, day(9)).level_id, self.levels[1])
 
+    def test_invoice_announces_the_reminder_after_the_return_period(self):
+        debtor = self._customer("Annonce SARL")
+        invoice = self._direct_debit_invoice(debtor)
+        Planning = self.env["account.dunning.planning"]
+        for on in (day(-10), day(4)):
+            with freeze_time(on):
+                level, due = Planning._get_next_steps(invoice, on)[invoice.id]
+            self.assertEqual((level, due), (self.levels[1], day(9)))
+        self.assertEqual(self._actions_of(debtor, day(9)).level_id, self.levels[1])
+
     def test_partner_preferred_method_makes_invoices_direct_debit(self):
         debtor = self._customer("Mandat SAS")
         debtor.with_company(

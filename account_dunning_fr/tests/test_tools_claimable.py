@@ -84,6 +84,29 @@ def test_early_discount_offered_until_its_date(offset, residual, offered):
     assert not claimable.early_discount_offer(on, None, residual, 1500.0, CENT)
 
 
+@pytest.mark.parametrize(
+    "direct_debit, offset, discounted, paid_in_time, amount, reason",
+    [
+        (True, 3, None, None, 1800.0, claimable.DIRECT_DEBIT),
+        (True, 9, None, None, 1800.0, None),  # a returned debit: claimed
+        (False, 3, 1470.0, 1470.0, 30.0, claimable.DISCOUNT),
+        (False, 3, 1470.0, 0.0, 30.0, None),  # the discount not earned
+        (False, 3, None, None, 0.03, claimable.RESIDUAL),
+        (True, 3, None, None, 0.03, claimable.DIRECT_DEBIT),  # first reason
+    ],
+)
+def test_left_out_says_why(
+    direct_debit, offset, discounted, paid_in_time, amount, reason
+):
+    rules = claimable.Rules(return_days=8, tolerance=1.0, rounding=CENT)
+    item = steps.Item(1, 1, amount, DUE)
+    on = DUE + timedelta(days=offset)
+    assert (
+        claimable.left_out(on, item, direct_debit, discounted, paid_in_time, rules)
+        == reason
+    )
+
+
 # A reminder before the due date with a minimum amount, then a first reminder.
 PRE_DUE = steps.Level(1, sequence=5, delay_days=-5, min_amount=1000.0)
 FIRST = steps.Level(2, sequence=10, delay_days=5)

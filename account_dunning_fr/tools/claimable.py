@@ -17,8 +17,40 @@ item at a time.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date as Date
 from datetime import timedelta
+
+# Why ``left_out`` leaves a debit item out.
+DIRECT_DEBIT = "direct_debit"
+DISCOUNT = "discount"
+RESIDUAL = "residual"
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """A company's settings for these rules.
+
+    :param return_days: days a direct debit may come back after its
+        collection
+    :param tolerance: per-item tolerance, company currency
+    :param rounding: the company currency's rounding
+    """
+
+    return_days: int = 8
+    tolerance: float = 0.0
+    rounding: float = 0.01
+
+
+def direct_debit_first_day(due: Date, return_days: int) -> Date:
+    """First day a debit item collected by direct debit may be reminded:
+    the day after its return period.
+
+    :param due: the item's due date, the day the debit is collected
+    :param return_days: days after the collection during which the debit
+        may come back (0 or less: none)
+    """
+    return due + timedelta(days=max(return_days, 0) + 1)
 
 
 def direct_debit_waits(date: Date, due: Date, return_days: int) -> bool:
@@ -31,7 +63,7 @@ def direct_debit_waits(date: Date, due: Date, return_days: int) -> bool:
         may come back (0: none)
     :return: True up to and including the last day of the return period
     """
-    return date <= due + timedelta(days=max(return_days, 0))
+    return date < direct_debit_first_day(due, return_days)
 
 
 def discount_taken(discounted: float, paid_in_time: float, rounding: float) -> bool:
@@ -78,3 +110,27 @@ def early_discount_offer(
         and date <= discount_date
         and abs(amount - residual) < rounding / 2
     )
+
+
+def left_out(date, item, direct_debit, discounted, paid_in_time, rules):
+    """Why the debit ``item`` is not to be claimed on ``date``, or None.
+
+    :param item: ``tools.dunning_steps.Item`` (its ``amount`` and ``due``)
+    :param direct_debit: whether its invoice is collected by direct debit
+    :param discounted: the amount to pay to earn its early-payment discount
+        (company currency), or None without a discount
+    :param paid_in_time: what was matched to it up to its discount date
+        (company currency), or None without a discount
+    :param rules: the company's ``Rules``
+    :return: ``DIRECT_DEBIT`` (not yet: the return period runs),
+        ``DISCOUNT`` or ``RESIDUAL`` (never: to write off), or None
+    """
+    if direct_debit and direct_debit_waits(date, item.due, rules.return_days):
+        return DIRECT_DEBIT
+    if discounted is not None and discount_taken(
+        discounted, paid_in_time or 0.0, rules.rounding
+    ):
+        return DISCOUNT
+    if is_tiny(item.amount, rules.tolerance, rules.rounding):
+        return RESIDUAL
+    return None

@@ -118,6 +118,9 @@ class Item:
     currency_id: int | None = None
     amount_currency: float = 0.0
     promise_date: Date | None = None
+    # First day the run may remind it (a direct debit waiting for its return
+    # period), when shown before then; None: no such wait.
+    not_before: Date | None = None
 
 
 @dataclass(slots=True)
