@@ -5,8 +5,10 @@ discount still open and fires on the amount coming due, and tiny residuals
 are written off rather than claimed. Each through the flows an accountant
 uses, the run before and after the day that matters."""
 
+import re
 from datetime import timedelta
 
+import lxml.html
 from freezegun import freeze_time
 
 from odoo import Command
@@ -226,6 +228,19 @@ class TestClaimableItems(DunningEngineCommon):
         self.assertIn("1,470.00", body)
         self.assertIn("02/28/2026", body)
         self.assertTrue(open_discount)
+
+    def test_pre_due_letter_states_the_discount_in_french(self):
+        self._use_french(self.customer)
+        self._discount_invoice(self.customer, 28)
+        action = self._run(day(-5))
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "account_dunning_fr.report_dunning_letter_pre_due", action.ids
+        )[0]
+        text = re.sub(
+            r"[\s\u00a0\u202f]+", " ", lxml.html.fromstring(html).text_content()
+        )
+        self.assertIn("1 470,00 € si réglé au plus tard le 28/02/2026", text)
+        self.assertIn("(escompte pour paiement anticipé)", text)
 
     def test_pre_due_reminder_after_discount_date_states_the_full_amount(self):
         self._discount_invoice(self.customer, 20)
