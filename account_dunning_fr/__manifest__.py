@@ -34,6 +34,8 @@
         "views/account_dunning_run_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
+        "views/account_move_line_views.xml",
+        "views/account_payment_method_line_views.xml",
         "views/res_config_settings_views.xml",
         "views/account_dunning_dispute_views.xml",
         "views/account_dunning_einvoice_status_views.xml",

@@ -7,6 +7,7 @@ from . import res_config_settings
 from . import res_partner
 from . import account_move
 from . import account_move_line
+from . import account_payment_method_line
 from . import account_dunning_legal
 from . import account_dunning_recipient
 from . import account_dunning_workflow_mixin

@@ -441,9 +441,9 @@ class AccountDunningLetter(models.AbstractModel):
         safe side (a label may print or not, depending on the table)."""
         if not row:
             return 0
-        return sum(bool(row.get(key)) for key in ("instalment", "label", "covered")) + (
-            row.get("kind") in ("credit_note", "payment", "entry")
-        )
+        return sum(
+            bool(row.get(key)) for key in ("instalment", "label", "covered", "discount")
+        ) + (row.get("kind") in ("credit_note", "payment", "entry"))
 
     @api.model
     def _get_frame_height(self, action, letter):

@@ -90,6 +90,7 @@ class AccountDunningLetterItems(models.AbstractModel):
                 instalment=instalments.get(item.id),
                 covered=item in covered,
                 public=public,
+                date=date,
             )
             for item in items
         ]
@@ -214,6 +215,7 @@ class AccountDunningLetterItems(models.AbstractModel):
         instalment=None,
         covered=False,
         public=False,
+        date=None,
     ):
         """One row of the table of items claimed.
 
@@ -226,6 +228,9 @@ class AccountDunningLetterItems(models.AbstractModel):
             legal amount
         :param public: the debtor is a public buyer: its moratorium rate is
             shown
+        :param date: ``datetime.date`` of the letter: an early-payment
+            discount still open that day is stated (``discount``: see
+            ``account.move.line._dunning_early_discount``, else False)
         """
         move = item.move_id
         number, label = self._get_item_reference(item)
@@ -264,6 +269,7 @@ class AccountDunningLetterItems(models.AbstractModel):
             "public_rate": public and self._get_public_rate(due_date),
             "public_payment_due": paid_date
             and paid_date + timedelta(days=PUBLIC_INTEREST_PAYMENT_DAYS),
+            "discount": (date and item._dunning_early_discount(date)) or False,
         }
 
     @api.model

@@ -16,7 +16,11 @@ receivable journal items, in company currency (``amount_residual``), one per
 due date: debit items (invoice instalments, entries on the receivable
 account) may be reminded, unless their invoice is blocked by a dispute,
 covered by a running payment plan or an unexpired promise, or the claim is
-time-barred; credit items (credit notes, payments not yet matched, credit
+time-barred, or they are not ours to claim yet or at all (``tools.claimable``:
+an invoice collected by direct debit until its return period is over, an
+early-payment discount earned in time, a residual at or below the per-item
+tolerance — the last two listed to write off, ``_get_write_off_items``);
+credit items (credit notes, payments not yet matched, credit
 entries) are always deducted. Customers excluded from dunning, archived, or
 under a collective insolvency procedure are left out entirely.
 
@@ -43,7 +47,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 
-from ..tools import dunning_steps, prescription
+from ..tools import claimable, dunning_steps, prescription
 from ..tools.id_array import int_array_literal
 from ..tools.vocabularies import CHANNELS
 
@@ -283,7 +287,8 @@ class AccountDunningPlanning(models.AbstractModel):
         :param date: ``datetime.date`` the steps are seen from
         :return: ``{move id: (account.dunning.level, datetime.date)}`` for the
             invoices the run may remind; a promise moves the date to the day
-            after its grace period
+            after its grace period, a direct debit to the day after its
+            return period
         """
         result = {}
         Level = self.env["account.dunning.level"]
@@ -300,18 +305,24 @@ class AccountDunningPlanning(models.AbstractModel):
             Promise = planner.env["account.dunning.promise"]
             for customer_id, (debits, credits) in accounts.items():
                 overdue_net = dunning_steps.overdue_position(debits, credits, date)[1]
+                coming_net = dunning_steps.coming_position(debits, credits, date)
                 for item in debits:
                     if item.move_id not in move_ids:
                         continue
+                    # A direct debit is seen from the first day it may be
+                    # reminded: by then its due date has passed.
                     level, due = dunning_steps.next_step(
                         item,
                         policies[customer_id],
                         overdue_net,
                         last_action.get(customer_id),
-                        date,
+                        max(date, item.not_before or date),
+                        coming_net,
                     )
                     if not level:
                         continue
+                    if item.not_before:
+                        due = max(due, item.not_before)
                     if item.promise_date:
                         due = max(due, Promise._resume_date(item.promise_date))
                     known = result.get(item.move_id)
@@ -538,12 +549,19 @@ class AccountDunningPlanning(models.AbstractModel):
 
         :param date: ``datetime.date`` of the run
         :param partners: ``res.partner`` recordset to restrict to, or None
-        :param promised: keep the items of an unexpired promise (to show when
-            the run will remind them)
+        :param promised: keep the items of an unexpired promise and the
+            direct debits within their return period (``Item.not_before``), to
+            show when the run will remind them
         :return: ``{commercial partner id: (debits, credits)}``, lists of
             ``tools.dunning_steps.Item``, oldest due first; the debits are
             those that may be reminded; every customer with an open item is
             listed, even with nothing to remind
+
+        A direct debit is known returned by the books alone: collected, it
+        settles the item; an item of an invoice whose payment method
+        collects by direct debit still open once the return period after its
+        due date is over is a debit that failed or came back (its payment
+        reversed, its reconciliation undone), and is reminded as any other.
         """
         Line = self.env["account.move.line"]
         domain = self._get_item_domain()
@@ -570,6 +588,21 @@ class AccountDunningPlanning(models.AbstractModel):
                 Partner._field_to_sql(customer, "dunning_excluded", query),
                 Partner._field_to_sql(customer, "dunning_insolvency_date", query),
             )
+        )
+
+        # The invoice's payment method says whether it is collected by
+        # direct debit.
+        method = query.left_join(
+            move,
+            "preferred_payment_method_line_id",
+            "account_payment_method_line",
+            "id",
+            "method",
+        )
+        Method = self.env["account.payment.method.line"]
+        Method.flush_model(["dunning_direct_debit"])
+        self.env["account.partial.reconcile"].flush_model(
+            ["debit_move_id", "credit_move_id", "amount"]
         )
 
         def item_field(fname):
@@ -607,8 +640,37 @@ class AccountDunningPlanning(models.AbstractModel):
             move_field("dunning_blocked"),
             move_field("dunning_promise_date"),
             move_field("dunning_prescription_restart_date"),
+            SQL(
+                "%s IS TRUE",
+                Method._field_to_sql(method, "dunning_direct_debit", query),
+            ),
+            # An early-payment discount: the amount to pay to earn it, and
+            # what was matched to the item up to its discount date (the
+            # payment's or credit's own date), company currency.
+            SQL(
+                "CASE WHEN %(ddate)s IS NOT NULL THEN %(dbal)s::float8 END",
+                ddate=item_field("discount_date"),
+                dbal=item_field("discount_balance"),
+            ),
+            SQL(
+                "CASE WHEN %(ddate)s IS NOT NULL THEN ("
+                " SELECT COALESCE(SUM(partial.amount), 0)::float8"
+                " FROM account_partial_reconcile partial"
+                " JOIN account_move_line counterpart"
+                " ON counterpart.id = partial.credit_move_id"
+                " WHERE partial.debit_move_id = %(item)s"
+                " AND counterpart.date <= %(ddate)s) END",
+                ddate=item_field("discount_date"),
+                item=item_field("id"),
+            ),
         ]
         rows = self.env.execute_query(query.select(*columns))
+        company = self.env.company
+        rules = claimable.Rules(
+            company.dunning_direct_debit_return_days,
+            company.dunning_item_tolerance,
+            company.currency_id.rounding,
+        )
         # Plans the run settles on ``date`` are read as settled: the preview
         # must propose what the run will, without writing anything first.
         resumed = self._get_plan_resume_levels(date)
@@ -646,6 +708,9 @@ class AccountDunningPlanning(models.AbstractModel):
             blocked,
             promise,
             restart,
+            direct_debit,
+            discounted,
+            paid_in_time,
         ) in rows:
             debit = amount > 0
             if resumed and item_id in resumed:
@@ -669,6 +734,17 @@ class AccountDunningPlanning(models.AbstractModel):
                 continue
             if blocked or move_id in planned:
                 continue  # a dispute holds it; a running plan has its own check
+            left_out = claimable.left_out(
+                date, item, direct_debit, discounted, paid_in_time, rules
+            )
+            if left_out:
+                # A direct debit is shown waiting for its return period; what
+                # is to write off is never claimed.
+                if left_out != claimable.DIRECT_DEBIT or not promised:
+                    continue
+                item.not_before = claimable.direct_debit_first_day(
+                    due, rules.return_days
+                )
             if promise and promise >= cutoff and not promised:
                 continue
             if restart:
@@ -685,6 +761,55 @@ class AccountDunningPlanning(models.AbstractModel):
                     continue
             debits.append(item)
         return dict(accounts)
+
+    @api.model
+    def _get_write_off_items(self):
+        """Open receivable debit items of the current company the run leaves
+        out because they are not a debt to claim: an early-payment discount
+        earned but not written off, or a residual at or below the per-item
+        tolerance (``tools.claimable``). One query.
+
+        :return: ``{account.move.line id: "discount" or "residual"}``
+        """
+        Line = self.env["account.move.line"]
+        self.env["account.partial.reconcile"].flush_model(
+            ["debit_move_id", "credit_move_id", "amount"]
+        )
+        query = Line._search(self._get_item_domain() + [("amount_residual", ">", 0)])
+
+        def item_field(fname):
+            return Line._field_to_sql("account_move_line", fname, query)
+
+        rows = self.env.execute_query(
+            query.select(
+                item_field("id"),
+                SQL("%s::float8", item_field("amount_residual")),
+                SQL("COALESCE(%s, 0)::float8", item_field("discount_balance")),
+                SQL(
+                    "CASE WHEN %(ddate)s IS NOT NULL THEN ("
+                    " SELECT COALESCE(SUM(partial.amount), 0)::float8"
+                    " FROM account_partial_reconcile partial"
+                    " JOIN account_move_line counterpart"
+                    " ON counterpart.id = partial.credit_move_id"
+                    " WHERE partial.debit_move_id = %(item)s"
+                    " AND counterpart.date <= %(ddate)s) END",
+                    ddate=item_field("discount_date"),
+                    item=item_field("id"),
+                ),
+            )
+        )
+        company = self.env.company
+        tolerance = company.dunning_item_tolerance
+        rounding = company.currency_id.rounding
+        result = {}
+        for item_id, amount, discounted, paid_in_time in rows:
+            if paid_in_time is not None and claimable.discount_taken(
+                discounted, paid_in_time, rounding
+            ):
+                result[item_id] = claimable.DISCOUNT
+            elif claimable.is_tiny(amount, tolerance, rounding):
+                result[item_id] = claimable.RESIDUAL
+        return result
 
     @api.model
     def _get_moves_under_plan(self, move_ids, date=None):
@@ -811,7 +936,8 @@ class AccountDunningPlanning(models.AbstractModel):
 
         :param partner: ``res.partner``; its commercial entity is reminded
         :param moves: ``account.move`` recordset the action is about; its
-            open debit items are listed when ``items`` is not given
+            open debit items are listed when ``items`` is not given, but
+            those to write off (``account.move.line.dunning_write_off_reason``)
         :param date: ``datetime.date`` of the action
         :param level: ``account.dunning.level`` or None for an action recorded
             by hand; a level brings its channels and payment deadline
@@ -827,7 +953,12 @@ class AccountDunningPlanning(models.AbstractModel):
         recipient = self.env["account.dunning.recipient"]._get_recipient(customer)
         Line = self.env["account.dunning.action.line"]
         if items is None:
-            items = Line._get_open_items(moves)
+            # What is not ours to claim (a discount earned, a residual below
+            # the per-item tolerance) is no more claimed by hand than by the
+            # run: it is to write off.
+            items = Line._get_open_items(moves).filtered(
+                lambda item: not item.dunning_write_off_reason
+            )
         if item_levels is None:
             item_levels = dict.fromkeys(items.ids, level)
         debits = items.filtered(lambda i: i.amount_residual > 0)

@@ -9,7 +9,7 @@ deducted from what the customer is asked to pay.
 
 from odoo import fields, models
 
-from ..tools import dunning_steps, prescription
+from ..tools import claimable, dunning_steps, prescription
 
 
 class AccountMoveLine(models.Model):
@@ -26,6 +26,73 @@ class AccountMoveLine(models.Model):
         copy=False,
         help="Date this receivable item was last reminded.",
     )
+
+    dunning_write_off_reason = fields.Selection(
+        [
+            ("discount", "Early-payment discount earned"),
+            ("residual", "Residual below the tolerance per item"),
+        ],
+        string="To Write Off",
+        compute="_compute_dunning_write_off_reason",
+        search="_search_dunning_write_off_reason",
+        help="Why the dunning leaves this open item out of reminders and "
+        "letters: it is not a debt to claim but an amount to write off.",
+    )
+
+    def _compute_dunning_write_off_reason(self):
+        reasons = {}
+        for company in self.company_id:
+            reasons.update(
+                self.env["account.dunning.planning"]
+                .with_company(company)
+                ._get_write_off_items()
+            )
+        for line in self:
+            line.dunning_write_off_reason = reasons.get(line.id, False)
+
+    def _search_dunning_write_off_reason(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            return NotImplemented
+        reasons = {}
+        for company in self.env.companies:
+            reasons.update(
+                self.env["account.dunning.planning"]
+                .with_company(company)
+                ._get_write_off_items()
+            )
+        values = set(value) if isinstance(value, list | tuple) else {value}
+        if values == {False}:
+            # "is set" / "is not set"
+            positive = operator in ("!=", "not in")
+            ids = list(reasons)
+        else:
+            positive = operator in ("=", "in")
+            ids = [item_id for item_id, reason in reasons.items() if reason in values]
+        return [("id", "in" if positive else "not in", ids)]
+
+    def _dunning_early_discount(self, date):
+        """The early-payment discount a reminder on ``date`` still offers
+        on this item (``tools.claimable.early_discount_offer``).
+
+        :param date: ``datetime.date`` of the reminder
+        :return: dict with ``amount`` (what to pay to earn it, in the
+            item's currency), ``amount_company`` (company currency) and
+            ``date`` (the last day to pay it), or None
+        """
+        self.ensure_one()
+        if not claimable.early_discount_offer(
+            date,
+            self.discount_date or None,
+            self.amount_residual_currency,
+            self.amount_currency,
+            self.currency_id.rounding,
+        ):
+            return None
+        return {
+            "amount": self.discount_amount_currency,
+            "amount_company": self.discount_balance,
+            "date": self.discount_date,
+        }
 
     def _dunning_kind(self):
         """What this receivable item is (``tools.dunning_steps.item_kind``)."""

@@ -40,6 +40,21 @@ class ResCompany(models.Model):
         "overdue any more: the daily run lifts the hold that day, or asks the "
         "customer's follow-up responsible to lift it.",
     )
+    dunning_item_tolerance = fields.Monetary(
+        string="Tolerance per Item",
+        currency_field="currency_id",
+        default=1.0,
+        help="An open item at or below this amount (a rounding, a bank fee) "
+        "is left out of reminders and letters, without penalties or "
+        "indemnity of its own, and listed for write-off.",
+    )
+    dunning_direct_debit_return_days = fields.Integer(
+        string="Direct Debit Return Period (days)",
+        default=8,
+        help="Invoices collected by direct debit are never reminded before "
+        "their due date plus these days, during which the debit may still be "
+        "sent back; an invoice still open afterwards is reminded as usual.",
+    )
     dunning_penalty_rate_mode = fields.Selection(
         [
             ("ecb10", "ECB rate + 10 points"),

@@ -13,6 +13,12 @@ class ResConfigSettings(models.TransientModel):
     dunning_credit_hold_release = fields.Selection(
         related="company_id.dunning_credit_hold_release", readonly=False
     )
+    dunning_item_tolerance = fields.Monetary(
+        related="company_id.dunning_item_tolerance", readonly=False
+    )
+    dunning_direct_debit_return_days = fields.Integer(
+        related="company_id.dunning_direct_debit_return_days", readonly=False
+    )
     dunning_penalty_rate_mode = fields.Selection(
         related="company_id.dunning_penalty_rate_mode", readonly=False
     )

@@ -34,3 +34,4 @@ from . import test_letter_pages
 from . import test_one_answer
 from . import test_einvoicing
 from . import test_company_life
+from . import test_claimable_items

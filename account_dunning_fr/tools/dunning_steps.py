@@ -8,7 +8,8 @@ tested on their own.
 
 Each debit item moves up the levels of its customer's policy on its own, at
 most one level per run; levels whose minimum amount the customer's net
-overdue position does not reach are passed over, and so are reminders before
+overdue position (for a reminder before the due date: the net amount coming
+due) does not reach are passed over, and so are reminders before
 the due date once it has passed. A level is due ``delay_days`` after the
 item's due date, never before the day after the deadline the previous letter
 announced (a letter keeps its word), and never sooner after the customer's last action
@@ -33,8 +34,9 @@ class Level:
 
     :param delay_days: days after the due date it becomes due (negative: a
         reminder before the due date)
-    :param min_amount: minimum net overdue position, company currency (0:
-        none)
+    :param min_amount: minimum amount, company currency (0: none): the net
+        overdue position for a reminder after the due date, the net amount
+        coming due for a reminder before it
     :param payment_deadline_days: days the letter gives to pay (0: none)
     :param min_days_since_last: days since the customer's last action
     """
@@ -116,6 +118,9 @@ class Item:
     currency_id: int | None = None
     amount_currency: float = 0.0
     promise_date: Date | None = None
+    # First day the run may remind it (a direct debit waiting for its return
+    # period), when shown before then; None: no such wait.
+    not_before: Date | None = None
 
 
 @dataclass(slots=True)
@@ -167,18 +172,41 @@ def overdue_position(debits, credits, date):
     return overdue, sum([i.amount for i in overdue]) + sum([c.amount for c in credits])
 
 
-def next_applicable_level(policy, current, open_amount, overdue=False):
+def coming_position(debits, credits, date):
+    """The customer's net amount coming due on ``date``: the debit items not
+    yet overdue minus the open credits, company currency. A reminder before
+    the due date is about this amount (nothing is overdue yet).
+
+    :return: float
+    """
+    return sum([i.amount for i in debits if i.due >= date]) + sum(
+        [c.amount for c in credits]
+    )
+
+
+def next_applicable_level(
+    policy, current, open_amount, overdue=False, coming_amount=None
+):
     """Next level of ``policy`` after ``current`` that applies, or None.
 
-    Passed over: levels whose minimum amount the customer's net overdue
-    position ``open_amount`` (company currency) does not reach, and
-    reminders before the due date once it has passed (``overdue``).
+    Passed over: levels whose minimum amount is not reached — by the
+    customer's net overdue position ``open_amount`` for a reminder after
+    the due date, by the net amount coming due ``coming_amount`` for a
+    reminder before it (``open_amount`` when None) —, and reminders before
+    the due date once it has passed (``overdue``). Amounts in company
+    currency.
     """
     if policy is None:
         return None
+    if coming_amount is None:
+        coming_amount = open_amount
     level = policy.next_level(current)
     while level and (
-        (level.min_amount and level.min_amount > open_amount)
+        (
+            level.min_amount
+            and level.min_amount
+            > (coming_amount if level.delay_days < 0 else open_amount)
+        )
         or (overdue and level.delay_days < 0)
     ):
         level = policy.next_level(level)
@@ -196,7 +224,7 @@ def level_due_date(item, level):
     return due
 
 
-def next_step(item, policy, open_amount, last_action_date, date):
+def next_step(item, policy, open_amount, last_action_date, date, coming_amount=None):
     """The level ``item`` goes to next and the day it becomes due.
 
     :param item: debit ``Item``
@@ -204,10 +232,17 @@ def next_step(item, policy, open_amount, last_action_date, date):
     :param open_amount: customer's net overdue position, company currency
     :param last_action_date: day of the customer's last action, or None
     :param date: day of the run
+    :param coming_amount: customer's net amount coming due (see
+        ``coming_position``), compared with the minimum of a reminder
+        before the due date; None: ``open_amount``
     :return: ``(Level, date)``, or ``(None, None)`` when no level applies
     """
     level = next_applicable_level(
-        policy, item.level, open_amount, overdue=item.due < date
+        policy,
+        item.level,
+        open_amount,
+        overdue=item.due < date,
+        coming_amount=coming_amount,
     )
     if not level:
         return None, None
@@ -234,11 +269,14 @@ def plan_account(debits, credits, policy, last_action_date, date, owes, level_id
         the customer's credits cover what is listed
     """
     overdue, overdue_net = overdue_position(debits, credits, date)
+    coming_net = coming_position(debits, credits, date)
     steps = {}
     # Once something is overdue, the letter is about what is overdue: items
     # not yet due wait for their own due date.
     for item in overdue or debits:
-        level, due = next_step(item, policy, overdue_net, last_action_date, date)
+        level, due = next_step(
+            item, policy, overdue_net, last_action_date, date, coming_net
+        )
         if level and due <= date and (level_ids is None or level.id in level_ids):
             steps[item.id] = level
     if not steps:
