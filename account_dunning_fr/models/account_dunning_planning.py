@@ -652,17 +652,7 @@ class AccountDunningPlanning(models.AbstractModel):
                 ddate=item_field("discount_date"),
                 dbal=item_field("discount_balance"),
             ),
-            SQL(
-                "CASE WHEN %(ddate)s IS NOT NULL THEN ("
-                " SELECT COALESCE(SUM(partial.amount), 0)::float8"
-                " FROM account_partial_reconcile partial"
-                " JOIN account_move_line counterpart"
-                " ON counterpart.id = partial.credit_move_id"
-                " WHERE partial.debit_move_id = %(item)s"
-                " AND counterpart.date <= %(ddate)s) END",
-                ddate=item_field("discount_date"),
-                item=item_field("id"),
-            ),
+            self._paid_by_discount_date_sql(item_field),
         ]
         rows = self.env.execute_query(query.select(*columns))
         company = self.env.company
@@ -763,6 +753,28 @@ class AccountDunningPlanning(models.AbstractModel):
         return dict(accounts)
 
     @api.model
+    def _paid_by_discount_date_sql(self, item_field):
+        """SQL of what was matched to a receivable item up to its
+        early-payment discount date (the payment's or credit's own date), in
+        company currency, as a float; NULL for an item without a discount.
+
+        :param item_field: function giving the SQL of an
+            ``account.move.line`` field of the query's item
+        :return: ``odoo.tools.SQL``
+        """
+        return SQL(
+            "CASE WHEN %(ddate)s IS NOT NULL THEN ("
+            " SELECT COALESCE(SUM(partial.amount), 0)::float8"
+            " FROM account_partial_reconcile partial"
+            " JOIN account_move_line counterpart"
+            " ON counterpart.id = partial.credit_move_id"
+            " WHERE partial.debit_move_id = %(item)s"
+            " AND counterpart.date <= %(ddate)s) END",
+            ddate=item_field("discount_date"),
+            item=item_field("id"),
+        )
+
+    @api.model
     def _get_write_off_items(self):
         """Open receivable debit items of the current company the run leaves
         out because they are not a debt to claim: an early-payment discount
@@ -785,17 +797,7 @@ class AccountDunningPlanning(models.AbstractModel):
                 item_field("id"),
                 SQL("%s::float8", item_field("amount_residual")),
                 SQL("COALESCE(%s, 0)::float8", item_field("discount_balance")),
-                SQL(
-                    "CASE WHEN %(ddate)s IS NOT NULL THEN ("
-                    " SELECT COALESCE(SUM(partial.amount), 0)::float8"
-                    " FROM account_partial_reconcile partial"
-                    " JOIN account_move_line counterpart"
-                    " ON counterpart.id = partial.credit_move_id"
-                    " WHERE partial.debit_move_id = %(item)s"
-                    " AND counterpart.date <= %(ddate)s) END",
-                    ddate=item_field("discount_date"),
-                    item=item_field("id"),
-                ),
+                self._paid_by_discount_date_sql(item_field),
             )
         )
         company = self.env.company
