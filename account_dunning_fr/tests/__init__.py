@@ -35,3 +35,6 @@ from . import test_one_answer
 from . import test_einvoicing
 from . import test_company_life
 from . import test_claimable_items
+from . import test_delivery
+from . import test_invoice_history
+from . import test_letter_rendering
