@@ -10,7 +10,9 @@ and OCA account_credit_control installed) and calls::
 Each step runs in its own process, so that its peak RSS is its own:
 
 1. ``build``: the data set, in bulk through SQL (``bench_data.py``), committed;
-2. ``ours``: planning, then planning with the run's units written (both
+2. ``preview``: the run wizard's preview of the first company, as an
+   accountant asks for it before the day's run (rolled back);
+3. ``ours``: planning, then planning with the run's units written (both
    rolled back); a run with letters for a sample of
    customers (``_run_dunning``); the letters of that sample rendered again
    by their own scheduled action, in groups, with a server of the database
@@ -22,7 +24,7 @@ Each step runs in its own process, so that its peak RSS is its own:
    customer and its email, and nothing else (``bench_floor.py``: the floor of
    any run on Odoo's chatter and mail queue, rolled back); a second run the
    same day;
-3. ``oca``: OCA credit control on the same invoices: its run generates the
+4. ``oca``: OCA credit control on the same invoices: its run generates the
    credit lines, then its email communications are sent for all customers but
    the sample with the report attachment removed from its template, and for
    the sample with it (rolled back at the end).
@@ -65,6 +67,7 @@ SIZES = {
 CRON_XMLID = "account_dunning_fr.ir_cron_account_dunning_run"
 LETTERS_CRON_XMLID = "account_dunning_fr.ir_cron_account_dunning_letters"
 LETTERS_PHASE = "letters, grouped (scheduled action)"
+PREVIEW_PHASE = "run wizard preview (first company)"
 FLOOR_PHASE = "Odoo alone: chatter notes and emails of those customers"
 # where the stylesheet server of the letters phase listens: a port of its
 # own, so that benchmarks running side by side do not meet
@@ -94,7 +97,9 @@ def parse_args(argv=None):
         "--report-from", help="print the report of a saved run (bench-*.json)"
     )
     parser.add_argument(
-        "--step", choices=("build", "ours", "oca"), help=argparse.SUPPRESS
+        "--step",
+        choices=("build", "preview", "ours", "oca"),
+        help=argparse.SUPPRESS,
     )
     parser.add_argument("--state", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -399,6 +404,79 @@ class StylesheetServer:
         return False
 
 
+# The list of the run wizard's preview, as its form view shows it.
+PREVIEW_LIST_FIELDS = {
+    "partner_id": "many2one",
+    "contact_id": "many2one",
+    "move_ids": "many2many",
+    "amount_due": None,
+    "currency_id": "many2one",
+    "level_id": "many2one",
+    "channels_display": None,
+    "send_email": None,
+    "send_letter": None,
+    "send_registered_letter": None,
+    "send_sms": None,
+    "create_call": None,
+    "create_visit": None,
+    "notify_salesperson": None,
+    "credit_hold": None,
+    "hold_reason": None,
+    "answer_id": "many2one",
+}
+
+
+def open_preview(wizard):
+    """The preview as the web client asks for it: ``action_preview``, then
+    the wizard's form read again with the first page (40 rows) of its list.
+
+    :return: number of reminders the preview proposes
+    """
+    wizard.action_preview()
+    relational = {"fields": {"display_name": {}}}
+    spec = {
+        "state": {},
+        "credit_partner_ids": relational,
+        "unit_ids": {
+            "fields": {
+                name: relational if kind else {}
+                for name, kind in PREVIEW_LIST_FIELDS.items()
+            },
+            "limit": 40,
+        },
+    }
+    wizard.web_read(spec)
+    return len(wizard.unit_ids)
+
+
+def step_preview(env, state):
+    """The run wizard's preview of a whole company, as an accountant asks for
+    it before the day's run and the web client shows it: the run planned for
+    every customer due and the first page of its list, rolled back (the runs
+    plan again). In a process of its own: the records it holds would
+    otherwise be the peak RSS of the runs after it."""
+    cr = env.cr
+    company = env["res.company"].browse(state["company_ids"][:1])
+    run_date = date.fromisoformat(state["run_date"])
+    admin = env.ref("base.user_admin")
+    admin.sudo().company_ids |= company
+    user_env = env(
+        user=admin.id,
+        context={"allowed_company_ids": company.ids, "lang": admin.lang or "en_US"},
+    )
+    with Phase(cr, PREVIEW_PHASE) as phase:
+        wizard = user_env["account.dunning.run.wizard"].create(
+            {"company_id": company.id, "date": run_date}
+        )
+        phase.items = open_preview(wizard)
+        env.flush_all()
+        phase.callbacks.append(time.perf_counter() - phase.start)
+    result = phase.result()
+    cr.rollback()
+    env.invalidate_all()
+    return result
+
+
 def letters_phase(env, actions, config=None):
     """The letters of the sample rendered again by their own scheduled
     action, in groups, callback after callback: letters per second of grouped
@@ -551,6 +629,8 @@ def run_step(args):
         env = api.Environment(cr, SUPERUSER_ID, {})
         if args.step == "build":
             result = step_build(env, args)
+        elif args.step == "preview":
+            result = step_preview(env, state)
         elif args.step == "ours":
             result = step_ours(env, state, args.budget, config=args.config)
         else:
@@ -717,7 +797,7 @@ def main():
         return
     build = spawn(args, "build")
     state = {k: build[k] for k in ("company_ids", "sample_ids", "run_date")}
-    ours = spawn(args, "ours", state)
+    ours = [spawn(args, "preview", state), *spawn(args, "ours", state)]
     oca = [] if args.skip_oca else spawn(args, "oca", state)
     # kept for printing the report again (--report-from)
     saved = Path(args.config).with_name(f"bench-{args.customers}.json")

@@ -17,7 +17,7 @@ import time
 
 from markupsafe import Markup
 
-SET_SIZE = 50  # the run's sets of units in the cron runner (COMMIT_SET_SIZE)
+SET_SIZE = 100  # the run's sets of units in the cron runner (COMMIT_SET_SIZE)
 
 
 def floor_phase(env, actions, phase, deadline=None):

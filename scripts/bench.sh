@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Benchmark of the dunning run, side by side with OCA account_credit_control.
+# Benchmark of the dunning run, side by side with OCA account_credit_control,
+# then of the screens on the same data (bench/bench_screens.py), then of the
+# run shared by queue_job workers (bench/bench_queue_runners.py).
 #
-# Usage: scripts/bench.sh [small|large|xlarge] [extra bench_dunning_run.py args]
+# Usage: scripts/bench.sh [small|large|xlarge] [--skip-queue|--queue-only]
+#                         [extra bench_dunning_run.py args]
+#   --skip-queue  without the queue_job workers' step
+#   --queue-only  that step alone (the run and screens left out)
 #   small   200 customers / ~1 000 invoices  (seconds)
 #   large   20 000 customers / 100 000 open invoices
 #   xlarge  40 000 customers / 200 000 open invoices
@@ -15,7 +20,23 @@ set -euo pipefail
 
 SIZE="${1:-small}"
 [ $# -gt 0 ] && shift
+QUEUE=1
+MAIN=1
+RUN_ARGS=()
+for arg in "$@"; do
+    case "$arg" in
+    --skip-queue) QUEUE=0 ;;
+    --queue-only) MAIN=0 ;;
+    *) RUN_ARGS+=("$arg") ;;
+    esac
+done
 BENCH_DB="${DUNNING_BENCH_DB:-dunning_bench}"
+# The queue_job workers' step works in a copy of the bench's database as
+# installed, with account_dunning_fr_queue, and in one copy of that per number
+# of runners (<queue db>_1, _2), each dropped and made again here.
+QUEUE_DB="${BENCH_DB}_queue"
+QUEUE_MODULE="${MODULE}_queue"
+QUEUE_LOG="$CACHE_DIR/bench-queue-install.log"
 OCA_VERSION="18.0.2.0.2.6"
 OCA_DIR="$CACHE_DIR/bench-addons"
 DATA_DIR="$CACHE_DIR/odoo-data"
@@ -74,6 +95,46 @@ odoo_cmd -c "$BENCH_CONF" -d "$BENCH_DB" -i "$MODULE,account_credit_control" \
     --load-language=fr_FR --without-demo=all --stop-after-init --logfile="$BENCH_LOG" ||
     die "install into $BENCH_DB failed (log: $BENCH_LOG)"
 
+# Before the run's bench writes its data set into it.
+if [ "$QUEUE" = 1 ]; then
+    log "creating $QUEUE_DB from $BENCH_DB, installing $QUEUE_MODULE (log: $QUEUE_LOG)"
+    for db in "$QUEUE_DB" "${QUEUE_DB}_1" "${QUEUE_DB}_2"; do
+        dropdb --if-exists "$db"
+        rm -rf "$DATA_DIR/filestore/$db"
+    done
+    createdb -T "$BENCH_DB" "$QUEUE_DB"
+    if [ -d "$DATA_DIR/filestore/$BENCH_DB" ]; then
+        cp -a "$DATA_DIR/filestore/$BENCH_DB" "$DATA_DIR/filestore/$QUEUE_DB"
+    fi
+    : >"$QUEUE_LOG"
+    odoo_cmd -c "$BENCH_CONF" -d "$QUEUE_DB" -i "$QUEUE_MODULE" --without-demo=all \
+        --stop-after-init --logfile="$QUEUE_LOG" ||
+        die "install into $QUEUE_DB failed (log: $QUEUE_LOG)"
+fi
+
 cd "$REPO_ROOT"
-exec "$PYTHON" "$REPO_ROOT/bench/bench_dunning_run.py" --config "$BENCH_CONF" \
-    --database "$BENCH_DB" --size "$SIZE" "$@"
+if [ "$MAIN" = 1 ]; then
+    "$PYTHON" "$REPO_ROOT/bench/bench_dunning_run.py" --config "$BENCH_CONF" \
+        --database "$BENCH_DB" --size "$SIZE" ${RUN_ARGS[@]+"${RUN_ARGS[@]}"}
+
+    # The screens on the same data, as the day's run left it: what the user waits
+    # for, against its target. The run's figures (its preview of the whole
+    # company before the run among them) were saved next to the configuration.
+    # shellcheck disable=SC2012 # names of our own making, no odd characters
+    RUN_RESULTS="$(ls -t "$CACHE_DIR"/bench-*.json 2>/dev/null | head -n 1)"
+    log "screens of $BENCH_DB (bench/bench_screens.py)"
+    echo
+    echo "Screens, $SIZE size:"
+    "$PYTHON" "$REPO_ROOT/bench/bench_screens.py" --config "$BENCH_CONF" \
+        --database "$BENCH_DB" ${RUN_RESULTS:+--run-results "$RUN_RESULTS"}
+fi
+
+# The day's run carried out by queue_job's job runner in real Odoo servers,
+# with room for one job at a time, then two.
+if [ "$QUEUE" = 1 ]; then
+    log "queue_job workers on $QUEUE_DB (bench/bench_queue_runners.py)"
+    echo
+    echo "Workers, $SIZE size:"
+    "$PYTHON" "$REPO_ROOT/bench/bench_queue_runners.py" --config "$BENCH_CONF" \
+        --database "$QUEUE_DB" --size "$SIZE"
+fi

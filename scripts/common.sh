@@ -24,10 +24,15 @@ PYTHON="$VENV_DIR/bin/python"
 # OCA add-ons from PyPI that optional add-ons depend on (see setup.sh).
 export OCA_ADDONS_TARGET="$VENV_DIR/oca-addons"
 
+# prettier and its XML plugin, from npm (see setup.sh), for scripts/format.sh.
+NPM_DIR="$CACHE_DIR/npm"
+PRETTIER="$NPM_DIR/node_modules/.bin/prettier"
+
 # Silence "NOTICE: database ... does not exist, skipping" from dropdb --if-exists.
 export PGOPTIONS="${PGOPTIONS:---client-min-messages=warning}"
 
-log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+# Each step says when it began, in seconds since the command started.
+log() { printf '\033[1;34m==>\033[0m %4ds  %s\n' "$SECONDS" "$*" >&2; }
 warn() { printf '\033[1;33mWARNING:\033[0m %s\n' "$*" >&2; }
 die() {
     printf '\033[1;31mERROR:\033[0m %s\n' "$*" >&2

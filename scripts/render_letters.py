@@ -39,7 +39,7 @@ LETTERS = {
     "formal_notice": (
         "partner_transports_moreau",
         "overdue",
-        {"channel_registered": True},
+        {"send_registered_letter": True},
     ),
     "call_confirmation": ("partner_imprimerie_dubois", "overdue", {}),
     "payment_plan": ("partner_claire_fontaine", "overdue", {}),
@@ -75,11 +75,11 @@ def _extra_values(letter_type, customer, moves, today):
     if letter_type == "call_confirmation":
         return {
             "promise_date": today + timedelta(days=10),
-            "promise_amount": sum(moves.mapped("amount_residual")),
+            "promise_amount": moves._dunning_open_amount(),
             "promise_means": "transfer",
         }
     if letter_type == "payment_plan":
-        total = sum(moves.mapped("amount_residual"))
+        total = moves._dunning_open_amount()
         first = round(total / 3, 2)
         plan = env["account.dunning.payment.plan"].create(
             {

@@ -26,23 +26,9 @@ ADDONS_PATH="$(full_addons_path)"
 mapfile -t DB_ARGS < <(odoo_db_args)
 COMMON_ARGS=(-d "$DB" --addons-path="$ADDONS_PATH" --db-filter="^$DB\$" "${DB_ARGS[@]}")
 
-# (Re)initialise when the database is missing or the add-on is not installed
-# in it (e.g. a previous first run was interrupted).
-if ! db_exists "$DB" || [ "$(module_state "$DB" "$MODULE")" != installed ]; then
-    log "creating database $DB with demo data and French, installing $MODULE (takes a few minutes)"
-    # Demo data is loaded because --without-demo is not given (Odoo 18 default).
-    odoo_cmd "${COMMON_ARGS[@]}" -i "$MODULE" --load-language=fr_FR --stop-after-init
-    [ "$(module_state "$DB" "$MODULE")" = installed ] || die "installing $MODULE into $DB failed (see the log above)"
-    log "setting the admin user's language to fr_FR"
-    odoo_cmd shell "${COMMON_ARGS[@]}" --no-http --log-level=warn <<'EOF'
-env.ref("base.user_admin").lang = "fr_FR"
-env.cr.commit()
-EOF
-elif [ "${DUNNING_UPGRADE:-0}" = 1 ]; then
-    log "upgrading $MODULE in $DB"
-    odoo_cmd "${COMMON_ARGS[@]}" -u "$MODULE" --stop-after-init
-fi
-
+# The local mail server starts first: what the install writes (the tasks the
+# demo's history assigns, announced by email) goes to it as well, never to
+# a mail server of the machine.
 SMTP_ARGS=()
 if [ "$SMTP_PORT" != 0 ]; then
     mkdir -p "$MAILDIR"/new "$MAILDIR"/cur "$MAILDIR"/tmp
@@ -56,6 +42,27 @@ if [ "$SMTP_PORT" != 0 ]; then
     SMTP_ARGS=(--smtp=127.0.0.1 --smtp-port="$SMTP_PORT")
     MAIL_NOTE="  Emails sent are kept in $MAILDIR/new (local mail server on port $SMTP_PORT)."
 fi
+
+# (Re)initialise when the database is missing or the add-on is not installed
+# in it (e.g. a previous first run was interrupted).
+if ! db_exists "$DB" || [ "$(module_state "$DB" "$MODULE")" != installed ]; then
+    log "creating database $DB with demo data and French, installing $MODULE (takes a few minutes)"
+    # Demo data is loaded because --without-demo is not given (Odoo 18 default).
+    # payment_demo: Odoo's test payment provider, so that the customer's
+    # "Pay now" can be tried end to end.
+    odoo_cmd "${COMMON_ARGS[@]}" "${SMTP_ARGS[@]}" -i "$MODULE,payment_demo" --load-language=fr_FR --stop-after-init
+    [ "$(module_state "$DB" "$MODULE")" = installed ] || die "installing $MODULE into $DB failed (see the log above)"
+    log "setting the admin user's language to fr_FR, publishing the test payment provider"
+    odoo_cmd shell "${COMMON_ARGS[@]}" "${SMTP_ARGS[@]}" --no-http --log-level=warn <<'EOF'
+env.ref("base.user_admin").lang = "fr_FR"
+env["account.dunning.demo"]._enable_demo_payment()
+env.cr.commit()
+EOF
+elif [ "${DUNNING_UPGRADE:-0}" = 1 ]; then
+    log "upgrading $MODULE in $DB"
+    odoo_cmd "${COMMON_ARGS[@]}" "${SMTP_ARGS[@]}" -u "$MODULE" --stop-after-init
+fi
+
 cat >&2 <<EOF
   Odoo is starting on  http://localhost:$PORT  (database $DB)
   Login: admin   Password: admin   (a salesperson: commercial / commercial)

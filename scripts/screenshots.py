@@ -97,7 +97,7 @@ PAGES = [
         ".o_form_view .o_field_widget[name=partner_id]",
         find=(
             "account.dunning.action",
-            [["state", "=", "done"], ["channel_letter", "=", True]],
+            [["state", "=", "done"], ["send_letter", "=", True]],
         ),
     ),
     *(

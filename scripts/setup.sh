@@ -155,6 +155,10 @@ wanted = {
     "oca_pre_commit_hooks": "oca-odoo-pre-commit-hooks",
     "websocket": "websocket-client",  # Odoo drives Chromium through it (tours)
     "aiosmtpd": "aiosmtpd",  # the local mail server of the demo (run.sh)
+    "whool": "whool",  # builds the add-on wheels (check_wheels.py)
+    # Markdown fragments to README.rst (gen_readme.py); pinned, as its output
+    # is compared with the committed READMEs.
+    "pypandoc": "pypandoc_binary==1.17",
 }
 print(" ".join(pkg for mod, pkg in wanted.items() if find_spec(mod) is None))
 ')"
@@ -162,6 +166,31 @@ print(" ".join(pkg for mod, pkg in wanted.items() if find_spec(mod) is None))
         # shellcheck disable=SC2086  # word splitting wanted: one arg per package
         pip_install $missing || die "pip install $missing into $VENV_DIR failed"
     fi
+}
+
+# --- prettier (lint and scripts/format.sh) ------------------------------------
+# The OCA's formatter of XML, JS, SCSS and YAML, at the versions its add-ons
+# repository template pins for Odoo 18.0, installed with npm into the
+# git-ignored cache (never a committed node_modules).
+PRETTIER_PACKAGES=("prettier@3.3.3" "@prettier/plugin-xml@3.4.1")
+prettier_ok() {
+    [ -x "$PRETTIER" ] && [ "$("$PRETTIER" --version 2>/dev/null)" = 3.3.3 ] &&
+        [ -f "$NPM_DIR/node_modules/@prettier/plugin-xml/package.json" ] &&
+        grep -q '"version": "3.4.1"' "$NPM_DIR/node_modules/@prettier/plugin-xml/package.json"
+}
+
+ensure_prettier() {
+    prettier_ok && return 0
+    if ! command -v npm >/dev/null; then
+        can_apt || die "npm is missing: the lint formats XML with prettier. Install Node.js and npm (Debian: apt-get install npm) and re-run."
+        apt_install npm
+    fi
+    log "npm install ${PRETTIER_PACKAGES[*]} into $NPM_DIR"
+    mkdir -p "$NPM_DIR"
+    [ -f "$NPM_DIR/package.json" ] || echo '{"private": true}' >"$NPM_DIR/package.json"
+    npm install --prefix "$NPM_DIR" --no-audit --no-fund --loglevel=error \
+        "${PRETTIER_PACKAGES[@]}" >/dev/null || die "npm install ${PRETTIER_PACKAGES[*]} failed"
+    prettier_ok || die "prettier is still not at the pinned version in $NPM_DIR"
 }
 
 # --- OCA add-ons the optional add-ons depend on --------------------------------
@@ -218,6 +247,7 @@ ensure_postgres
 ensure_venv
 odoo_ok || install_odoo
 ensure_py_tools
+ensure_prettier
 ensure_oca_addons
 ensure_wkhtmltopdf
 ensure_poppler

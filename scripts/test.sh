@@ -1,28 +1,50 @@
 #!/usr/bin/env bash
-# Lint the add-on, install it into a fresh database and run its tests with pytest.
+# Lint the add-ons, install them into fresh databases and run their tests.
+#
+# The database tests run under Odoo's own test runner, as OCA's CI and Odoo's
+# runbot run them; the database-free tests of tools/ run first with plain
+# pytest, without Odoo (the runner runs them again with the others).
 #
 # Usage: scripts/test.sh            lint + install + tests
 #        scripts/test.sh --lint     lint only
 #        scripts/test.sh --no-lint  install + tests only
-#        scripts/test.sh [...] -- <extra pytest args>   e.g. -- -k reminder -x
-# Exits non-zero if any lint, the install or any test fails (including when
-# pytest collects no test at all: exit code 5).
+#        scripts/test.sh [...] --test-tags TAGS
+#                                   only the tests TAGS select, in Odoo's
+#                                   syntax, each item naming its add-on, e.g.
+#                                   --test-tags /account_dunning_fr:TestRun
+#        scripts/test.sh [...] --pytest [-- <pytest args>]
+#                                   the database tests with pytest-odoo
+#                                   instead, e.g. --pytest -- -k reminder -x
+#                                   (arguments after -- imply --pytest)
+# Exits non-zero if any lint, the install or any test fails, if a run ran no
+# test at all, or if a test run logged an ERROR or CRITICAL line.
 set -euo pipefail
 # shellcheck source=scripts/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 DO_LINT=1
 DO_TESTS=1
+USE_PYTEST=0
+TEST_TAGS=""
 PYTEST_EXTRA=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --lint) DO_TESTS=0 ;;
     --no-lint) DO_LINT=0 ;;
-    --) shift; PYTEST_EXTRA=("$@"); break ;;
+    --pytest) USE_PYTEST=1 ;;
+    --test-tags)
+        [ $# -ge 2 ] || die "--test-tags needs a value (see header of $0)"
+        TEST_TAGS="$2"
+        shift
+        ;;
+    --) shift; PYTEST_EXTRA=("$@"); USE_PYTEST=1; break ;;
     *) die "unknown argument: $1 (see header of $0)" ;;
     esac
     shift
 done
+if [ "$USE_PYTEST" = 1 ] && [ -n "$TEST_TAGS" ]; then
+    die "--test-tags is for Odoo's runner, not with --pytest (filter with -- -k instead)"
+fi
 
 TEST_DB="${DUNNING_TEST_DB:-dunning_test}"
 TEST_CONF="$CACHE_DIR/odoo-test.conf"
@@ -63,7 +85,7 @@ if [ "$DO_LINT" = 1 ]; then
     # --no-fix: the shared config may enable fixing, CI must only report.
     run_lint "ruff check" "$PYTHON" -m ruff check --config "$REPO_ROOT/pyproject.toml" --no-fix "${py_targets[@]}"
     run_lint "ruff format --check" "$PYTHON" -m ruff format --config "$REPO_ROOT/pyproject.toml" --check "${py_targets[@]}"
-    run_lint "pylint-odoo (OCA mandatory checks)" "$PYTHON" -m pylint --rcfile="$REPO_ROOT/.pylintrc" "${MODULE_DIRS[@]}"
+    run_lint "pylint-odoo (OCA mandatory checks)" "$PYTHON" -m pylint --rcfile="$REPO_ROOT/.pylintrc-mandatory" "${MODULE_DIRS[@]}"
     run_lint "oca-checks-odoo-module" py_tool oca-checks-odoo-module "${MODULE_DIRS[@]}"
     # Comments and docs give the reason itself, never a pointer to a document
     # the repository does not hold (a specification, an issue, notes).
@@ -76,6 +98,14 @@ if [ "$DO_LINT" = 1 ]; then
     else
         log "lint: oca-checks-po skipped (no .po/.pot files)"
     fi
+    # Each add-on's README.rst and index.html are generated from its
+    # readme/*.md and manifest: a fragment edited without "make readme" fails.
+    run_lint "README.rst up to date (make readme)" "$PYTHON" "$REPO_ROOT/scripts/gen_readme.py" --check "${MODULE_DIRS[@]}"
+    # The OCA's prettier (XML, JS, SCSS, YAML); "make format" rewrites.
+    run_lint "prettier (make format)" "$REPO_ROOT/scripts/format.sh" --check
+    # What an integrator installs: the odoo-addon-* wheels, imported from a
+    # scratch environment.
+    run_lint "wheels built and imported" "$PYTHON" "$REPO_ROOT/scripts/check_wheels.py" "$(odoo_addons_path)" "${MODULE_DIRS[@]}"
 fi
 
 if [ "$DO_TESTS" = 0 ]; then
@@ -200,57 +230,177 @@ install_module() {
     fi
 }
 
+# The French company every test class of the add-on works in, made once per
+# test database (name and settings as account_dunning_fr/tests/common.py looks
+# for it): loading the French chart of accounts is most of a test class's set
+# up, about two seconds for each of fifty classes. Each class changes it
+# inside its own transaction, rolled back after it, as it would a company of
+# its own; where this company is missing (another test runner's database) the
+# classes create one each. Made with the add-on installed, as a company
+# created later gets the shipped policies.
+add_shared_test_company() {
+    local db="$1" conf="$2"
+    log "adding the shared French test company to $db"
+    odoo_cmd shell -c "$conf" -d "$db" --no-http --log-level=warn <<'EOF' >>"$INSTALL_LOG" 2>&1 ||
+import threading
+
+# As in a test: creating a French company must not install more modules.
+threading.current_thread().testing = True
+france = env.ref("base.fr")
+company = env["res.company"].create(
+    {
+        "name": "Société de test des relances",
+        "country_id": france.id,
+        "currency_id": france.currency_id.id,
+    }
+)
+env["account.chart.template"].try_loading("fr", company, install_demo=False)
+company.currency_id = france.currency_id
+env.cr.commit()
+EOF
+        die "could not add the shared test company to $db (log: $INSTALL_LOG)"
+}
+
 log "creating fresh database $TEST_DB from $TEMPLATE_DB"
 clone_db "$TEMPLATE_DB" "$TEST_DB"
 install_module "$TEST_DB" "$TEST_CONF" "$MODULE" "$INSTALL_LOG"
+add_shared_test_company "$TEST_DB" "$TEST_CONF"
+
+# The items of --test-tags for add-on $1, "" when it has no test to run. An
+# item naming another add-on is left out; one naming none (a tag such as
+# dunning_reliability, or :TestClass) is for the core add-on, restricted to
+# it so that the runner never runs the tests of every installed module.
+tags_for() {
+    local module="$1" item own=0 kept=() items=()
+    IFS=, read -ra items <<<"$TEST_TAGS"
+    for item in "${items[@]}"; do
+        case "$item" in
+        */"$module" | */"$module":* | */"$module".* | */"$module"\[*) ;;
+        */*) continue ;;
+        *)
+            [ "$module" = "$MODULE" ] || continue
+            [[ "$item" =~ ^([+-]?)(\*|[A-Za-z0-9_]*)(.*)$ ]]
+            item="${BASH_REMATCH[1]}${BASH_REMATCH[2]}/$module${BASH_REMATCH[3]}"
+            ;;
+        esac
+        kept+=("$item")
+        [ "${item:0:1}" = "-" ] || own=1
+    done
+    [ "$own" = 1 ] || return 0
+    local IFS=,
+    echo "${kept[*]}"
+}
 
 # Each optional add-on is tested in its own copy of the core database: what
 # it changes (e.g. runs carried out by queue jobs) must not change the core's
 # tests, just as a company that does not install it sees the core alone.
 EXTRA_DBS=()
+EXTRA_MODULES=()
 for module in "${MODULES[@]:1}"; do
+    # Not built when --test-tags selects none of its tests.
+    if [ -n "$TEST_TAGS" ] && [ -z "$(tags_for "$module")" ]; then continue; fi
     db="${TEST_DB}_${module#"${MODULE}_"}"
     write_conf "$db" "$CACHE_DIR/odoo-test-$module.conf"
     clone_db "$TEST_DB" "$db"
     install_module "$db" "$CACHE_DIR/odoo-test-$module.conf" "$module" "$CACHE_DIR/install-$module.log"
     EXTRA_DBS+=("$db")
+    EXTRA_MODULES+=("$module")
 done
 
 # --- Tests ---------------------------------------------------------------------
-# pytest-odoo loads the registry of the database from its config and imports
-# the tests as odoo.addons.<module>.tests.*; --odoo-http starts a server on a
-# random port so HttpCase tests run instead of being skipped.
 if [ ${#FAILED[@]} -gt 0 ]; then
     warn "failed: $(failed_list) -- running the tests anyway; the exit status will be non-zero"
 fi
 cd "$REPO_ROOT"
+
+# pytest-odoo loads the registry of the database from its config and imports
+# the tests as odoo.addons.<module>.tests.*; --odoo-http starts a server on a
+# random port so HttpCase tests run instead of being skipped.
 run_pytest() {
-    local db="$1" conf="$2" tests="$3"
+    local db="$1" conf="$2" module="$3"
+    log "running pytest on $module/tests (database $db)"
     "$PYTHON" -m pytest -c "$REPO_ROOT/pyproject.toml" -p no:benchmark --odoo-database="$db" \
-        --odoo-config="$conf" --odoo-http "$tests" "${PYTEST_EXTRA[@]}"
-}
-set +e
-rc=0
-# The optional add-ons first, the core last: its summary line ends the output.
-for i in "${!EXTRA_DBS[@]}"; do
-    module="${MODULES[$((i + 1))]}"
-    [ -d "$ADDONS_DIR/$module/tests" ] || continue
-    log "running pytest on $module/tests (database ${EXTRA_DBS[$i]})"
-    run_pytest "${EXTRA_DBS[$i]}" "$CACHE_DIR/odoo-test-$module.conf" "$ADDONS_DIR/$module/tests"
-    status=$?
+        --odoo-config="$conf" --odoo-http "$ADDONS_DIR/$module/tests" "${PYTEST_EXTRA[@]}"
+    local status=$?
     # A filter given after -- may select none of an add-on's tests (5).
-    if [ "$status" -ne 0 ] && ! { [ "$status" -eq 5 ] && [ ${#PYTEST_EXTRA[@]} -gt 0 ]; }; then
-        FAILED+=("tests of $module")
-        rc=$status
+    if [ "$status" -eq 5 ] && [ ${#PYTEST_EXTRA[@]} -gt 0 ] && [ "$module" != "$MODULE" ]; then
+        status=0
+    fi
+    [ "$status" -eq 0 ] || FAILED+=("tests of $module (pytest status $status)")
+}
+
+free_port() {
+    "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Odoo's own runner on the installed database: the post-install tests that
+# the tags select (all of the add-on's by default), with an HTTP server on a
+# free port for the tours. The log is kept and checked: Odoo exits non-zero
+# on a failed test, but only the log tells an ERROR logged by a passing test
+# or a run that found no test ("0 failed, 0 error(s) of 0 tests").
+run_odoo_tests() {
+    local db="$1" conf="$2" module="$3" tags="$4"
+    local logfile="$CACHE_DIR/tests-$module.log"
+    log "running Odoo's test runner on $module (database $db, tags $tags, log: $logfile)"
+    odoo_cmd -c "$conf" -d "$db" --test-tags "$tags" --stop-after-init \
+        --http-port="$(free_port)" 2>&1 | tee "$logfile"
+    local status=${PIPESTATUS[0]} summary
+    summary="$(grep -Eo '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$logfile" | tail -n 1)"
+    if [ "$status" -ne 0 ]; then
+        FAILED+=("tests of $module (Odoo exited with $status)")
+    elif [ -z "$summary" ]; then
+        FAILED+=("tests of $module (no test summary in $logfile)")
+    elif ! [[ "$summary" =~ ^0\ failed,\ 0\ error\(s\)\ of\ [1-9] ]]; then
+        FAILED+=("tests of $module ($summary)")
+    elif log_has_errors "$logfile"; then
+        FAILED+=("tests of $module (ERROR lines in $logfile)")
+        ERROR_LOGS+=("$logfile")
+    fi
+    SUMMARIES+=("$module: ${summary:-no summary}")
+}
+
+SUMMARIES=()
+ERROR_LOGS=()
+set +e
+# The optional add-ons first, the core last.
+for i in "${!EXTRA_DBS[@]}"; do
+    module="${EXTRA_MODULES[$i]}"
+    [ -d "$ADDONS_DIR/$module/tests" ] || continue
+    conf="$CACHE_DIR/odoo-test-$module.conf"
+    if [ "$USE_PYTEST" = 1 ]; then
+        run_pytest "${EXTRA_DBS[$i]}" "$conf" "$module"
+    elif [ -z "$TEST_TAGS" ]; then
+        run_odoo_tests "${EXTRA_DBS[$i]}" "$conf" "$module" "/$module"
+    else
+        tags="$(tags_for "$module")"
+        [ -z "$tags" ] || run_odoo_tests "${EXTRA_DBS[$i]}" "$conf" "$module" "$tags"
     fi
 done
-log "running pytest on $MODULE/tests"
-run_pytest "$TEST_DB" "$TEST_CONF" "$MODULE_DIR/tests"
-status=$?
-[ "$status" -eq 0 ] || rc=$status
+if [ "$USE_PYTEST" = 1 ]; then
+    run_pytest "$TEST_DB" "$TEST_CONF" "$MODULE"
+elif [ -z "$TEST_TAGS" ]; then
+    run_odoo_tests "$TEST_DB" "$TEST_CONF" "$MODULE" "/$MODULE"
+else
+    tags="$(tags_for "$MODULE")"
+    [ -z "$tags" ] || run_odoo_tests "$TEST_DB" "$TEST_CONF" "$MODULE" "$tags"
+    [ ${#SUMMARIES[@]} -gt 0 ] || FAILED+=("no add-on named in --test-tags $TEST_TAGS")
+fi
 set -e
-# Nothing is printed after pytest so that its summary line ends the output.
-# Any non-zero pytest status fails, including 5 = no tests collected
-# ("no tests ran"), which must not pass silently.
-[ "$rc" -eq 0 ] || exit "$rc"
-[ ${#FAILED[@]} -eq 0 ] || exit 1
+# A log is long and a CI shows only its tail: repeat each ERROR or CRITICAL
+# line with the test that was running and the last lines of its traceback
+# (where the exception is named), so the cause is on screen.
+for logfile in "${ERROR_LOGS[@]}"; do
+    warn "ERROR and CRITICAL lines of $logfile, each after the last test started:"
+    awk 'function flush() { if (n) { for (i = (n > 6 ? n - 5 : 1); i <= n; i++) print "    " tbl[i] } n = 0; tb = 0 }
+         / Starting [A-Za-z0-9_]+\.[A-Za-z0-9_]+ /{ flush(); last = $0 }
+         /^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) /{
+             flush()
+             if (last != shown) { print "  in: " substr(last, 1, 300); shown = last }
+             print "  " substr($0, 1, 400); tb = 1; next }
+         tb && !/^[0-9-]+ [0-9:,]+ [0-9]+ /{ tbl[++n] = substr($0, 1, 300); next }
+         { flush() }
+         END { flush() }' "$logfile" | tail -n 60 >&2
+done
+for summary in "${SUMMARIES[@]}"; do log "$summary"; done
+[ ${#FAILED[@]} -eq 0 ] || die "failed: $(failed_list)"
+log "all tests passed"

@@ -49,15 +49,52 @@ class DunningPortal(PortalAccount, AccountPaymentPortal):
                 request.update_context(lang=lang)
         return action
 
-    def _dunning_refusal(self, error):
+    def _dunning_refusal(self, error, action_id=None, access_token=None):
         """A page saying why, with a 403 (tampered, expired, not theirs) or a
-        404 (no such page)."""
+        404 (no such page).
+
+        A visitor who is not logged in and came without a token (a link
+        copied without its end, a bookmark) is sent to the login page, which
+        brings them back to the page once logged in.
+        """
+        if (
+            action_id
+            and not access_token
+            and isinstance(error, AccessError)
+            and request.env.user._is_public()
+        ):
+            page = f"/my/dunning/{action_id}"
+            return request.redirect(f"/web/login?{urlencode({'redirect': page})}")
         status = 404 if isinstance(error, MissingError) else 403
         return request.render(
             "account_dunning_fr.portal_dunning_refused",
-            {"message": str(error), "page_name": "dunning"},
+            {
+                "message": str(error),
+                "page_name": "dunning",
+                **self._dunning_company_values(action_id),
+            },
             status=status,
         )
+
+    @staticmethod
+    def _dunning_company_values(action_or_id):
+        """The rendering values that make a page the company's own: its
+        name, logo and footer in the layout, instead of those of the
+        database's first company (the public user's).
+
+        :param action_or_id: ``account.dunning.action`` record or id, or None
+        :return: dict, empty when the action is unknown
+        """
+        action = action_or_id
+        if not action:
+            return {}
+        if isinstance(action, int):
+            # Only the company of the page is read, before any access check:
+            # the link was sent on that company's behalf.
+            action = (
+                request.env["account.dunning.action"].sudo().browse(action).exists()
+            )
+        return {"res_company": action.company_id.sudo()} if action else {}
 
     @staticmethod
     def _dunning_url(action, access_token, suffix="", **params):
@@ -82,6 +119,7 @@ class DunningPortal(PortalAccount, AccountPaymentPortal):
                 if access_token
                 else "",
                 "today": fields.Date.context_today(action),
+                **self._dunning_company_values(action),
                 **extra,
             }
         )
@@ -124,7 +162,7 @@ class DunningPortal(PortalAccount, AccountPaymentPortal):
         try:
             action = self._dunning_access(action_id, access_token)
         except (AccessError, MissingError) as error:
-            return self._dunning_refusal(error)
+            return self._dunning_refusal(error, action_id, access_token)
         return self._dunning_render(action, access_token, done=done)
 
     @http.route(
@@ -138,13 +176,14 @@ class DunningPortal(PortalAccount, AccountPaymentPortal):
         try:
             action = self._dunning_access(action_id, access_token)
         except (AccessError, MissingError) as error:
-            return self._dunning_refusal(error)
-        return self._show_report(
-            action,
-            "pdf",
-            "account_dunning_fr.report_dunning_letter_statement",
-            download=kw.get("download") == "true",
+            return self._dunning_refusal(error, action_id, access_token)
+        # Rendered once a day and kept: a customer opening it again waits
+        # for no rendering.
+        pdf = request.env["account.dunning.statement"].sudo()._get_pdf(action)
+        headers = self._get_http_headers(
+            action, "pdf", pdf, kw.get("download") == "true"
         )
+        return request.make_response(pdf, headers=list(headers.items()))
 
     @http.route(
         "/my/dunning/<int:action_id>/letter/<int:letter_id>",
@@ -157,7 +196,7 @@ class DunningPortal(PortalAccount, AccountPaymentPortal):
         try:
             action = self._dunning_access(action_id, access_token)
         except (AccessError, MissingError) as error:
-            return self._dunning_refusal(error)
+            return self._dunning_refusal(error, action_id, access_token)
         letters = request.env["account.dunning.portal"]._get_page_values(action)[
             "letters"
         ]
@@ -188,7 +227,7 @@ class DunningPortal(PortalAccount, AccountPaymentPortal):
         try:
             action = self._dunning_access(action_id, access_token)
         except (AccessError, MissingError) as error:
-            return self._dunning_refusal(error)
+            return self._dunning_refusal(error, action_id, access_token)
         Portal = request.env["account.dunning.portal"]
         form = request.httprequest.form
         try:
@@ -221,7 +260,7 @@ class DunningPortal(PortalAccount, AccountPaymentPortal):
         try:
             action = self._dunning_access(action_id, access_token)
         except (AccessError, MissingError) as error:
-            return self._dunning_refusal(error)
+            return self._dunning_refusal(error, action_id, access_token)
         Portal = request.env["account.dunning.portal"]
         form = request.httprequest.form
         upload = request.httprequest.files.get("attachment")
@@ -260,7 +299,7 @@ class DunningPortal(PortalAccount, AccountPaymentPortal):
         try:
             action = self._dunning_access(action_id, access_token)
         except (AccessError, MissingError) as error:
-            return self._dunning_refusal(error)
+            return self._dunning_refusal(error, action_id, access_token)
         try:
             moves = request.env["account.dunning.portal"]._get_moves(
                 action, request.httprequest.args.getlist("move_ids")
@@ -269,18 +308,22 @@ class DunningPortal(PortalAccount, AccountPaymentPortal):
                 raise UserError(
                     request.env._("Pick invoices in a single currency to pay them.")
                 )
+            request.env["account.dunning.portal"]._check_payable(moves)
         except UserError as error:
             return self._dunning_render(action, access_token, error=str(error))
         company = action.company_id
-        reference = (
-            company.get_next_batch_payment_communication()
-            if len(moves) > 1
-            else moves.name
-        )
+        # Several invoices are paid under the reminder's number: the customer
+        # knows it, and showing the page takes no number from a sequence (the
+        # transaction is linked to the invoices it pays, whatever its label).
+        reference = action.name if len(moves) > 1 else moves.name
         amount = sum(moves.mapped("amount_residual"))
         move_key = "-".join(str(i) for i in moves.ids)
         values = {
             "page_name": "dunning",
+            "action": action,
+            "invoices": moves,
+            "back_url": self._dunning_url(action, access_token),
+            **self._dunning_company_values(action),
             "payment": {
                 "date": fields.Date.context_today(action),
                 "reference": reference,
@@ -302,7 +345,7 @@ class DunningPortal(PortalAccount, AccountPaymentPortal):
             },
             access_token=access_token,
         )
-        return request.render("account_payment.portal_overdue_invoices_page", values)
+        return request.render("account_dunning_fr.portal_dunning_payment_page", values)
 
     @http.route(
         "/my/dunning/<int:action_id>/transaction/<string:move_key>",
@@ -322,6 +365,7 @@ class DunningPortal(PortalAccount, AccountPaymentPortal):
             moves = request.env["account.dunning.portal"]._get_moves(
                 action, move_key.split("-")
             )
+            request.env["account.dunning.portal"]._check_payable(moves)
         except (AccessError, MissingError, UserError) as error:
             raise ValidationError(str(error)) from error
         if len(moves.currency_id) > 1:

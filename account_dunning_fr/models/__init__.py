@@ -1,5 +1,6 @@
 from . import account_dunning_role
 from . import account_dunning_policy
+from . import account_dunning_channel_mixin
 from . import account_dunning_level
 from . import account_dunning_rate
 from . import res_company
@@ -8,6 +9,7 @@ from . import res_partner
 from . import account_move
 from . import account_move_line
 from . import account_payment_method_line
+from . import res_partner_bank
 from . import account_dunning_legal
 from . import account_dunning_recipient
 from . import account_dunning_workflow_mixin
@@ -27,6 +29,7 @@ from . import account_dunning_promise
 from . import account_dunning_portal
 from . import account_dunning_dispute
 from . import account_dunning_dispute_open_move
+from . import account_dunning_einvoice_reception
 from . import account_dunning_einvoice_status
 from . import account_dunning_payment_plan
 from . import account_dunning_payment_plan_line
@@ -43,3 +46,6 @@ from . import mail_notification
 from . import mail_thread
 from . import account_dunning_overview
 from . import mail_mail
+from . import mail_template
+from . import account_dunning_answer
+from . import payment_transaction

@@ -9,14 +9,11 @@ accountant's workflows (calls, visits, payment plans, formal notices).
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import html_escape
+from odoo.tools import html2plaintext, html_escape
 
-from ..tools.vocabularies import (
-    ACTION_STATES,
-    CHANNELS,
-)
+from ..tools.vocabularies import ACTION_STATES
 
 
 class AccountDunningAction(models.Model):
@@ -26,6 +23,7 @@ class AccountDunningAction(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "account.dunning.workflow.mixin",
+        "account.dunning.channel.mixin",
         "portal.mixin",
     ]
     _order = "date desc, id desc"
@@ -106,17 +104,9 @@ class AccountDunningAction(models.Model):
         ACTION_STATES, default="proposed", required=True, tracking=True, index=True
     )
     failure_reason = fields.Text(readonly=True, copy=False)
-    channel_email = fields.Boolean(string="Email")
-    channel_letter = fields.Boolean(string="Letter")
-    channel_registered = fields.Boolean(string="Registered Letter")
-    channel_sms = fields.Boolean(string="SMS")
-    channel_call = fields.Boolean(string="Phone Call")
-    channel_visit = fields.Boolean(string="Visit")
-    channel_salesperson = fields.Boolean(string="Salesperson Informed")
-    channel_credit_hold = fields.Boolean(string="Credit Hold")
-    channels_display = fields.Char(
-        string="Channels", compute="_compute_channels_display"
-    )
+    # The channels of the mixin record what was done: in the past tense.
+    notify_salesperson = fields.Boolean(string="Salesperson Informed")
+    credit_hold = fields.Boolean(help="Deliveries and services were stopped.")
     amount_due = fields.Monetary(
         string="Amount Reminded",
         help="What the action claims, in company currency: the open items it "
@@ -127,6 +117,16 @@ class AccountDunningAction(models.Model):
         copy=False,
         help="Why this automatic action waits for an accountant instead of "
         "being carried out by the run.",
+    )
+    answer_id = fields.Many2one(
+        "account.dunning.answer",
+        string="Customer Answered",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The customer's answer about invoices this reminder claims, "
+        "received while it was still waiting: it withdrew the reminder, or, "
+        "when the reminder also claims other invoices, a person chooses.",
     )
     letter_sent_date = fields.Date(
         string="Letter Sent On",
@@ -262,17 +262,6 @@ class AccountDunningAction(models.Model):
         """
         self.ensure_one()
         return self.get_base_url() + self.get_portal_url()
-
-    @api.depends(*CHANNELS)
-    def _compute_channels_display(self):
-        labels = {
-            fname: self._fields[fname].get_description(self.env)["string"]
-            for fname in CHANNELS
-        }
-        for action in self:
-            action.channels_display = ", ".join(
-                labels[fname] for fname in CHANNELS if action[fname]
-            )
 
     @api.depends("state", "line_ids.move_line_id.amount_residual")
     def _compute_amount_recovered(self):
@@ -650,6 +639,57 @@ class AccountDunningAction(models.Model):
             self.env["res.partner"].browse(list(bodies))._message_log_batch(
                 bodies=bodies
             )
+
+    # ------------------------------------------------------------ replies
+    def _message_post_after_hook(self, message, msg_values):
+        """An email the mail gateway threaded on this action (a reply to
+        its reminder) is the customer's answer, unless a program wrote it
+        (an out-of-office): that one stays in the chatter only."""
+        res = super()._message_post_after_hook(message, msg_values)
+        if (
+            self.env.context.get("from_alias")
+            and message.message_type == "email"
+            and not self.env.context.get("dunning_auto_reply")
+        ):
+            self._record_reply(message)
+        return res
+
+    def _record_reply(self, message):
+        """Record ``message`` (``mail.message``), received in reply to this
+        reminder, as the customer's answer: the reminders of its invoices
+        wait for the company's number of days, and whoever follows the
+        customer up gets a task to read it. A reply written by an employee
+        (from their own mailbox) is no answer of the customer."""
+        self.ensure_one()
+        if message.author_id.user_ids.filtered(lambda u: not u.share):
+            return
+        text = html2plaintext(message.body or "")
+        # The mail gateway runs as OdooBot on behalf of the sender, who may
+        # not create answers.
+        answer = (
+            self.env["account.dunning.answer"]
+            .sudo()
+            .create(
+                {
+                    "company_id": self.company_id.id,
+                    "partner_id": self.partner_id.id,
+                    "kind": "reply",
+                    "source": "email",
+                    "author_id": message.author_id.id,
+                    "date": fields.Date.context_today(self),
+                    "move_ids": [Command.set(self.move_ids.ids)],
+                    "text": text,
+                    "action_id": self.id,
+                    "message_id": message.id,
+                }
+            )
+        )
+        self.env["account.dunning.portal"]._notify_responsible(
+            self,
+            answer,
+            self.env._("Read the customer's reply to %(reminder)s", reminder=self.name),
+            text,
+        )
 
     # ------------------------------------------------------------ delivery
     def _message_receive_bounce(self, email, partner):

@@ -6,6 +6,7 @@ level it was reminded at. Credits are listed as deductions.
 """
 
 from odoo import Command, api, fields, models
+from odoo.exceptions import ValidationError
 
 ITEM_KINDS = [
     ("invoice", "Invoice"),
@@ -24,9 +25,10 @@ class AccountDunningActionLine(models.Model):
     action_id = fields.Many2one(
         "account.dunning.action", required=True, ondelete="cascade", index=True
     )
-    company_id = fields.Many2one(
-        related="action_id.company_id", store=True, index=True, precompute=True
-    )
+    # Stored once for all the lines of a set of actions after they are
+    # inserted: precomputed, the ORM would build a record in memory for each
+    # of the thousands of lines a run writes.
+    company_id = fields.Many2one(related="action_id.company_id", store=True, index=True)
     company_currency_id = fields.Many2one(
         related="company_id.currency_id", string="Company Currency"
     )
@@ -35,15 +37,12 @@ class AccountDunningActionLine(models.Model):
         string="Journal Item",
         required=True,
         index=True,
-        check_company=True,
         ondelete="restrict",
     )
+    # The item's entry, given with the item (``_prepare_vals``): a journal
+    # item never changes entry.
     move_id = fields.Many2one(
-        related="move_line_id.move_id",
-        store=True,
-        index=True,
-        precompute=True,
-        string="Entry",
+        "account.move", string="Entry", required=True, index=True, readonly=True
     )
     kind = fields.Selection(ITEM_KINDS, required=True, default="invoice")
     is_credit = fields.Boolean(
@@ -81,6 +80,23 @@ class AccountDunningActionLine(models.Model):
     )
     letter_attachment_id = fields.Many2one(related="action_id.letter_attachment_id")
 
+    @api.constrains("move_line_id", "action_id")
+    def _check_item_company(self):
+        """An action lists items of its own company only. Checked over all
+        the lines at once: a run writes thousands, and Odoo's company check
+        (``check_company``) filters each line's item on its own."""
+        foreign = self.filtered(
+            lambda line: line.move_line_id.company_id != line.company_id
+        )
+        if foreign:
+            raise ValidationError(
+                self.env._(
+                    "A dunning action lists the journal items of its own company "
+                    "only: %(items)s belong to another company.",
+                    items=", ".join(foreign.move_line_id.mapped("display_name")),
+                )
+            )
+
     @api.model
     def _prepare_vals(self, item, level_id=None):
         """Values of the line for ``item``.
@@ -92,6 +108,7 @@ class AccountDunningActionLine(models.Model):
         is_credit = item.amount < 0
         return {
             "move_line_id": item.id,
+            "move_id": item.move_id,
             "kind": item.kind,
             "is_credit": is_credit,
             "date_maturity": item.due,
@@ -104,8 +121,12 @@ class AccountDunningActionLine(models.Model):
 
     @api.model
     def _get_open_items(self, moves):
-        """Open receivable debit items of ``moves``."""
-        return moves.line_ids.filtered(
+        """Open receivable debit items of ``moves`` that are ours to claim:
+        an invoice sold to a factor is the factor's (see
+        ``account.dunning.planning._get_item_domain``)."""
+        return moves.filtered(
+            lambda move: not move.dunning_factor_id
+        ).line_ids.filtered(
             lambda line: (
                 line.account_type == "asset_receivable"
                 and not line.reconciled
@@ -132,7 +153,7 @@ class AccountDunningActionLine(models.Model):
         for action in actions:
             items = self._get_open_items(action.move_ids)
             action.line_ids = self._prepare_commands(
-                [item._dunning_item() for item in items],
+                items._dunning_items(),
                 dict.fromkeys(items.ids, action.level_id.id),
             )
 

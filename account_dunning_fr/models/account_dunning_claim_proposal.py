@@ -27,7 +27,8 @@ class AccountDunningClaimProposal(models.AbstractModel):
         consumer (who owes none of these amounts), nor excluded from
         dunning, nor under a collective insolvency procedure (C. com. L622-28),
         and whose penalties and indemnity reach the company's threshold
-        (``res.company.dunning_claim_threshold``).
+        (``res.company.dunning_claim_threshold``). A company French law does
+        not govern has nothing to claim.
 
         The amounts of all candidates come from one call of
         ``account.move._dunning_amounts_batch``: the number of queries does
@@ -39,6 +40,8 @@ class AccountDunningClaimProposal(models.AbstractModel):
         """
         date = fields.Date.to_date(date)
         Claim = self.env["account.dunning.claim"]
+        if not self.env.company._dunning_french_law_applies():
+            return Claim
         moves = self.env["account.move"].search(self._get_candidate_domain(date))
         moves = moves.filtered(lambda m: not m._dunning_is_prescribed(date))
         if not moves:
@@ -71,6 +74,8 @@ class AccountDunningClaimProposal(models.AbstractModel):
             ("move_type", "=", "out_invoice"),
             ("state", "=", "posted"),
             ("payment_state", "in", ("paid", "in_payment")),
+            # Penalties on an invoice sold to a factor are the factor's.
+            ("dunning_factor_id", "=", False),
             ("commercial_partner_id.dunning_debtor_type", "!=", "consumer"),
             ("commercial_partner_id.dunning_excluded", "=", False),
             ("commercial_partner_id.dunning_insolvency_date", "=", False),

@@ -300,8 +300,8 @@ class AccountDunningDelivery(models.Model):
         level = action.level_id
         if (
             not level.undelivered_letter
-            or action.channel_letter
-            or action.channel_registered
+            or action.send_letter
+            or action.send_registered_letter
             or action.replacement_ids.filtered(lambda a: a.state != "cancelled")
             # Our own mail server failing is no reason to write by post.
             or not action.delivery_ids.filtered(
@@ -355,9 +355,9 @@ class AccountDunningDelivery(models.Model):
         """
         channels = dict.fromkeys(CHANNELS, False)
         channels[
-            "channel_registered"
+            "send_registered_letter"
             if action.level_id.is_formal_notice
-            else "channel_letter"
+            else "send_letter"
         ] = True
         return channels
 

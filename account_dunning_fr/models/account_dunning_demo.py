@@ -100,6 +100,28 @@ class AccountDunningDemo(models.AbstractModel):
         return moves
 
     @api.model
+    def _enable_demo_payment(self):
+        """Odoo's test payment provider, published for the demo company, so
+        that "Pay now" on the customer's page ends on a payment form.
+
+        Does nothing unless the ``payment_demo`` module is installed (the
+        demo runner installs it beside this module).
+
+        :return: ``payment.provider`` record of the demo company, or an empty
+            recordset
+        """
+        Provider = self.env["payment.provider"]
+        source = self.env.ref("payment.payment_provider_demo", raise_if_not_found=False)
+        if not source or source.code != "demo":
+            return Provider
+        company = self.env.ref("account_dunning_fr.demo_company")
+        provider = Provider.search(
+            [("code", "=", "demo"), ("company_id", "=", company.id)], limit=1
+        ) or source.copy({"company_id": company.id})
+        provider.write({"state": "test", "is_published": True})
+        return provider
+
+    @api.model
     def _post_demo_invoices(self, env, journal, tax, today, rows):
         """Posted demo invoices, one per row ``(customer xmlid, due date in
         days from today, amount, ...)``.

@@ -1,7 +1,9 @@
 """A dispute (litige) on some invoices of a customer.
 
 While it is open, only the disputed invoices are blocked: the customer's other
-invoices keep being reminded.
+invoices keep being reminded. A dispute about the part of an invoice its
+buyer did not approve (e-invoicing status 206) blocks nothing: the approved
+part is claimed meanwhile (``account.move.line._dunning_claimable_amounts``).
 """
 
 from odoo import api, fields, models
@@ -88,6 +90,13 @@ class AccountDunningDispute(models.Model):
         compute="_compute_mediation_suggested",
         help=f"Open for more than {MEDIATION_AFTER_DAYS} days.",
     )
+    approved_part_claimed = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The buyer approved part of the invoice on its e-invoicing "
+        "platform: only the rest is disputed, and the approved part is still "
+        "claimed while the dispute lasts.",
+    )
     amount_disputed = fields.Monetary(compute="_compute_amount_disputed")
     currency_id = fields.Many2one(related="company_id.currency_id")
 
@@ -108,9 +117,25 @@ class AccountDunningDispute(models.Model):
                 dispute.state == "open" and dispute.days_open > MEDIATION_AFTER_DAYS
             )
 
-    @api.depends("move_ids.amount_residual_signed")
+    @api.depends(
+        "move_ids.amount_residual_signed",
+        "move_ids.dunning_einvoice_approved_amount",
+        "approved_part_claimed",
+        "state",
+    )
     def _compute_amount_disputed(self):
+        """What the dispute holds back, in company currency as the run
+        claims: the invoices' open amount, or only what is left beyond the
+        approved part claimed meanwhile."""
         for dispute in self:
+            if dispute.approved_part_claimed and dispute.state == "open":
+                dispute.amount_disputed = sum(
+                    move._dunning_einvoice_contested_amount()
+                    if move.dunning_einvoice_approved_amount
+                    else move._dunning_open_amount()
+                    for move in dispute.move_ids
+                )
+                continue
             dispute.amount_disputed = dispute.move_ids._dunning_open_amount()
 
     @api.model_create_multi
@@ -265,7 +290,7 @@ class AccountDunningDispute(models.Model):
             raise self._already_disputed_error(taken)
 
     def _block_moves(self):
-        for dispute in self:
+        for dispute in self.filtered(lambda d: not d.approved_part_claimed):
             reason = self.env._("Dispute: %(reason)s", reason=dispute.reason)
             dispute.move_ids.write(
                 {"dunning_blocked": True, "dunning_block_reason": reason}
@@ -279,7 +304,9 @@ class AccountDunningDispute(models.Model):
     def _unblock_moves(self, moves):
         """Unblock ``moves`` unless another open dispute still covers them."""
         self.ensure_one()
-        if not moves:
+        if not moves or self.approved_part_claimed:
+            # Such a dispute blocked nothing: a block on its invoices is
+            # someone else's.
             return
         still_disputed = self.search(
             [

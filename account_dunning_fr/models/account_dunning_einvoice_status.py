@@ -101,3 +101,15 @@ class AccountDunningEinvoiceStatus(models.Model):
             "url": f"/web/content/{self.attachment_id.id}?download=true",
             "target": "self",
         }
+
+    def _action_view(self):
+        """The list of these statuses, as an email or an import shows what
+        it recorded.
+
+        :return: ``ir.actions.act_window`` dict
+        """
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_dunning_fr.account_dunning_einvoice_status_action"
+        )
+        action["domain"] = [("id", "in", self.ids)]
+        return action

@@ -175,11 +175,12 @@ class AccountDunningExecution(models.AbstractModel):
     @api.model
     def _drop_paid_moves(self, actions):
         """Read the customers' items again right before acting, so that no
-        letter claims what was paid meanwhile: items settled meanwhile leave
-        their action, the claim becomes the net open amount of what is left,
-        and an action left with nothing to claim is cancelled with its
-        reason, never sent. The open amounts of the whole set are read in one
-        query, and only what changed is written.
+        letter claims what was paid meanwhile: items settled meanwhile, or
+        of invoices to be paid to a factor since, leave their action, the
+        claim becomes the net open amount of what is left, and an action left
+        with nothing to claim is cancelled with its reason, never sent. The
+        open amounts of the whole set are read in one query, and only what
+        changed is written.
 
         :param actions: ``account.dunning.action`` about to be carried out
         :return: the actions still to carry out
@@ -189,6 +190,17 @@ class AccountDunningExecution(models.AbstractModel):
             ["amount_residual", "amount_residual_currency", "reconciled"]
         )
         lines.move_line_id.mapped("amount_residual")
+        # An invoice approved in part only: the approved part left is what
+        # its items claim (account.move.line._dunning_claimable_amounts).
+        claimed = lines.filtered(
+            lambda line: not line.is_credit
+        ).move_line_id._dunning_claimable_amounts()
+
+        def open_amounts(item):
+            return claimed.get(
+                item.id, (item.amount_residual, item.amount_residual_currency)
+            )
+
         live = actions.browse()
         for action in actions:
             currency = action.company_id.currency_id
@@ -196,7 +208,17 @@ class AccountDunningExecution(models.AbstractModel):
                 lambda line, cur=currency: (
                     line.move_line_id.reconciled
                     or cur.is_zero(line.move_line_id.amount_residual)
+                    or (
+                        line.move_line_id.id in claimed
+                        and cur.compare_amounts(open_amounts(line.move_line_id)[0], 0)
+                        <= 0
+                    )
                 )
+            )
+            # An invoice sold to a factor meanwhile is the factor's to claim
+            # (C. civ. 1346-5): ours no more, whatever is left to pay on it.
+            factored = (action.line_ids - settled).filtered(
+                lambda line: line.move_id.dunning_factor_id
             )
             if settled:
                 paid = settled.filtered(lambda line: not line.is_credit).move_id
@@ -208,16 +230,26 @@ class AccountDunningExecution(models.AbstractModel):
                             invoices=", ".join(paid.mapped("name")),
                         )
                     )
+            if factored:
+                sold = factored.move_id
+                factored.unlink()
+                action._post_history(
+                    self.env._(
+                        "To be paid to a factor, left out of this reminder: "
+                        "%(invoices)s.",
+                        invoices=", ".join(sold.mapped("name")),
+                    )
+                )
             for line in action.line_ids:
-                item = line.move_line_id
+                amount, amount_currency = open_amounts(line.move_line_id)
                 if (line.amount_residual, line.amount_residual_currency) != (
-                    item.amount_residual,
-                    item.amount_residual_currency,
+                    amount,
+                    amount_currency,
                 ):
                     line.write(
                         {
-                            "amount_residual": item.amount_residual,
-                            "amount_residual_currency": item.amount_residual_currency,
+                            "amount_residual": amount,
+                            "amount_residual_currency": amount_currency,
                         }
                     )
             debits = action.line_ids.filtered(lambda line: not line.is_credit)
@@ -226,7 +258,12 @@ class AccountDunningExecution(models.AbstractModel):
             amount_due = sum(action.line_ids.mapped("amount_residual"))
             if action.amount_due != amount_due:
                 action.amount_due = amount_due
-            if not debits:
+            if not debits and factored:
+                reason = self.env._(
+                    "Nothing is left to claim: the invoices were paid or are to "
+                    "be paid to a factor. Nothing was sent."
+                )
+            elif not debits:
                 reason = self.env._(
                     "Every invoice was paid meanwhile: nothing was sent."
                 )
@@ -337,6 +374,10 @@ class AccountDunningExecution(models.AbstractModel):
             "dunning_formal_notice_date": date,
             "dunning_litigation_stage": "formal_notice",
         }
+        if not notified:
+            # Most reminders are no formal notice: no write (and none of the
+            # invoice's write checks) for them.
+            return
         if action.registered_ack_date:
             vals["dunning_formal_notice_ack_date"] = action.registered_ack_date
         # Tracked even within a run that tracks nothing else: it is evidence.

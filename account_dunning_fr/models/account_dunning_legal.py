@@ -51,6 +51,7 @@ class AccountDunningLegal(models.AbstractModel):
         # Warm the cache of all partials in one go.
         (term_lines.matched_credit_ids | term_lines.matched_debit_ids).mapped("amount")
         lines_by_move = term_lines.grouped("move_id")
+        disputed = self._get_disputed_parts(term_lines)
         get_rate = self.env["account.dunning.rate"]._get_rate_getter()
         indemnities = {}
         for move in moves:
@@ -61,7 +62,12 @@ class AccountDunningLegal(models.AbstractModel):
             totals = {"penalty": 0.0, "indemnity": 0.0, "legal_interest": 0.0}
             for line in lines_by_move.get(move, []):
                 values = self._get_instalment_amounts(
-                    move, line, date, get_rate, indemnities[company]
+                    move,
+                    line,
+                    date,
+                    get_rate,
+                    indemnities[company],
+                    disputed=disputed.get(line.id, 0.0),
                 )
                 for key in totals:
                     totals[key] += values[key]
@@ -100,6 +106,7 @@ class AccountDunningLegal(models.AbstractModel):
         # Warm the cache of all partials in one go.
         (items.matched_credit_ids | items.matched_debit_ids).mapped("amount")
         get_rate = self.env["account.dunning.rate"]._get_rate_getter()
+        disputed = self._get_disputed_parts(items)
         indemnities = {}
         for item in items:
             move = item.move_id
@@ -107,7 +114,12 @@ class AccountDunningLegal(models.AbstractModel):
             if company not in indemnities:
                 indemnities[company] = self._get_indemnity(company, date)
             values = self._get_instalment_amounts(
-                move, item, date, get_rate, indemnities[company]
+                move,
+                item,
+                date,
+                get_rate,
+                indemnities[company],
+                disputed=disputed.get(item.id, 0.0),
             )
             customer = item.partner_id.commercial_partner_id
             if move.commercial_partner_id != customer and (
@@ -129,8 +141,35 @@ class AccountDunningLegal(models.AbstractModel):
         return result
 
     @api.model
-    def _get_instalment_amounts(self, move, line, date, get_rate, indemnity):
-        """Legal amounts of one instalment (receivable line), unrounded."""
+    def _get_disputed_parts(self, items):
+        """The part of each of these receivable items not claimed while its
+        invoice is approved in part only (see
+        ``account.move.line._dunning_claimable_amounts``): no penalty runs
+        on a sum the buyer contests and the seller does not claim.
+
+        :return: ``{item id: amount in company currency}``, only for such
+            items
+        """
+        claimed = items._dunning_claimable_amounts()
+        return {
+            item.id: item.amount_residual - claimed[item.id][0]
+            for item in items
+            if item.id in claimed
+        }
+
+    @api.model
+    def _get_instalment_amounts(
+        self, move, line, date, get_rate, indemnity, disputed=0.0
+    ):
+        """Legal amounts of one instalment (receivable line), unrounded.
+
+        A company French law does not govern claims nothing beyond the
+        principal: its instalments count their days late only, and no rate
+        is looked up for them.
+
+        :param disputed: the part of it not claimed, company currency (see
+            ``_get_disputed_parts``): the penalties run on the rest
+        """
         partner = move.commercial_partner_id
         company = move.company_id
         due_date = line._dunning_due_date()
@@ -138,6 +177,22 @@ class AccountDunningLegal(models.AbstractModel):
             [(p.max_date, p.amount) for p in line.matched_credit_ids]
             + [(p.max_date, -p.amount) for p in line.matched_debit_ids]
         )
+        if not company._dunning_french_law_applies():
+            # Read as a consumer without formal notice: the days late, the
+            # open amount and nothing else.
+            return late_payment.instalment_amounts(
+                line.balance,
+                due_date,
+                payments,
+                date,
+                debtor_type="consumer",
+                penalty_rate_for_day=lambda day: 0.0,
+                legal_rate_for_day=lambda day: 0.0,
+                public_rate=0.0,
+                indemnity=0.0,
+                indemnity_enabled=False,
+                rounding=company.currency_id.rounding,
+            )
         debtor_type = partner.dunning_debtor_type or "professional"
         # A public buyer's rate is looked up only for a delay that happened:
         # that of the semester in which the interest started (CCP R2192-31).
@@ -146,12 +201,12 @@ class AccountDunningLegal(models.AbstractModel):
         if (
             debtor_type == "public"
             and date > due_date
-            and settled_by_due < line.balance
+            and settled_by_due < line.balance - disputed
         ):
             ecb = get_rate(due_date + timedelta(days=1)).ecb_rate
             public_rate = late_payment.public_moratorium_rate(ecb)
         return late_payment.instalment_amounts(
-            line.balance,
+            line.balance - disputed,
             due_date,
             payments,
             date,
@@ -193,7 +248,10 @@ class AccountDunningLegal(models.AbstractModel):
 
     @api.model
     def _get_indemnity(self, company, date):
-        """The 40 € recovery indemnity (D441-5) in company currency."""
+        """The 40 € recovery indemnity (D441-5) in company currency; none
+        for a company French law does not govern."""
+        if not company._dunning_french_law_applies():
+            return 0.0
         euro = self.env.ref("base.EUR")
         amount = late_payment.RECOVERY_INDEMNITY_EUR
         if company.currency_id == euro:

@@ -1,9 +1,10 @@
 """What the dunning letters print, computed once per action.
 
-The QWeb templates hold the wording and ask this model for the figures they
-show (``o.env["account.dunning.letter"]._get_values(o)``): the items of the
-customer's account the action claims, each with its legal amounts as of the
-letter's date, the credits deducted, the totals per currency and the net
+The QWeb templates hold the wording; this model is the report model of the
+nine letter reports and gives them the figures they show
+(``_get_report_values``: ``letters[o.id]`` in the templates): the items of
+the customer's account the action claims, each with its legal amounts as of
+the letter's date, the credits deducted, the totals per currency and the net
 claim (all from ``account.dunning.letter.items``), the penalty rate, the
 debtor type, the bank details, the promise and the payment plan. It also
 says which report prints an action and which email carries it. Items are
@@ -20,6 +21,7 @@ from ..tools import letter_pages
 from ..tools.late_payment import RECOVERY_INDEMNITY_EUR
 from ..tools.page_footer import stamp_footer
 from ..tools.semesters import semester_starts
+from ..tools.vocabularies import LETTER_TYPES
 
 # Letter type -> email template sent with it when its level names none.
 LETTER_MAIL_TEMPLATES = {
@@ -53,6 +55,61 @@ class AccountDunningLetter(models.AbstractModel):
     def _get_report(self, letter_type):
         """The ``ir.actions.report`` printing ``letter_type`` (one per type)."""
         return self.env.ref(f"account_dunning_fr.report_dunning_letter_{letter_type}")
+
+    @api.model
+    def _is_letter_report(self, report):
+        """Whether ``report`` (``ir.actions.report``) prints a letter: one of
+        the reports of ``_get_report``, or a copy of one, known as Odoo knows
+        a report's model, by the template it renders (``report_name``)."""
+        return report.model == "account.dunning.action" and report.report_name in {
+            f"account_dunning_fr.report_dunning_letter_{letter_type}_document"
+            for letter_type, _label in LETTER_TYPES
+        }
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        """The values every letter report renders with: Odoo's report model.
+
+        Odoo looks for the values of a report in a model named
+        ``report.<report_name>``, one per report. The values of a letter do
+        not depend on its type (each type's template picks what it prints),
+        so nine such models would be nine copies of this method; nor can the
+        nine reports share one ``report_name``, by which Odoo finds a report
+        (the web client prints ``/report/pdf/<report_name>``): all would print
+        the first. So each report keeps its name and template, and all come
+        here (``ir.actions.report._get_rendering_context_model``, extended by
+        this module); each template reads its action's values from
+        ``letters``.
+
+        Each letter is written in its reader's language (``_get_lang``), also
+        when several actions of different languages are printed at once: its
+        values are computed in that language, and the template renders its
+        body in it (``langs``).
+
+        :param docids: ids of the ``account.dunning.action`` printed, in
+            printing order
+        :param data: the report's data (``report_type``...), or None; the
+            letters read nothing from it
+        :return: dict with ``doc_ids`` (``docids``), ``doc_model``, ``docs``
+            (the actions), ``langs`` (``{action id: language code}``) and
+            ``letters`` (``{action id: values}``, the ``_get_values`` of the
+            action in its language)
+        """
+        docs = self.env["account.dunning.action"].browse(docids)
+        langs = {action.id: self._get_lang(action) for action in docs}
+        letters = {
+            action.id: self.with_context(lang=langs[action.id])._get_values(
+                action.with_context(lang=langs[action.id])
+            )
+            for action in docs
+        }
+        return {
+            "doc_ids": docids,
+            "doc_model": docs._name,
+            "docs": docs,
+            "langs": langs,
+            "letters": letters,
+        }
 
     @api.model
     def _get_title(self, action):
@@ -133,6 +190,20 @@ class AccountDunningLetter(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
+    def _get_date(self, action):
+        """The day a letter of ``action`` is dated and counted on: the
+        action's date, or the ``dunning_as_of`` date of the context, so that
+        the statement a customer downloads later is as of that day.
+
+        :return: ``datetime.date``
+        """
+        return (
+            self.env.context.get("dunning_as_of")
+            or action.date
+            or fields.Date.context_today(self)
+        )
+
+    @api.model
     def _get_values(self, action):
         """Return everything the letter of ``action`` prints, as a dict.
 
@@ -146,9 +217,16 @@ class AccountDunningLetter(models.AbstractModel):
         - ``single_total`` and ``has_foreign_currency`` say how the totals
           print;
         - ``debtor_type`` tells which legal paragraphs apply (professional,
-          consumer, public).
+          consumer, public);
+        - ``bank``, ``pays_us`` and ``factored`` say where each invoice is
+          paid (``_get_payment_accounts``).
+        - ``french_law``: French law governs the sender
+          (``res.company._dunning_french_law_applies``); without it the letter
+          cites no article and claims the principal only.
+
+        The letter is dated and counted on ``_get_date``.
         """
-        date = action.date or fields.Date.context_today(self)
+        date = self._get_date(action)
         company = action.company_id
         currency = company.currency_id
         customer = action.partner_id.commercial_partner_id
@@ -158,6 +236,7 @@ class AccountDunningLetter(models.AbstractModel):
         )
         lines = account["lines"]
         currency_totals = account["currency_totals"]
+        french_law = company._dunning_french_law_applies()
         return {
             **account,
             "date": date,
@@ -169,6 +248,7 @@ class AccountDunningLetter(models.AbstractModel):
             "is_professional": debtor_type == "professional",
             "is_consumer": debtor_type == "consumer",
             "is_public": debtor_type == "public",
+            "french_law": french_law,
             "currency": currency,
             # One total row is enough when everything is in company currency
             # and nothing is deducted.
@@ -182,17 +262,61 @@ class AccountDunningLetter(models.AbstractModel):
             ),
             "indemnity_count": sum(1 for line in lines if line["indemnity"]),
             "indemnity_unit": RECOVERY_INDEMNITY_EUR,
-            "penalty_rate_label": self._get_penalty_rate_label(
-                company, lines, debtor_type, date
+            "penalty_rate_label": (
+                self._get_penalty_rate_label(company, lines, debtor_type, date)
+                if french_law
+                else ""
             ),
-            "bank": company.dunning_bank_account_id or company.partner_id.bank_ids[:1],
+            **self._get_payment_accounts(action),
             "place": company.dunning_signature_place or company.city or "",
             "deadline": self._get_deadline(action, date),
             "previous_dates": self._get_previous_dates(action),
             "handled_by": self._get_handled_by(action),
-            "shows_penalties": debtor_type != "consumer"
+            "shows_penalties": french_law
+            and debtor_type != "consumer"
             and bool(account["total_penalty"] or account["total_indemnity"]),
             "einvoice_evidence": self._get_einvoice_evidence(action),
+        }
+
+    @api.model
+    def _get_payment_accounts(self, action):
+        """Where the letter of ``action`` tells the customer to pay.
+
+        An invoice to be paid into a factor's account was sold to the factor:
+        once notified, the customer is discharged only by paying the factor
+        (C. civ. 1346-5), so the letter prints the factor's account for it,
+        never ours. Our own account (the company's dunning bank account,
+        else its first one that is no factor's) and the cheque are printed
+        only for what is paid to us. The run leaves such invoices out; they
+        may still appear in a letter prepared before their account was
+        marked.
+
+        :return: dict with ``bank`` (``res.partner.bank``, ours, may be
+            empty), ``pays_us`` (bool: something listed is paid to us, or
+            nothing is listed) and ``factored`` (list of ``{"bank":
+            res.partner.bank, "factor": res.partner, "moves": account.move}``,
+            one per factor's account)
+        """
+        company = action.company_id
+        moves = action.line_ids.filtered(lambda line: not line.is_credit).move_id
+        sold = moves.filtered("dunning_factor_id")
+        factored = [
+            {
+                "bank": bank,
+                "factor": bank.dunning_factor_id,
+                "moves": sold.filtered(lambda move, b=bank: move.partner_bank_id == b),
+            }
+            for bank in sold.partner_bank_id
+        ]
+        # A factor's account is never offered as ours, even when it comes
+        # first among the company's accounts.
+        own = (company.dunning_bank_account_id | company.partner_id.bank_ids).filtered(
+            lambda bank: not bank.dunning_factor_id
+        )
+        return {
+            "bank": own[:1],
+            "pays_us": not moves or bool(moves - sold),
+            "factored": factored,
         }
 
     @api.model
@@ -342,10 +466,10 @@ class AccountDunningLetter(models.AbstractModel):
                 ("move_ids", "in", action.move_ids.ids),
                 ("date", "<", action.date),
                 "|",
-                ("channel_email", "=", True),
+                ("send_email", "=", True),
                 "|",
-                ("channel_letter", "=", True),
-                ("channel_registered", "=", True),
+                ("send_letter", "=", True),
+                ("send_registered_letter", "=", True),
             ],
             order="date",
         )

@@ -60,7 +60,11 @@ class AccountDunningLetterItems(models.AbstractModel):
         """
         currency = action.company_id.currency_id
         customer = action.partner_id.commercial_partner_id
-        public = customer.dunning_debtor_type == "public"
+        # Moratorium interest is the French public buyers' (CCP R2192-31).
+        public = (
+            customer.dunning_debtor_type == "public"
+            and action.company_id._dunning_french_law_applies()
+        )
         debit_lines = action.line_ids.filtered(lambda line: not line.is_credit)
         credit_lines = action.line_ids.filtered("is_credit")
         # Snapshot of each item when the action was prepared (read again

@@ -4,22 +4,11 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools import dunning_steps
-from ..tools.vocabularies import LETTER_TYPES
+from ..tools.vocabularies import CHANNELS, LETTER_TYPES
 
 # French practice gives a formal notice 8 to 15 days to pay: a longer
 # deadline would only delay the next step.
 FORMAL_NOTICE_MAX_DAYS = 15
-
-CHANNEL_FIELDS = (
-    "send_email",
-    "send_letter",
-    "send_registered_letter",
-    "send_sms",
-    "create_call",
-    "create_visit",
-    "notify_salesperson",
-    "credit_hold",
-)
 
 # Between the policy and the level in a level's display name.
 LEVEL_SEPARATOR = " \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} "
@@ -30,6 +19,7 @@ class AccountDunningLevel(models.Model):
 
     _name = "account.dunning.level"
     _description = "Dunning Level"
+    _inherit = ["account.dunning.channel.mixin"]
     _order = "policy_id, sequence, id"
 
     policy_id = fields.Many2one(
@@ -66,18 +56,7 @@ class AccountDunningLevel(models.Model):
         "amount (e.g. phone calls for large amounts only).",
     )
 
-    # What it does
-    send_email = fields.Boolean(string="Email")
-    send_letter = fields.Boolean(string="Letter")
-    send_registered_letter = fields.Boolean(string="Registered Letter")
-    send_sms = fields.Boolean(string="SMS")
-    create_call = fields.Boolean(string="Phone Call")
-    create_visit = fields.Boolean(string="Visit")
-    notify_salesperson = fields.Boolean(string="Inform the Salesperson")
-    credit_hold = fields.Boolean(
-        help="Stop deliveries and services to the customer. Warn them first "
-        "by registered letter.",
-    )
+    # What it does: its channels (the mixin), then
     letter_type = fields.Selection(LETTER_TYPES, default="first")
     undelivered_letter = fields.Boolean(
         string="Letter When Undelivered",
@@ -177,7 +156,7 @@ class AccountDunningLevel(models.Model):
                     )
                 )
 
-    @api.constrains("is_formal_notice", "payment_deadline_days", *CHANNEL_FIELDS)
+    @api.constrains("is_formal_notice", "payment_deadline_days", *CHANNELS)
     def _check_formal_notice(self):
         for level in self.filtered("is_formal_notice"):
             if not 1 <= level.payment_deadline_days <= FORMAL_NOTICE_MAX_DAYS:
@@ -200,14 +179,30 @@ class AccountDunningLevel(models.Model):
                     )
                 )
 
-    @api.constrains(*CHANNEL_FIELDS)
+    @api.constrains(*CHANNELS)
     def _check_does_something(self):
         for level in self:
-            if not any(level[fname] for fname in CHANNEL_FIELDS):
+            if not any(level[fname] for fname in CHANNELS):
                 raise ValidationError(
                     self.env._(
                         "Level “%(level)s” does nothing: choose at least one "
                         "channel (email, letter, call, …).",
+                        level=level.name,
+                    )
+                )
+
+    @api.constrains("letter_type", "policy_id")
+    def _check_french_letter_type(self):
+        """The moratorium interest letter claims what French public
+        procurement law grants (CCP L2192-13, D2192-35): a company that law
+        does not govern has nothing to claim by it."""
+        for level in self.filtered(lambda lvl: lvl.letter_type == "public_moratorium"):
+            if not level.policy_id.company_id._dunning_french_law_applies():
+                raise ValidationError(
+                    self.env._(
+                        "Level “%(level)s” sends the moratorium interest letter "
+                        "of French public buyers, which only a company "
+                        "established in France can claim: choose another letter.",
                         level=level.name,
                     )
                 )
@@ -311,6 +306,6 @@ class AccountDunningLevel(models.Model):
         self.ensure_one()
         return [
             self._fields[f].get_description(self.env)["string"]
-            for f in CHANNEL_FIELDS
+            for f in CHANNELS
             if self[f]
         ]

@@ -19,7 +19,7 @@ class AccountDunningLitigation(models.AbstractModel):
         """Options open once the formal notice ``action`` expired unpaid: a payment
         order, the business mediator, the simplified procedure for small
         claims or a collection agency (only the second and the last against
-        a public buyer).
+        a public buyer, only the last for a company outside French law).
 
         :param action: ``account.dunning.action``
         :param date: ``datetime.date`` (default: the context's, else today)
@@ -41,6 +41,10 @@ class AccountDunningLitigation(models.AbstractModel):
         if not unpaid:
             return []
         steps = list(LEGAL_NEXT_STEPS)
+        if not action.company_id._dunning_french_law_applies():
+            # The payment order, the business mediator and the simplified
+            # procedure are French courts' and officers'.
+            return ["agency"]
         if action.partner_id.commercial_partner_id.dunning_debtor_type == "public":
             # No payment order nor simplified procedure against a public buyer.
             steps = [s for s in steps if s not in ("injunction", "simplified")]
@@ -62,6 +66,29 @@ class AccountDunningLitigation(models.AbstractModel):
                 "(claims under 5,000 €)"
             ),
             "agency": self.env._("Hand the claim over to a collection agency"),
+        }
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        """The values the payment order file renders with: Odoo's report
+        model of that report (``ir.actions.report``'s
+        ``_get_rendering_context_model`` routes it here).
+
+        :param docids: ids of the ``res.partner`` printed
+        :param data: the report's data, or None; the file reads nothing from
+            it
+        :return: dict with ``doc_ids``, ``doc_model``, ``docs`` (the
+            partners) and ``claims`` (``{partner id: values}``, the
+            ``_get_injunction_values`` of each)
+        """
+        docs = self.env["res.partner"].browse(docids)
+        return {
+            "doc_ids": docids,
+            "doc_model": docs._name,
+            "docs": docs,
+            "claims": {
+                partner.id: self._get_injunction_values(partner) for partner in docs
+            },
         }
 
     @api.model

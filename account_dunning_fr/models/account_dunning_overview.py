@@ -24,6 +24,7 @@ CARD_CODES = [
     ("calls_due", "Calls and visits due"),
     ("promises_due", "Promises due"),
     ("disputes_to_review", "Disputes to review"),
+    ("answers_to_read", "Customer answers to read"),
     ("plans_late", "Payment plans with a late instalment"),
     ("graph_age", "Overdue amount by age"),
     ("graph_dso", "DSO of the last 12 months"),
@@ -114,7 +115,7 @@ class AccountDunningOverview(models.Model):
         if self.code == "registered_no_ack":
             return Action, [
                 ("state", "=", "done"),
-                ("channel_registered", "=", True),
+                ("send_registered_letter", "=", True),
                 ("letter_sent_date", "!=", False),
                 ("registered_ack_date", "=", False),
             ]
@@ -131,6 +132,8 @@ class AccountDunningOverview(models.Model):
                 ("promise_state", "=", "pending"),
                 ("promise_date", "<=", today),
             ]
+        if self.code == "answers_to_read":
+            return "account.dunning.answer", [("state", "=", "to_read")]
         if self.code == "disputes_to_review":
             return "account.dunning.dispute", [
                 ("state", "=", "open"),
@@ -228,19 +231,18 @@ class AccountDunningOverview(models.Model):
 
         :return: (JSON of the line graph, today's DSO as formatted text)
         """
-        Analysis = self.env["account.dunning.analysis"]
-        values = []
-        for months_back in range(DSO_MONTHS - 1, -1, -1):
-            date = today
-            if months_back:
-                date = today + relativedelta(months=-months_back, day=31)
-            dso = Analysis._get_dso(date)[False]
-            values.append(
-                {
-                    "x": format_date(self.env, date, date_format="MMM yyyy"),
-                    "y": round(dso, 1),
-                }
-            )
+        dates = [
+            today + relativedelta(months=-months_back, day=31) if months_back else today
+            for months_back in range(DSO_MONTHS - 1, -1, -1)
+        ]
+        series = self.env["account.dunning.analysis"]._get_dso_series(dates)
+        values = [
+            {
+                "x": format_date(self.env, date, date_format="MMM yyyy"),
+                "y": round(dso, 1),
+            }
+            for date, dso in zip(dates, series, strict=True)
+        ]
         data = [{"values": values, "key": self.env._("DSO"), "is_sample_data": False}]
         total = self.env._("%(days)s days", days=round(values[-1]["y"]))
         return json.dumps(data), total

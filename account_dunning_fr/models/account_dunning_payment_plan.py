@@ -215,7 +215,7 @@ class AccountDunningPaymentPlan(models.Model):
             self.move_ids,
             fields.Date.context_today(self),
             deadline_date=self.line_ids[:1].date,
-            channel_letter=True,
+            send_letter=True,
             dunning_workflow="payment_plan",
             letter_type_override="payment_plan",
             payment_plan_id=self.id,

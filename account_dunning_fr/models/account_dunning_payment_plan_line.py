@@ -41,6 +41,11 @@ class AccountDunningPaymentPlanLine(models.Model):
             for line in plan.line_ids.sorted(lambda ln: (ln.date, ln.id)):
                 share = min(left, line.amount)
                 left -= share
+                # Only the lines being computed are assigned: assigning the
+                # others would write them (their write date), which a
+                # read-only request refuses.
+                if line not in self:
+                    continue
                 line.amount_paid = share
                 line.paid = plan.currency_id.compare_amounts(share, line.amount) >= 0
                 if line.paid:

@@ -12,10 +12,12 @@ credits are to be matched. The same rule gives the invoice's displayed next
 level and date, so that what the invoice announces is what the run does.
 
 The account the run works on (``_get_items``) is the company's open
-receivable journal items, in company currency (``amount_residual``), one per
+receivable journal items but those of invoices sold to a factor
+(``_get_item_domain``), in company currency (``amount_residual``), one per
 due date: debit items (invoice instalments, entries on the receivable
 account) may be reminded, unless their invoice is blocked by a dispute,
-covered by a running payment plan or an unexpired promise, or the claim is
+covered by a running payment plan, held by what the customer answered (an
+unexpired promise, a reply, a payment under way), or the claim is
 time-barred, or they are not ours to claim yet or at all (``tools.claimable``:
 an invoice collected by direct debit until its return period is over, an
 early-payment discount earned in time, a residual at or below the per-item
@@ -40,6 +42,8 @@ import logging
 import re
 from collections import defaultdict
 from contextlib import contextmanager
+from datetime import timedelta
+from uuid import uuid4
 
 from psycopg2 import IntegrityError
 
@@ -48,8 +52,8 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 
 from ..tools import claimable, dunning_steps, prescription
+from ..tools.expected_refusals import expected_refusals
 from ..tools.id_array import int_array_literal
-from ..tools.vocabularies import CHANNELS
 
 # Invoice numbers (FAC/2026/00012) stand between spaces or punctuation in a
 # bank label; the slash belongs to the number.
@@ -226,12 +230,12 @@ class AccountDunningPlanning(models.AbstractModel):
                     date,
                     level_vals[step.level.id],
                 )
-                if vals["channel_call"] and not self._phone_language_ok(
+                if vals["create_call"] and not self._phone_language_ok(
                     record(customer_id)
                 ):
                     # Abroad, call only when the language is no obstacle;
                     # otherwise the reminder goes in writing.
-                    vals.update(channel_call=False, channel_email=True)
+                    vals.update(create_call=False, send_email=True)
                 if customer_id in on_their_way:
                     vals["hold_reason"] = self._hold_reason(on_their_way[customer_id])
             except Exception as error:  # noqa: BLE001 - one customer never stops the run
@@ -286,49 +290,82 @@ class AccountDunningPlanning(models.AbstractModel):
         :param moves: ``account.move`` recordset (any company)
         :param date: ``datetime.date`` the steps are seen from
         :return: ``{move id: (account.dunning.level, datetime.date)}`` for the
-            invoices the run may remind; a promise moves the date to the day
-            after its grace period, a direct debit to the day after its
+            invoices the run may remind; what the customer answered (a
+            promise, a reply, a payment under way) moves the date to the day
+            after its hold, a direct debit to the day after its
             return period
         """
         result = {}
         Level = self.env["account.dunning.level"]
         for company in moves.company_id:
-            planner = self.with_company(company)
             company_moves = moves.filtered(lambda m, c=company: m.company_id == c)
             move_ids = set(company_moves.ids)
-            accounts = planner.env["account.dunning.planning"]._get_items(
-                date, company_moves.commercial_partner_id, promised=True
+            steps = self.with_company(company)._iter_next_steps(
+                company_moves.commercial_partner_id, date
             )
-            customers = self.env["res.partner"].browse(list(accounts))
-            policies = planner._get_step_policies(customers)
-            last_action = planner._last_action_dates(customers)
-            Promise = planner.env["account.dunning.promise"]
-            for customer_id, (debits, credits) in accounts.items():
-                overdue_net = dunning_steps.overdue_position(debits, credits, date)[1]
-                coming_net = dunning_steps.coming_position(debits, credits, date)
-                for item in debits:
-                    if item.move_id not in move_ids:
-                        continue
-                    # A direct debit is seen from the first day it may be
-                    # reminded: by then its due date has passed.
-                    level, due = dunning_steps.next_step(
-                        item,
-                        policies[customer_id],
-                        overdue_net,
-                        last_action.get(customer_id),
-                        max(date, item.not_before or date),
-                        coming_net,
-                    )
-                    if not level:
-                        continue
-                    if item.not_before:
-                        due = max(due, item.not_before)
-                    if item.promise_date:
-                        due = max(due, Promise._resume_date(item.promise_date))
-                    known = result.get(item.move_id)
-                    if not known or due < known[1]:
-                        result[item.move_id] = (Level.browse(level.id), due)
+            for _customer_id, item, level, due in steps:
+                if item.move_id not in move_ids:
+                    continue
+                known = result.get(item.move_id)
+                if not known or due < known[1]:
+                    result[item.move_id] = (Level.browse(level.id), due)
         return result
+
+    @api.model
+    def _get_customer_next_steps(self, customers, date):
+        """Next level and the day it is due, per customer of the current
+        company: the earliest step among its items, as
+        ``_get_next_steps`` sees each invoice. A fixed number of queries
+        for any number of customers.
+
+        :param customers: ``res.partner`` recordset of commercial entities
+        :return: ``{customer id: (account.dunning.level, datetime.date)}``
+        """
+        result = {}
+        Level = self.env["account.dunning.level"]
+        for customer_id, _item, level, due in self._iter_next_steps(customers, date):
+            known = result.get(customer_id)
+            if not known or due < known[1]:
+                result[customer_id] = (Level.browse(level.id), due)
+        return result
+
+    @api.model
+    def _iter_next_steps(self, customers, date):
+        """The next step of every open debit item of ``customers`` in the
+        current company, by the run's own rule (``tools.dunning_steps``).
+
+        :param customers: ``res.partner`` recordset of commercial entities
+        :param date: ``datetime.date`` the steps are seen from
+        :return: iterator of ``(customer id, tools.dunning_steps.Item, step
+            level, datetime.date)`` for the items the run may remind
+        """
+        if not customers:
+            return
+        accounts = self._get_items(date, customers, promised=True)
+        customers = self.env["res.partner"].browse(list(accounts))
+        policies = self._get_step_policies(customers)
+        last_action = self._last_action_dates(customers)
+        for customer_id, (debits, credits) in accounts.items():
+            overdue_net = dunning_steps.overdue_position(debits, credits, date)[1]
+            coming_net = dunning_steps.coming_position(debits, credits, date)
+            for item in debits:
+                # A direct debit is seen from the first day it may be
+                # reminded: by then its due date has passed.
+                level, due = dunning_steps.next_step(
+                    item,
+                    policies[customer_id],
+                    overdue_net,
+                    last_action.get(customer_id),
+                    max(date, item.not_before or date),
+                    coming_net,
+                )
+                if not level:
+                    continue
+                if item.not_before:
+                    due = max(due, item.not_before)
+                if item.held_until:
+                    due = max(due, item.held_until + timedelta(days=1))
+                yield customer_id, item, level, due
 
     @api.model
     def _last_action_dates(self, customers):
@@ -493,8 +530,15 @@ class AccountDunningPlanning(models.AbstractModel):
                 vals if vals.get("name", "/") != "/" else dict(vals, name=next(names))
                 for vals in vals_list
             ]
+        # The signed link of the answer page, which every reminder carries,
+        # given at once (as portal.mixin._portal_ensure_token makes it)
+        # instead of written on each action while its email is rendered.
+        vals_list = [
+            vals if vals.get("access_token") else dict(vals, access_token=str(uuid4()))
+            for vals in vals_list
+        ]
         try:
-            with self.env.cr.savepoint():
+            with expected_refusals(), self.env.cr.savepoint():
                 return Action.create(vals_list)
         except IntegrityError:
             _logger.info("Dunning run: concurrent run detected, creating one by one")
@@ -503,7 +547,7 @@ class AccountDunningPlanning(models.AbstractModel):
             try:
                 # The database checks uniqueness when the savepoint flushes:
                 # keep the record only once the savepoint is released.
-                with self.env.cr.savepoint():
+                with expected_refusals(), self.env.cr.savepoint():
                     action = Action.create(vals)
             except IntegrityError:
                 continue
@@ -512,7 +556,11 @@ class AccountDunningPlanning(models.AbstractModel):
 
     @api.model
     def _get_item_domain(self):
-        """Domain of the open receivable items of the current company."""
+        """Domain of the open receivable items of the current company that
+        are ours: an invoice to be paid into a factor's account belongs to
+        the factor once its customer is notified (C. civ. 1346-5), and is
+        neither reminded, nor counted, nor deducted
+        (``account.move.dunning_factor_id``)."""
         return [
             ("company_id", "=", self.env.company.id),
             ("parent_state", "=", "posted"),
@@ -523,7 +571,26 @@ class AccountDunningPlanning(models.AbstractModel):
             ("reconciled", "=", False),
             ("amount_residual", "!=", 0.0),
             ("partner_id", "!=", False),
+            # move_id joins (auto_join): the condition reads the invoice's
+            # stored column in the same query.
+            ("move_id.dunning_factor_id", "=", False),
         ]
+
+    @api.model
+    def _join_move(self, query):
+        """The alias of the items' entry in ``query`` (a search of
+        ``_get_item_domain``), joined once: the domain's condition on the
+        entry (``move_id.dunning_factor_id``) already joins it, and a second
+        join of the same table made the database look each entry up twice
+        per item.
+
+        :param query: ``odoo.tools.query.Query`` on ``account_move_line``
+        :return: the alias (str) of ``account_move``
+        """
+        # move_id is required: the LEFT JOIN the domain made is a join.
+        return query.left_join(
+            "account_move_line", "move_id", "account_move", "id", "move_id"
+        )
 
     @api.model
     def _get_receivable_account_ids(self):
@@ -549,7 +616,8 @@ class AccountDunningPlanning(models.AbstractModel):
 
         :param date: ``datetime.date`` of the run
         :param partners: ``res.partner`` recordset to restrict to, or None
-        :param promised: keep the items of an unexpired promise and the
+        :param promised: keep the items held by what the customer answered
+            (a promise, a reply, a payment under way: ``Item.held_until``) and the
             direct debits within their return period (``Item.not_before``), to
             show when the run will remind them
         :return: ``{commercial partner id: (debits, credits)}``, lists of
@@ -570,7 +638,7 @@ class AccountDunningPlanning(models.AbstractModel):
                 ("partner_id", "child_of", partners.commercial_partner_id.ids)
             )
         query = Line._search(domain, order="date_maturity, id")
-        move = query.join("account_move_line", "move_id", "account_move", "id", "move")
+        move = self._join_move(query)
         partner = query.join(
             "account_move_line", "partner_id", "res_partner", "id", "partner"
         )
@@ -639,6 +707,15 @@ class AccountDunningPlanning(models.AbstractModel):
             ),
             move_field("dunning_blocked"),
             move_field("dunning_promise_date"),
+            # The one hold of what the customer answered: a promise until its
+            # date plus the grace period, a reply or a payment under way
+            # until the day their answers say (GREATEST skips what is NULL).
+            SQL(
+                "GREATEST(%s + %s, %s)",
+                move_field("dunning_promise_date"),
+                self.env.company.dunning_promise_grace_days,
+                move_field("dunning_hold_date"),
+            ),
             move_field("dunning_prescription_restart_date"),
             SQL(
                 "%s IS TRUE",
@@ -653,8 +730,12 @@ class AccountDunningPlanning(models.AbstractModel):
                 dbal=item_field("discount_balance"),
             ),
             self._paid_by_discount_date_sql(item_field),
+            # An invoice approved in part only: what may be claimed of its
+            # items is read apart (``account.move.line
+            # ._dunning_claimable_amounts``).
+            SQL("%s > 0", move_field("dunning_einvoice_approved_amount")),
         ]
-        rows = self.env.execute_query(query.select(*columns))
+        rows = self._claim_in_part(self.env.execute_query(query.select(*columns)))
         company = self.env.company
         rules = claimable.Rules(
             company.dunning_direct_debit_return_days,
@@ -668,7 +749,6 @@ class AccountDunningPlanning(models.AbstractModel):
             {row[6] for row in rows if row[6]} | set(resumed.values())
         )
         planned = self._get_moves_under_plan({row[1] for row in rows}, date)
-        cutoff = self.env["account.dunning.promise"]._cutoff(date)
         barred_before = {}
         accounts = defaultdict(lambda: ([], []))
         Item = dunning_steps.Item
@@ -697,10 +777,12 @@ class AccountDunningPlanning(models.AbstractModel):
             is_payment,
             blocked,
             promise,
+            held,
             restart,
             direct_debit,
             discounted,
             paid_in_time,
+            _approved_in_part,
         ) in rows:
             debit = amount > 0
             if resumed and item_id in resumed:
@@ -735,8 +817,10 @@ class AccountDunningPlanning(models.AbstractModel):
                 item.not_before = claimable.direct_debit_first_day(
                     due, rules.return_days
                 )
-            if promise and promise >= cutoff and not promised:
-                continue
+            if held and held >= date:
+                if not promised:
+                    continue
+                item.held_until = held
             if restart:
                 if prescription.is_time_barred(item.due, debtor_type, date, restart):
                     continue
@@ -751,6 +835,35 @@ class AccountDunningPlanning(models.AbstractModel):
                     continue
             debits.append(item)
         return dict(accounts)
+
+    @api.model
+    def _claim_in_part(self, rows):
+        """The rows of ``_get_items`` with the amounts of the debit items
+        claimed in part (an invoice its buyer approved in part only: see
+        ``account.move.line._dunning_claimable_amounts``); those with
+        nothing to claim wait for their dispute and are left out.
+
+        :param rows: tuples of ``_get_items``' query: item id first, open
+            amount and amount in currency third and fourth, whether its
+            invoice is approved in part last
+        :return: list of tuples
+        """
+        claimed = (
+            self.env["account.move.line"]
+            .browse([row[0] for row in rows if row[-1] and row[2] > 0])
+            ._dunning_claimable_amounts()
+        )
+        if not claimed:
+            return rows
+        result = []
+        for row in rows:
+            if row[0] in claimed:
+                amount, amount_currency = claimed[row[0]]
+                if amount <= 0:
+                    continue
+                row = (row[0], row[1], amount, amount_currency, *row[4:])
+            result.append(row)
+        return result
 
     @api.model
     def _paid_by_discount_date_sql(self, item_field):
@@ -858,32 +971,114 @@ class AccountDunningPlanning(models.AbstractModel):
 
     @api.model
     def _get_account_summary(self, customers, date):
-        """The customers' open accounts in figures, on ``date``.
+        """The customers' open accounts in figures, on ``date``, read in one
+        grouped query whatever the number of customers and items.
 
+        :param customers: ``res.partner`` recordset; its commercial entities
+            are the keys
         :return: ``{commercial partner id: {"overdue": amount of the overdue
             debit items, "overdue_count", "credits": open credits (positive),
-            "moves": account.move of the open items}}``, company currency
+            "level_ids": ids of the levels the invoices of the open items
+            reached}}``, company currency; a customer without open item gets
+            zeros
         """
-        items = self.env["account.move.line"].search(
-            self._get_item_domain() + [("partner_id", "child_of", customers.ids)]
-        )
         summary = defaultdict(
             lambda: {
                 "overdue": 0.0,
                 "overdue_count": 0,
                 "credits": 0.0,
-                "moves": items.move_id.browse(),
+                "level_ids": [],
             }
         )
-        for item in items:
+        if not customers:
+            return summary
+        Line = self.env["account.move.line"]
+        Move = self.env["account.move"]
+        Partner = self.env["res.partner"]
+        Line.flush_model(["amount_residual", "date_maturity", "date", "partner_id"])
+        Move.flush_model(["invoice_date_due", "dunning_level_id"])
+        Partner.flush_model(["commercial_partner_id"])
+        query = Line._search(self._get_item_domain())
+        move = self._join_move(query)
+        partner = query.join(
+            "account_move_line", "partner_id", "res_partner", "id", "partner"
+        )
+        customer = Partner._field_to_sql(partner, "commercial_partner_id", query)
+        query.add_where(
+            SQL(
+                "%s = ANY(%s::int[])",
+                customer,
+                int_array_literal(customers.commercial_partner_id.ids),
+            )
+        )
+        query.groupby = customer
+        amount = Line._field_to_sql("account_move_line", "amount_residual", query)
+        level = Move._field_to_sql(move, "dunning_level_id", query)
+        overdue = self._overdue_sql(query, move, date)
+        rows = self.env.execute_query(
+            query.select(
+                customer,
+                SQL("COALESCE(SUM(%s) FILTER (WHERE %s), 0)::float8", amount, overdue),
+                SQL("COUNT(*) FILTER (WHERE %s)", overdue),
+                SQL(
+                    "COALESCE(-SUM(%s) FILTER (WHERE %s < 0), 0)::float8",
+                    amount,
+                    amount,
+                ),
+                SQL(
+                    "ARRAY_AGG(DISTINCT %s) FILTER (WHERE %s IS NOT NULL)", level, level
+                ),
+            )
+        )
+        for customer_id, overdue_amount, overdue_count, credits, level_ids in rows:
+            summary[customer_id] = {
+                "overdue": overdue_amount,
+                "overdue_count": overdue_count,
+                "credits": credits,
+                "level_ids": level_ids or [],
+            }
+        # The approved part only of an invoice its buyer approved in part: a
+        # stored amount marks the few such invoices, read in one more query.
+        partial = Line.search(
+            self._get_item_domain()
+            + [
+                ("partner_id", "child_of", customers.commercial_partner_id.ids),
+                ("move_id.dunning_einvoice_approved_amount", ">", 0),
+            ]
+        )
+        claimed = partial._dunning_claimable_amounts()
+        for item in partial.filtered(lambda i: i.id in claimed):
+            if item.amount_residual <= 0 or not item._dunning_due_date() < date:
+                continue
             figures = summary[item.partner_id.commercial_partner_id.id]
-            figures["moves"] |= item.move_id
-            if item.amount_residual < 0:
-                figures["credits"] -= item.amount_residual
-            elif item._dunning_due_date() < date:
-                figures["overdue"] += item.amount_residual
-                figures["overdue_count"] += 1
+            amount = claimed[item.id][0]
+            figures["overdue"] -= item.amount_residual - max(amount, 0.0)
+            if amount <= 0:
+                figures["overdue_count"] -= 1
         return summary
+
+    @api.model
+    def _overdue_sql(self, query, move, date):
+        """SQL condition: the item of ``query`` (``account.move.line``) is a
+        debit overdue on ``date``, its due date as
+        ``account.move.line._dunning_due_date`` says.
+
+        :param query: ``Query`` of ``account.move.line``
+        :param move: alias of the item's ``account_move`` joined in ``query``
+        :param date: ``datetime.date``
+        :return: ``odoo.tools.SQL``
+        """
+        Line = self.env["account.move.line"]
+        Line.flush_model(["amount_residual", "date_maturity", "date"])
+        self.env["account.move"].flush_model(["invoice_date_due"])
+        return SQL(
+            "%s > 0 AND COALESCE(%s, %s, %s) < %s",
+            Line._field_to_sql("account_move_line", "amount_residual", query),
+            Line._field_to_sql("account_move_line", "date_maturity", query),
+            self.env["account.move"]._field_to_sql(move, "invoice_date_due", query),
+            Line._field_to_sql("account_move_line", "date", query),
+            date,
+        )
 
     @api.model
     def _get_payments_on_their_way(self, customers, date):
@@ -969,7 +1164,9 @@ class AccountDunningPlanning(models.AbstractModel):
             customer.id,
             recipient.id,
             (debits.move_id or moves).ids,
-            [item._dunning_item() for item in items],
+            # Nothing to claim of an item whose approved part was paid (an
+            # invoice approved in part only): the rest waits for its dispute.
+            [item for item in items._dunning_items() if item.amount],
             {item_id: lvl.id if lvl else None for item_id, lvl in item_levels.items()},
             date,
             self._prepare_level_vals(level, date) if level else {"level_id": False},
@@ -1039,5 +1236,5 @@ class AccountDunningPlanning(models.AbstractModel):
         return {
             "level_id": level.id,
             "deadline_date": level._get_deadline_date(date),
-            **{action_field: level[lf] for action_field, lf in CHANNELS.items()},
+            **level._get_channel_vals(),
         }

@@ -148,21 +148,28 @@ class AccountDunningPolicy(models.Model):
     def _get_policy_resolver(self):
         """The rule giving a customer its effective policy in the current
         company: its own, else its payer profile's, else the
-        company default.
+        company default. A policy of another company is never applied
+        (another company's policy written as a customer's own is ignored).
 
         :return: function ``(own policy id or False, payer profile or False)
             -> account.dunning.policy`` (possibly empty)
         """
         company = self.env.company
         by_profile = {}
-        for policy in self.search(
-            [("company_id", "=", company.id), ("payer_profile", "!=", False)]
-        ):
+        # Archived ones too: a customer keeps the policy of its own it was
+        # given, archived or not.
+        policies = self.with_context(active_test=False).search(
+            [("company_id", "=", company.id)]
+        )
+        for policy in policies.filtered(lambda p: p.payer_profile and p.active):
             by_profile.setdefault(policy.payer_profile, policy)
+        own_ids = set(policies.ids)
         default = company.dunning_default_policy_id
+        if default.company_id != company:
+            default = self.browse()
 
         def resolve(own_policy_id, payer_profile):
-            if own_policy_id:
+            if own_policy_id in own_ids:
                 return self.browse(own_policy_id)
             return by_profile.get(payer_profile) or default
 
@@ -183,7 +190,11 @@ class AccountDunningPolicy(models.Model):
         """Copy this shipped policy for ``company``, remembering the source of
         the policy and of each level so translations can follow them."""
         self.ensure_one()
-        copy = self.copy({"company_id": company.id, "template_id": self.id})
+        # The originals are archived when their company is not French (see
+        # the install hook): their copies are live all the same.
+        copy = self.copy(
+            {"company_id": company.id, "template_id": self.id, "active": True}
+        )
         source_levels = self.level_ids.sorted("id")
         for source, level in zip(
             source_levels, copy.level_ids.sorted("id"), strict=True

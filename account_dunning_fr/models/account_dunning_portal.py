@@ -3,8 +3,9 @@
 A reminder carries a signed link to its action; the customer opens it (or
 logs in to the portal) and sees their open account in that company, pays
 online, promises a date or reports a dispute. Each answer goes through the
-same workflows as the accountant's (promise, dispute) and is kept as a done
-``account.dunning.action`` recorded by the portal: the evidence.
+same workflows as the accountant's (promise, dispute) and is kept as the
+customer's answer (``account.dunning.answer``), apart from the reminders:
+the customer answered, nobody was reminded.
 
 Everything here runs as superuser on records the caller reached through
 ``_get_access``: the controller never hands the customer anything else.
@@ -19,12 +20,13 @@ from decimal import Decimal
 
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.tools import consteq, format_amount, format_date, html_escape
 from odoo.tools.mimetypes import get_extension, guess_mimetype
 
 from ..tools import amount_input
+from .account_dunning_answer import PAYMENT_UNDER_WAY_STATES
 from .account_dunning_dispute import DISPUTE_REASONS
 
 # What a customer may write about a dispute: a few paragraphs. Beyond, it is
@@ -159,9 +161,12 @@ class AccountDunningPortal(models.AbstractModel):
 
         :return: dict with ``customer``, ``company``, ``lines`` (rows of
             ``account.dunning.statement._get_item_line`` as of today, each
-            with ``promise_date`` and ``disputed``), ``overdue`` and
+            with ``promise_date``, ``disputed`` and ``payment_under_way``),
+            ``overdue`` and
             ``balance`` (company currency), ``invoices`` (open invoices the
-            customer may answer about), ``letters`` (done actions with a
+            customer may answer about), ``payable`` (those of ``invoices``
+            without an online payment under way: no paying twice),
+            ``letters`` (done actions with a
             letter file), ``reasons`` (dispute reasons, translated),
             ``promise_max`` and ``promise_default`` (``datetime.date``),
             ``promise_refused`` (str or False: why a new promise is not
@@ -178,11 +183,16 @@ class AccountDunningPortal(models.AbstractModel):
         # portal rights do not reach (journal items).
         Statement = self.env["account.dunning.statement"].sudo()
         items = Statement._get_open_items(customer, company)
+        # Of an invoice approved in part only, the approved part is asked.
+        claimed = items._dunning_claimable_amounts()
+        invoices = self._get_open_invoices(action)
+        paying = self._get_paying_invoices(invoices)
         lines = []
         for item in items:
-            line = Statement._get_item_line(item, today)
+            line = Statement._get_item_line(item, today, claimed=claimed.get(item.id))
             line["promise_date"] = item.move_id.dunning_promise_date
             line["disputed"] = item.move_id.dunning_blocked
+            line["payment_under_way"] = item.move_id in paying
             lines.append(line)
         currency = company.currency_id
         # Same reason: the customer's own letters, from actions they may not read.
@@ -210,7 +220,8 @@ class AccountDunningPortal(models.AbstractModel):
                 sum(line["open_company"] for line in lines if line["days_late"])
             ),
             "balance": currency.round(sum(line["open_company"] for line in lines)),
-            "invoices": self._get_open_invoices(action),
+            "invoices": invoices,
+            "payable": invoices - paying,
             "letters": letters,
             "reasons": reasons._description_selection(self.env),
             "promise_max": promise_max,
@@ -233,6 +244,36 @@ class AccountDunningPortal(models.AbstractModel):
         invoices = self._get_open_invoices(action)
         disputed = self.env["account.dunning.dispute"]._get_disputed_moves(invoices)
         return (invoices - disputed).filtered(lambda m: not m.dunning_promise_date)
+
+    @api.model
+    def _get_paying_invoices(self, invoices):
+        """Those of ``invoices`` an online payment pays that its provider
+        has neither confirmed nor refused yet.
+
+        :param invoices: ``account.move`` recordset (superuser)
+        :return: ``account.move`` recordset
+        """
+        return invoices.filtered(
+            lambda m: any(
+                tx.state in PAYMENT_UNDER_WAY_STATES for tx in m.transaction_ids
+            )
+        )
+
+    @api.model
+    def _check_payable(self, moves):
+        """Refuse to pay online invoices whose payment is already under way.
+
+        :raise UserError: naming them
+        """
+        paying = self._get_paying_invoices(moves)
+        if paying:
+            raise UserError(
+                self.env._(
+                    "A payment is already under way for %(invoices)s: it "
+                    "will show here once the payment provider confirms it.",
+                    invoices=", ".join(paying.mapped("name")),
+                )
+            )
 
     @api.model
     def _get_open_invoices(self, action):
@@ -350,36 +391,22 @@ class AccountDunningPortal(models.AbstractModel):
     def _check_promise_amount(self, moves, amount):
         """The amount promised on ``moves``, checked.
 
-        :param moves: ``account.move`` recordset promised, never empty
+        :param moves: ``account.move`` recordset promised, never empty, of
+            one company
         :param amount: what the customer typed (str, read by
             ``tools.amount_input.parse_amount``) or a number (int, float,
-            ``Decimal``) in the invoices' currency; None, an empty str or a
-            numeric 0 stand for the whole amount still owed
-        :return: float, more than 0 and at most what ``moves`` still owe,
-            rounded to their currency
+            ``Decimal``) in company currency, the currency the page totals
+            what is owed in; None, an empty str or a numeric 0 stand for the
+            whole amount still owed
+        :return: float, company currency, more than 0 and at most what
+            ``moves`` still owe (``account.move._dunning_open_amount``),
+            rounded
         :raise UserError: not a finite number, zero typed, negative, more
-            decimals than cents, above what is owed, or a part of invoices
-            in several currencies
+            decimals than cents, above what is owed
         """
-        currency = moves.currency_id
-        total = sum(moves.mapped("amount_residual"))
-        single = len(currency) == 1
-        shown_total = (
-            format_amount(self.env, total, currency)
-            if single
-            else ", ".join(
-                format_amount(
-                    self.env,
-                    sum(
-                        moves.filtered(lambda m, c=c: m.currency_id == c).mapped(
-                            "amount_residual"
-                        )
-                    ),
-                    c,
-                )
-                for c in currency
-            )
-        )
+        currency = moves.company_id.currency_id
+        total = moves._dunning_open_amount()
+        shown_total = format_amount(self.env, total, currency)
 
         def refuse(reason):
             return UserError(self._amount_refusal(reason, shown_total))
@@ -408,13 +435,6 @@ class AccountDunningPortal(models.AbstractModel):
             raise refuse(amount_input.NOT_A_NUMBER)
         if amount < 0:
             raise refuse(amount_input.NEGATIVE)
-        if not single:
-            raise UserError(
-                self.env._(
-                    "Pick invoices in a single currency to promise part of "
-                    "their amount, or leave the amount empty."
-                )
-            )
         # Far above any invoice: refused before a float could lose its digits.
         if amount > Decimal(10) ** amount_input.MAX_INTEGER_DIGITS:
             raise refuse("above_total")
@@ -434,11 +454,11 @@ class AccountDunningPortal(models.AbstractModel):
         :param promise_date: ``datetime.date`` (or the text of the form, see
             ``_to_promise_date``), from today to the horizon: today plus the
             company's ``dunning_portal_promise_days``
-        :param amount: promised amount in the invoices' currency, more than 0
+        :param amount: promised amount in company currency, more than 0
             and at most what they still owe; a number, or the text the
             customer typed ("1 000,50"); 0, None or empty for the whole open
             amount
-        :return: the evidence ``account.dunning.action``
+        :return: the ``account.dunning.answer`` recorded
         :raise UserError: refused promise (see the messages): broken promise
             before, date missing, in the past or beyond the horizon, amount
             not a number, zero, negative or above what is owed, invoices
@@ -467,28 +487,38 @@ class AccountDunningPortal(models.AbstractModel):
                 )
             )
         amount = self._check_promise_amount(moves, amount)
-        currency = moves.currency_id[:1] or action.company_id.currency_id
+        currency = action.company_id.currency_id
         summary = self.env._(
             "Payment promised online by the customer: %(amount)s on %(date)s.",
             amount=format_amount(self.env, amount, currency),
             date=format_date(self.env, promise_date),
         )
+        # The promise is written on the invoices and on the reminder it
+        # answers, which the customer may not write; the reminder follows it
+        # (kept or broken) as it does a promise made on the phone.
+        reminder = action.sudo()
+        if reminder.promise_state != "pending":
+            reminder.write({"promise_date": promise_date, "promise_amount": amount})
+        else:
+            reminder.write(
+                {
+                    "promise_date": max(reminder.promise_date, promise_date),
+                    "promise_amount": reminder.promise_amount + amount,
+                }
+            )
+        self.env["account.dunning.promise"].sudo()._record(
+            moves, promise_date, amount, reminder
+        )
         answer = self._record_answer(
             action,
             moves,
+            "promise",
             summary,
             promise_date=promise_date,
             promise_amount=amount,
-            deadline_date=promise_date,
-            call_delay_reason="cash",
-        )
-        # The promise is written on the invoices and the action, which the
-        # customer may not write.
-        self.env["account.dunning.promise"].sudo()._record(
-            moves, promise_date, amount, answer
         )
         self._notify_responsible(
-            answer,
+            action,
             answer,
             self.env._("Payment promised on the portal"),
             summary,
@@ -602,7 +632,7 @@ class AccountDunningPortal(models.AbstractModel):
             # The customer may not create disputes; the accountant's own
             # dispute is opened for them, on the invoices _get_access allowed.
             dispute = (
-                Dispute.sudo()
+                self._as_writer(Dispute)
                 .with_company(action.company_id)
                 .create(
                     {
@@ -641,11 +671,15 @@ class AccountDunningPortal(models.AbstractModel):
             summary = self.env._(
                 "Dispute reported online by the customer: %(reason)s.", reason=label
             )
-            answer = self._record_answer(
-                action, moves, summary, call_delay_reason="dispute"
+            self._record_answer(
+                action,
+                moves,
+                "dispute",
+                f"{summary}\n{comment}",
+                dispute_id=dispute.id,
             )
             self._notify_responsible(
-                answer,
+                action,
                 dispute,
                 self.env._("Review the dispute reported on the portal"),
                 _text_to_html(comment),
@@ -653,62 +687,104 @@ class AccountDunningPortal(models.AbstractModel):
         return dispute
 
     @api.model
-    def _record_answer(self, action, moves, summary, **values):
-        """The evidence of an answer: a done action recorded by the portal,
-        logged on the customer and the invoices."""
-        # The answer is recorded in the evidence file, which only the run and
-        # accountants write; the customer reaches it through this method only.
-        Action = self.env["account.dunning.action"].sudo()
+    def _record_answer(self, action, moves, kind, text, **values):
+        """The customer's answer to ``action``, about ``moves``: an answer of
+        its own, never a reminder; logged on the customer.
+
+        :param kind: a key of ``ANSWER_KINDS``
+        :param text: str, what the customer said, plain text
+        :return: the ``account.dunning.answer`` created
+        """
         user = self.env.user
-        vals = Action.env["account.dunning.planning"]._prepare_action_vals(
-            action.partner_id,
-            moves,
-            fields.Date.context_today(self),
-            company_id=action.company_id.id,
-            contact_id=action.contact_id.id,
-            level_id=action.level_id.id,
-            state="done",
-            user_id=False if user._is_public() else user.id,
-            dunning_workflow="portal",
-            call_datetime=fields.Datetime.now(),
-            call_outcome="reached",
-            notes=summary,
-            **values,
+        # The customer may not create answers: they reach this method only
+        # through _get_access, for their own invoices.
+        answer = (
+            self.env["account.dunning.answer"]
+            .sudo()
+            .create(
+                {
+                    "company_id": action.company_id.id,
+                    "partner_id": action.partner_id.id,
+                    "kind": kind,
+                    "source": "portal",
+                    "author_id": (
+                        action.contact_id.id
+                        if user._is_public()
+                        else user.partner_id.id
+                    ),
+                    "user_id": False if user.share else user.id,
+                    "move_ids": [Command.set(moves.ids)],
+                    "text": text,
+                    "action_id": action.id,
+                    **values,
+                }
+            )
         )
-        answer = Action.create(vals)
-        answer._post_history(summary)
+        action.partner_id.sudo()._message_log(body=_text_to_html(text))
         return answer
 
     @api.model
     def _get_responsible(self, action):
-        """Who follows the customer up: the follow-up responsible, else the
-        salesperson, else the company's default responsible, else whoever
-        carried out the reminder — the first who is still an active user."""
+        """Who acts on the customer's answer: the follow-up responsible, else
+        the company's default dunning responsible, else whoever carried out
+        the reminder, else the administrator — the first who is an active
+        accounting user. The salesperson is informed, never given the task:
+        what it opens (disputes, promises, reminders) is the accountants'."""
         customer = action.partner_id.with_company(action.company_id)
         Send = self.env["account.dunning.send"]
+        group = "account.group_account_invoice"
         return Send._pick_user(
-            action.company_id,
-            customer.dunning_followup_user_id,
-            customer.user_id,
+            action.company_id, customer.dunning_followup_user_id, group=group
         ) or Send._pick_user(
-            action.company_id, action.user_id, self.env.ref("base.user_admin")
+            action.company_id,
+            action.user_id,
+            self.env.ref("base.user_admin"),
+            group=group,
         )
 
     @api.model
+    def _as_writer(self, records):
+        """``records`` as whoever writes the customer's answer for them.
+
+        Without rights on what an answer writes, the customer goes through
+        the superuser. A visitor who is not logged in is the public user,
+        who has no email address: the emails that announce a dispute or a
+        task then come from the system (OdooBot), which has one, instead of
+        failing for want of a sender.
+
+        :return: ``records`` with superuser rights
+        """
+        if self.env.user._is_public():
+            return records.with_user(SUPERUSER_ID)
+        return records.sudo()
+
+    @api.model
     def _notify_responsible(self, action, record, summary, note):
-        """An activity due today on ``record`` for the customer's follow-up
-        responsible.
+        """An activity due today on ``record`` for whoever acts on the
+        answer (``_get_responsible``); the customer's salesperson, when
+        another user, is told by a note on the customer they follow.
 
         :param note: ``Markup`` (HTML, shown as is) or str, escaped here so
             that a customer's text never becomes markup
         """
         note = note if isinstance(note, Markup) else _text_to_html(note)
+        responsible = self._get_responsible(action)
         # The customer, or the public user, schedules a task for an employee on a
         # record they may not write.
-        record.sudo().activity_schedule(
+        self._as_writer(record).activity_schedule(
             "mail.mail_activity_data_todo",
             date_deadline=fields.Date.context_today(self),
-            user_id=self._get_responsible(action).id,
+            user_id=responsible.id,
             summary=summary,
             note=note,
         )
+        customer = self._as_writer(action.partner_id.with_company(action.company_id))
+        salesperson = customer.user_id
+        if salesperson and salesperson != responsible and salesperson.active:
+            customer.message_subscribe(partner_ids=salesperson.partner_id.ids)
+            customer._dunning_message_post(
+                body=Markup("<p>%s</p>%s") % (summary, note),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+                partner_ids=salesperson.partner_id.ids,
+            )

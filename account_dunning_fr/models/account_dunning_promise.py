@@ -29,24 +29,19 @@ class AccountDunningPromise(models.AbstractModel):
         return date - timedelta(days=self.env.company.dunning_promise_grace_days)
 
     @api.model
-    def _resume_date(self, promise_date):
-        """First day the reminders may resume after a promise: the day after
-        the promised date plus the grace period (the converse of _cutoff)."""
-        grace = self.env.company.dunning_promise_grace_days
-        return promise_date + timedelta(days=grace + 1)
-
-    @api.model
     def _record(self, moves, promise_date, amount, action):
         """Spread a promised amount over ``moves``, oldest due first.
 
         :param moves: ``account.move`` recordset promised
         :param promise_date: ``datetime.date`` promised
-        :param amount: promised amount, in the invoices' currency
+        :param amount: promised amount, in company currency, as the run
+            claims and the call form and the portal show what is owed
         :param action: ``account.dunning.action`` that recorded the promise
         """
         left = amount
         for move in moves.sorted(lambda m: (m.invoice_date_due or m.date, m.id)):
-            share = min(left, move.amount_residual) if left > 0 else 0.0
+            open_amount = move._dunning_open_amount()
+            share = min(left, open_amount) if left > 0 else 0.0
             left -= share
             # The customer's salesperson may record what the customer promised
             # on a call they logged; only accountants write invoices directly.
@@ -55,18 +50,22 @@ class AccountDunningPromise(models.AbstractModel):
                     "dunning_promise_date": promise_date,
                     "dunning_promise_amount": share,
                     "dunning_promise_action_id": action.id,
-                    "dunning_promise_base_residual": move.amount_residual,
+                    "dunning_promise_base_residual": open_amount,
                 }
             )
         action.sudo().promise_state = "pending"  # same reason
 
     @api.model
     def _is_kept(self, move):
-        """Whether what was promised on ``move`` has been paid."""
+        """Whether what was promised on ``move`` has been paid: what its open
+        amount fell by since the promise, all in company currency."""
         if move.payment_state in PAID_STATES:
             return True
-        paid = move.dunning_promise_base_residual - move.amount_residual
-        return move.currency_id.compare_amounts(paid, move.dunning_promise_amount) >= 0
+        paid = move.dunning_promise_base_residual - move._dunning_open_amount()
+        return (
+            move.company_currency_id.compare_amounts(paid, move.dunning_promise_amount)
+            >= 0
+        )
 
     @api.model
     def _settle_expired(self, date):

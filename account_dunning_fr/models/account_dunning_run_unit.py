@@ -1,19 +1,25 @@
 """One customer of a dunning run: the action planned for it, carried out once.
 
 A unit holds either the values of the action the planning gave (the daily
-run) or the proposed action the accountant kept (the run wizard). Units are
+run, and the run wizard's preview) or a proposed action of an earlier run
+waiting for the accountant. What the accountant may change before the run is
+carried out, the recipient and the channels, are fields of the unit; the
+rest of the planned action is kept as values (JSON). Units are
 claimed with ``FOR UPDATE SKIP LOCKED``, so two callbacks or two workers never
 take the same one; the database refuses a second action for a unit, so a unit
 taken up again after a crash is never carried out twice.
 """
 
+import json
 import logging
 from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.expected_refusals import expected_refusals
 from ..tools.json_values import to_json
+from ..tools.vocabularies import CHANNELS
 from .account_dunning_execution import RETRYABLE
 
 _logger = logging.getLogger(__name__)
@@ -28,6 +34,7 @@ UNIT_STATES = [
 
 class AccountDunningRunUnit(models.Model):
     _name = "account.dunning.run.unit"
+    _inherit = ["account.dunning.channel.mixin"]
     _description = "Dunning Run Unit"
     _order = "run_id, id"
     _check_company_auto = True
@@ -35,14 +42,47 @@ class AccountDunningRunUnit(models.Model):
     run_id = fields.Many2one(
         "account.dunning.run", required=True, ondelete="cascade", index=True
     )
-    # Not precomputed: the ORM would build a new record in memory for each
-    # of the thousands of units a planning writes; stored once for all of
-    # them after they are inserted.
-    company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)
+    # The run's company, given when the unit is created (``_prepare_vals``):
+    # a related field would be computed again for each of the thousands of
+    # units a planning writes, and the company rule checked on each.
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+    )
     partner_id = fields.Many2one("res.partner", string="Customer", required=True)
     level_id = fields.Many2one("account.dunning.level", string="Planned Level")
     state = fields.Selection(
         UNIT_STATES, default="pending", required=True, index=True, copy=False
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        string="Recipient",
+        help="Who receives the reminder: planned by the recipient rules, "
+        "changed here before the run is carried out.",
+    )
+    move_ids = fields.Many2many(
+        "account.move", string="Invoices", compute="_compute_planned_action"
+    )
+    amount_due = fields.Monetary(
+        string="Amount Reminded",
+        compute="_compute_planned_action",
+        currency_field="currency_id",
+        help="What the reminder claims as planned, in company currency; read "
+        "again from the invoices when it is carried out.",
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    hold_reason = fields.Char(
+        compute="_compute_planned_action",
+        help="Why the action would wait for an accountant instead of being "
+        "carried out by the run.",
+    )
+    answer_id = fields.Many2one(
+        "account.dunning.answer",
+        string="Customer Answered",
+        compute="_compute_planned_action",
     )
     action_vals = fields.Json(
         string="Planned Action",
@@ -54,12 +94,39 @@ class AccountDunningRunUnit(models.Model):
         "account.dunning.action", "run_unit_id", string="Actions of the Unit"
     )
     action_id = fields.Many2one("account.dunning.action", compute="_compute_action_id")
+    waiting_action_id = fields.Many2one(
+        "account.dunning.action",
+        readonly=True,
+        ondelete="cascade",
+        help="A proposed action of an earlier run, waiting for the accountant, "
+        "that the run wizard's preview lists with this run's customers.",
+    )
     failure_reason = fields.Text(readonly=True, copy=False)
 
     @api.depends("action_ids")
     def _compute_action_id(self):
         for unit in self:
             unit.action_id = unit.action_ids[:1]
+
+    @api.depends("action_vals", "action_ids", "waiting_action_id")
+    def _compute_planned_action(self):
+        """What the run wizard's preview shows of each unit: from its action
+        when it has one, else from the planned values."""
+        Move = self.env["account.move"]
+        Answer = self.env["account.dunning.answer"]
+        for unit in self:
+            action = unit.action_id or unit.waiting_action_id
+            vals = unit.action_vals or {}
+            if action:
+                unit.move_ids = action.move_ids
+                unit.amount_due = action.amount_due
+                unit.hold_reason = action.hold_reason
+                unit.answer_id = action.answer_id
+            else:
+                unit.move_ids = Move.browse(unit._get_move_ids())
+                unit.amount_due = vals.get("amount_due", 0.0)
+                unit.hold_reason = vals.get("hold_reason") or False
+                unit.answer_id = Answer.browse(vals.get("answer_id") or [])
 
     def init(self):
         # The claim looks for the pending units of running runs.
@@ -82,13 +149,16 @@ class AccountDunningRunUnit(models.Model):
         return self.sudo().search_count(domain)
 
     @api.model
-    def _claim(self, limit, runs=None, exclude=()):
+    def _claim(self, limit, runs=None, exclude=(), among=None):
         """Lock up to ``limit`` pending units of running runs for this
-        transaction; units another transaction holds are passed over.
+        transaction; units another transaction holds, or changed since this
+        one began, are passed over.
 
         :param limit: how many units at most
         :param runs: ``account.dunning.run`` to take from, or None for all
         :param exclude: unit ids not to take again in this callback
+        :param among: ``account.dunning.run.unit`` to take from (a queue
+            job's set), or None for all
         :return: ``account.dunning.run.unit`` recordset, oldest first
         """
         # The claim reads the database: what this transaction did must be there.
@@ -99,22 +169,34 @@ class AccountDunningRunUnit(models.Model):
             conditions.append(SQL("u.run_id = ANY(%s)", runs.ids))
         if exclude:
             conditions.append(SQL("u.id != ALL(%s)", list(exclude)))
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT u.id
-                  FROM account_dunning_run_unit u
-                  JOIN account_dunning_run r ON r.id = u.run_id
-                 WHERE %s
-                 ORDER BY u.id
-                 LIMIT %s
-                   FOR UPDATE OF u SKIP LOCKED
-                """,
-                SQL(" AND ").join(conditions),
-                limit,
-            )
-        )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
+        if among is not None:
+            conditions.append(SQL("u.id = ANY(%s)", among.ids))
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        """
+                        SELECT u.id
+                          FROM account_dunning_run_unit u
+                          JOIN account_dunning_run r ON r.id = u.run_id
+                         WHERE %s
+                         ORDER BY u.id
+                         LIMIT %s
+                           FOR UPDATE OF u SKIP LOCKED
+                        """,
+                        SQL(" AND ").join(conditions),
+                        limit,
+                    ),
+                    # A race the database settles, not a failed query.
+                    log_exceptions=False,
+                )
+                ids = [row[0] for row in self.env.cr.fetchall()]
+        except RETRYABLE:
+            # Another worker carried out a unit after this transaction began
+            # (repeatable read): what is left goes to a later transaction,
+            # which sees what that worker did.
+            return self.browse()
+        return self.browse(ids)
 
     def _carry_out_units(self):
         """Carry out these units, one way whatever their number: each group
@@ -130,7 +212,9 @@ class AccountDunningRunUnit(models.Model):
         busy = self.browse()
         for group in self._group_by_runner():
             try:
-                with self.env.cr.savepoint():
+                # Another worker at the same customer makes the database
+                # refuse a statement: caught below, not a fault to log.
+                with expected_refusals(), self.env.cr.savepoint():
                     group._lock_moves()
                     results = group._carry_out_set()
             except RETRYABLE:
@@ -183,24 +267,96 @@ class AccountDunningRunUnit(models.Model):
         return unit
 
     @api.model
-    def _pack_action_vals(self, action_vals):
-        """The planned action's values as a unit keeps them (JSON), its lines
-        as ``[item id, id of the level the item moves up to or False]``: the
-        items' amounts are read again when the unit is carried out, so that
-        a payment made meanwhile is never claimed, and a planning writes
-        thousands of units at once.
+    def _prepare_vals(self, run, action_vals):
+        """Values of the unit of ``run`` planned with ``action_vals``: the
+        recipient and the channels as fields of their own, which the
+        accountant may change in the run wizard's preview; the rest as
+        JSON, its lines as ``[item id, id of the level the item moves up to
+        or False]``: the items' amounts are read again when the unit is
+        carried out, so that a payment made meanwhile is never claimed, and
+        a planning writes thousands of units at once.
 
+        :param run: ``account.dunning.run``
         :param action_vals: values of ``account.dunning.action.create`` with
             ``line_ids`` as create commands
-        :return: JSON-ready dict (see ``_get_planned_action_vals``)
+        :return: dict for ``_insert_planned`` (see ``_get_planned_action_vals``)
         """
         vals = dict(action_vals)
+        own = {fname: bool(vals.pop(fname, False)) for fname in CHANNELS}
+        own["contact_id"] = vals.pop("contact_id", False) or False
         if "line_ids" in vals:
             vals["line_ids"] = [
                 [line["move_line_id"], line["level_id"] if line["advanced"] else False]
                 for _command, _id, line in vals["line_ids"]
             ]
-        return to_json(vals)
+        return {
+            "run_id": run.id,
+            "company_id": run.company_id.id,
+            "partner_id": action_vals["partner_id"],
+            "level_id": action_vals.get("level_id") or False,
+            "action_vals": to_json(vals),
+            **own,
+        }
+
+    @api.model
+    def _insert_planned(self, vals_list):
+        """Write the units a planning gives, a thousand or more at a time, in
+        one INSERT statement: the ORM's ``create`` spent a quarter of a
+        millisecond per unit on defaults, JSON copies and cache, which made
+        the run wizard's preview of a large company wait seconds for rows
+        that hold plain values. The rights are those of ``create``.
+
+        :param vals_list: list of dicts of ``_prepare_vals``: ``run_id``,
+            ``company_id``, ``partner_id``, ``level_id``, ``contact_id``, the
+            channels and ``action_vals`` (JSON-ready), nothing else
+        :return: ids of the units inserted, in order
+        """
+        self.check_access("create")
+        if not vals_list:
+            return []
+        columns = [
+            "run_id",
+            "company_id",
+            "partner_id",
+            "level_id",
+            "contact_id",
+            *CHANNELS,
+        ]
+        uid, now = self.env.uid, self.env.cr.now()
+        rows = [
+            SQL(
+                "(%s, 'pending', %s::jsonb, %s, %s, %s, %s)",
+                SQL(", ").join(
+                    [SQL("%s", vals.get(name) or None) for name in columns[:5]]
+                    + [SQL("%s", bool(vals.get(name))) for name in CHANNELS]
+                ),
+                json.dumps(vals["action_vals"]),
+                uid,
+                now,
+                uid,
+                now,
+            )
+            for vals in vals_list
+        ]
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO account_dunning_run_unit
+                       (%s, state, action_vals, create_uid, create_date,
+                        write_uid, write_date)
+                VALUES %s
+                RETURNING id
+                """,
+                SQL(", ").join(SQL.identifier(name) for name in columns),
+                SQL(", ").join(rows),
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _get_own_vals(self):
+        """The recipient and channels of this unit, as the action takes them."""
+        self.ensure_one()
+        return {"contact_id": self.contact_id.id, **self._get_channel_vals()}
 
     def _get_planned_action_vals(self):
         """Values creating these units' planned actions, their lines made
@@ -216,15 +372,14 @@ class AccountDunningRunUnit(models.Model):
         items = self.env["account.move.line"].browse(
             [item_id for lines in packed.values() for item_id, _level_id in lines]
         )
-        by_id = {item.id: item for item in items}
+        # What may be claimed of each item, read once for the set.
+        by_id = {item.id: item for item in items._dunning_items()}
         Builder = self.env["account.dunning.planning"]
         result = {}
         for unit in self:
-            vals = dict(unit.action_vals, run_unit_id=unit.id)
+            vals = dict(unit.action_vals, run_unit_id=unit.id, **unit._get_own_vals())
             if packed[unit.id]:
-                plain = [
-                    by_id[item_id]._dunning_item() for item_id, _l in packed[unit.id]
-                ]
+                plain = [by_id[item_id] for item_id, _l in packed[unit.id]]
                 vals.update(Builder._prepare_claim_vals(plain, dict(packed[unit.id])))
             result[unit.id] = vals
         return result
@@ -248,7 +403,9 @@ class AccountDunningRunUnit(models.Model):
                 SQL(
                     "SELECT id FROM account_move WHERE id = ANY(%s) FOR UPDATE NOWAIT",
                     move_ids,
-                )
+                ),
+                # The caller expects the refusal: not a failed query to log.
+                log_exceptions=False,
             )
 
     def _carry_out_set(self):
@@ -272,14 +429,34 @@ class AccountDunningRunUnit(models.Model):
                 "skipped",
                 self.env._("The action was handled meanwhile."),
             )
-        # The accountant validated these in the run wizard.
+        # The accountant validated these in the run wizard, with the
+        # recipient and channels chosen there.
+        for unit in kept - handled:
+            action = unit.action_id
+            current = {"contact_id": action.contact_id.id, **action._get_channel_vals()}
+            changed = {
+                fname: value
+                for fname, value in unit._get_own_vals().items()
+                if current[fname] != value
+            }
+            if changed:
+                action.write(changed)
         (kept - handled).action_id.action_execute()
         planned = self - kept
         vals = planned._get_planned_action_vals()
         actions = self.env["account.dunning.planning"]._create_proposals(
             [vals[unit.id] for unit in planned]
         )
-        actions.filtered(lambda a: a._runs_by_itself())._carry_out()
+        # A run the accountant validated in the run wizard carries out every
+        # action it kept; otherwise the levels that wait for an accountant,
+        # and the actions something holds, stay proposed.
+        validated = self.run_id.filtered("validated")
+        actions.filtered(
+            lambda a: (
+                a.state == "proposed"
+                and (a.run_unit_id.run_id in validated or a._runs_by_itself())
+            )
+        )._carry_out()
         by_unit = {action.run_unit_id.id: action for action in actions}
         by_unit.update({unit.id: unit.action_id for unit in kept - handled})
         for unit in self - handled:

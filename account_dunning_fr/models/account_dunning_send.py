@@ -62,6 +62,7 @@ from odoo.tools.pdf import PdfFileWriter, PdfReader
 
 from ..tools import post_room
 from ..tools.page_footer import stamp_pages
+from .account_dunning_execution import RETRYABLE
 
 _logger = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ class LetterSplitError(Exception):
     """The PDF of a group cannot be cut back into its letters."""
 
 
-WRITTEN_CHANNELS = ("channel_email", "channel_letter", "channel_registered")
+WRITTEN_CHANNELS = ("send_email", "send_letter", "send_registered_letter")
 
 
 class DunningFailure(UserError):
@@ -105,14 +106,14 @@ class AccountDunningSend(models.AbstractModel):
         channels run; each method carries its channel out for a whole set
         of actions (``account.dunning.action``), a set of one included."""
         return {
-            "channel_email": self._send_emails,
-            "channel_letter": self._queue_letters,
-            "channel_registered": self._queue_letters,
-            "channel_sms": self._send_sms,
-            "channel_call": self._schedule_calls,
-            "channel_visit": self._schedule_visits,
-            "channel_salesperson": self._inform_salespeople,
-            "channel_credit_hold": self._hold_credit,
+            "send_email": self._send_emails,
+            "send_letter": self._queue_letters,
+            "send_registered_letter": self._queue_letters,
+            "send_sms": self._send_sms,
+            "create_call": self._schedule_calls,
+            "create_visit": self._schedule_visits,
+            "notify_salesperson": self._inform_salespeople,
+            "credit_hold": self._hold_credit,
         }
 
     # ------------------------------------------------------------ before
@@ -150,11 +151,11 @@ class AccountDunningSend(models.AbstractModel):
     @api.model
     def _written_channels(self, action):
         channels = []
-        if action.channel_email:
+        if action.send_email:
             channels.append("email")
-        if action.channel_letter or action.channel_registered:
+        if action.send_letter or action.send_registered_letter:
             channels.append("letter")
-        if action.channel_sms:
+        if action.send_sms:
             channels.append("sms")
         return channels
 
@@ -342,7 +343,7 @@ class AccountDunningSend(models.AbstractModel):
         )
 
     @api.model
-    def _pick_user(self, company, *candidates):
+    def _pick_user(self, company, *candidates, group=None):
         """The first of ``candidates`` who reads tasks: an active internal
         user, never OdooBot; else the company's default dunning responsible
         if active; else the user at work, unless OdooBot. A person who left
@@ -350,13 +351,20 @@ class AccountDunningSend(models.AbstractModel):
 
         :param company: ``res.company`` whose default responsible stands in
         :param candidates: ``res.users`` records, each possibly empty
+        :param group: xml id of a group the user must belong to, or None: a
+            task opening what only that group reads goes to no one else
         :return: ``res.users`` (one or empty)
         """
         env_user = self.env.user if not self.env.user._is_superuser() else None
         for user in (*candidates, company.dunning_followup_user_id, env_user):
             # The user at work may not read every user's company.
-            if user and self._reads_tasks(user.sudo()):
-                return user[:1]
+            user = user and user.sudo()[:1]
+            if (
+                user
+                and self._reads_tasks(user)
+                and (not group or user.has_group(group))
+            ):
+                return user.with_env(self.env)
         return self.env["res.users"]
 
     @api.model
@@ -433,13 +441,18 @@ class AccountDunningSend(models.AbstractModel):
                 activity_type = level.activity_type_id
         # Written in the language of the user who will read it.
         env = action.with_context(lang=user.lang or self.env.lang).env
+        # What the reminder claims of each invoice, from its lines (each
+        # item's claimable amount): the figures add up to its amount due.
+        claimed = defaultdict(float)
+        for line in action.line_ids:
+            claimed[line.move_id] += line.amount_residual
         lines = Markup("").join(
             Markup("<li>%s</li>")
             % env._(
                 "%(invoice)s due %(due)s: %(amount)s",
                 invoice=move.name,
                 due=format_date(env, move.invoice_date_due),
-                amount=format_amount(env, move.amount_residual, move.currency_id),
+                amount=format_amount(env, claimed[move], action.currency_id),
             )
             for move in action.move_ids
         )
@@ -480,7 +493,7 @@ class AccountDunningSend(models.AbstractModel):
             return self.env["ir.attachment"]
         pending = pending.sorted(
             lambda a: (
-                not a.channel_registered,
+                not a.send_registered_letter,
                 (a.partner_id.commercial_partner_id.name or "").lower(),
                 a.id,
             )
@@ -544,14 +557,7 @@ class AccountDunningSend(models.AbstractModel):
         # The history says why, once: no tracking message beside it.
         live = Execution._drop_paid_moves(actions.with_context(mail_notrack=True))
         live = actions.browse(live.ids)
-        withdrawn = actions - live
-        if withdrawn:
-            withdrawn.write({"print_state": "none"})
-            # A letter that never left was never delivered; only managers
-            # delete deliveries, the post room removes the one it withdrew.
-            withdrawn.delivery_ids.filtered(
-                lambda d: d.channel == "letter" and d.state == "pending"
-            ).sudo().unlink()
+        self._withdraw_letters(actions - live)
         changed = live.filtered(lambda a: claim(a) != before[a.id])
         if changed:
             changed.write(
@@ -565,6 +571,29 @@ class AccountDunningSend(models.AbstractModel):
         # claim: it waits for the accountant, never printed as it was.
         to_print = live.filtered(lambda a: a.letter_render_state != "failed")
         return to_print, changed & to_print
+
+    @api.model
+    def _withdraw_letters(self, actions, reason=None):
+        """Take the letters of ``actions`` out of the post room: they will
+        not be printed, and their letter delivery, which never started, goes.
+
+        :param actions: ``account.dunning.action`` whose letter waits
+        :param reason: str or None; given, each action is cancelled with it
+            in its history, unless another of its channels already left (an
+            email or an SMS sent is evidence that stays)
+        """
+        if not actions:
+            return
+        actions.write({"print_state": "none"})
+        # A letter that never left was never delivered; only managers
+        # delete deliveries, the post room removes the one it withdrew.
+        actions.delivery_ids.filtered(
+            lambda d: d.channel == "letter" and d.state == "pending"
+        ).sudo().unlink()
+        if reason:
+            paper_only = actions.filtered(lambda a: not (a.send_email or a.send_sms))
+            paper_only.state = "cancelled"
+            actions._post_history(reason)
 
     def _no_pdf_message(self):
         return self.env._(
@@ -653,10 +682,16 @@ class AccountDunningSend(models.AbstractModel):
             limit="LIMIT %(limit)s" if limit else "",
         )
         self.env["account.dunning.action"].flush_model(["letter_render_state"])
-        self.env.cr.execute(
-            query, {"ids": actions.ids if actions is not None else [], "limit": limit}
-        )
-        ids = [row[0] for row in self.env.cr.fetchall()]
+        params = {"ids": actions.ids if actions is not None else [], "limit": limit}
+        try:
+            with self.env.cr.savepoint(flush=False):
+                # A race the database settles, not a failed query.
+                self.env.cr.execute(query, params, log_exceptions=False)
+                ids = [row[0] for row in self.env.cr.fetchall()]
+        except RETRYABLE:
+            # Another transaction rendered letters after this one began
+            # (repeatable read): the rest is for a later transaction.
+            ids = []
         claimed = self.env["account.dunning.action"].browse(ids)
         claimed.invalidate_recordset(["letter_render_state"])
         return claimed
@@ -718,9 +753,9 @@ class AccountDunningSend(models.AbstractModel):
     def _render_group(self, actions):
         """One wkhtmltopdf call for ``actions``. When it fails, each half is
         rendered the same way, so that one broken letter costs a few calls
-        (those failing in QWeb cost no wkhtmltopdf call at all); when the
-        PDF could not be cut, one call per letter. Each failure is kept on
-        its own letter."""
+        (those failing in their values or in QWeb cost no wkhtmltopdf call
+        at all); when the PDF could not be cut, one call per letter. Each
+        failure is kept on its own letter."""
         if len(actions) > 1 and self._renders_pdf():
             try:
                 with self.env.cr.savepoint():
@@ -939,7 +974,7 @@ class AccountDunningSend(models.AbstractModel):
                     "letter_render_error": False,
                 }
             )
-        self._send_emails(actions.filtered(lambda a: a.channel_email and not a.mail_id))
+        self._send_emails(actions.filtered(lambda a: a.send_email and not a.mail_id))
 
     @api.model
     def _failure_reason(self, error):

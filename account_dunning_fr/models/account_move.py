@@ -1,7 +1,8 @@
 """The dunning state of a customer invoice.
 
 The invoice carries what the run and the workflows record (level reached,
-block, promise, formal notice, payment plans) and shows what the other
+block, promise, formal notice, payment plans), the factor it was sold to
+(read from its payment account), and shows what the other
 models compute: the next level and its date (``account.dunning.planning``),
 the legal amounts (``account.dunning.legal``) and the prescription
 (``tools/prescription.py``).
@@ -15,8 +16,9 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import format_amount, format_date
+from odoo.tools.sql import create_index
 
-from ..tools import prescription
+from ..tools import claimable, prescription
 from ..tools.einvoice_lifecycle import PAID_FRAMEWORKS
 from ..tools.vocabularies import EINVOICE_FRAMEWORKS, EINVOICE_STATUSES
 from .account_dunning_legal import DUNNED_MOVE_TYPES
@@ -107,11 +109,26 @@ class AccountMove(models.Model):
         help="No reminder is sent for this invoice, e.g. while a dispute is open.",
     )
     dunning_block_reason = fields.Char(string="Block Reason", copy=False)
+    # Once the customer has been notified of the factor's subrogation, only a
+    # payment to the factor discharges it (C. civ. 1346-5): the invoice is
+    # the factor's to claim, never ours. Stored, so that the run's one query
+    # leaves such invoices out without reading their bank accounts.
+    dunning_factor_id = fields.Many2one(
+        related="partner_bank_id.dunning_factor_id",
+        string="Factored To",
+        store=True,
+        index="btree_not_null",
+        help="The invoice is to be paid into a factor's account: the factor "
+        "reminds it. It is left out of your reminders, statements and "
+        "late-payment claims.",
+    )
     dunning_promise_date = fields.Date(
         string="Promised Payment Date", copy=False, tracking=True
     )
+    # A promise is weighed against what the run claims: both in company
+    # currency (``_dunning_open_amount``), whatever the invoice's currency.
     dunning_promise_amount = fields.Monetary(
-        string="Promised Amount", copy=False, currency_field="currency_id"
+        string="Promised Amount", copy=False, currency_field="company_currency_id"
     )
     dunning_promise_action_id = fields.Many2one(
         "account.dunning.action",
@@ -124,7 +141,24 @@ class AccountMove(models.Model):
         string="Open Amount When Promised",
         copy=False,
         readonly=True,
-        currency_field="currency_id",
+        currency_field="company_currency_id",
+    )
+    dunning_answer_ids = fields.Many2many(
+        "account.dunning.answer",
+        "account_dunning_answer_move_rel",
+        "move_id",
+        "answer_id",
+        string="Customer Answers",
+        readonly=True,
+        copy=False,
+    )
+    dunning_hold_date = fields.Date(
+        string="Reminders Held Until",
+        compute="_compute_dunning_hold_date",
+        store=True,
+        help="Last day the automatic reminders of this invoice wait because "
+        "the customer answered (a reply to a reminder, a payment under way, "
+        "a promise).",
     )
     dunning_formal_notice_date = fields.Date(
         string="Formal Notice Date",
@@ -262,6 +296,7 @@ class AccountMove(models.Model):
         "amount_residual",
         "dunning_blocked",
         "dunning_promise_date",
+        "dunning_hold_date",
         "dunning_payment_plan_ids.state",
         "commercial_partner_id.payer_profile",
     )
@@ -276,6 +311,14 @@ class AccountMove(models.Model):
             level, date = steps.get(move.id, (self.env["account.dunning.level"], False))
             move.dunning_next_level_id = level
             move.dunning_next_date = date
+
+    @api.depends("dunning_answer_ids.hold_until")
+    def _compute_dunning_hold_date(self):
+        for move in self:
+            move.dunning_hold_date = max(
+                move.dunning_answer_ids.filtered("hold_until").mapped("hold_until"),
+                default=False,
+            )
 
     @api.depends(
         "state",
@@ -397,13 +440,40 @@ class AccountMove(models.Model):
             self._dunning_einvoice_sync_hold()
         return res
 
+    def init(self):
+        # The customer's page, statement and form look their invoices up by
+        # the commercial partner, which Odoo does not index: without it each
+        # look-up reads every invoice of the company.
+        create_index(
+            self.env.cr,
+            "account_move_dunning_commercial_partner_index",
+            self._table,
+            ["commercial_partner_id"],
+            where="commercial_partner_id IS NOT NULL",
+        )
+
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
 
     def _dunning_open_amount(self):
-        """What these invoices still owe, in company currency (credit notes
-        count negative)."""
+        """What these invoices still owe, in company currency: the one answer
+        for every figure that totals, compares or records what is owed (the
+        call form, promises and whether they were kept, disputes, formal
+        notices, payment plans, litigation, the notes of tasks), as the run
+        claims in company currency. It is the sum of the open amounts of
+        their receivable items (``account.move.line.amount_residual``), the
+        figure planning starts from, which is each invoice's
+        ``amount_residual_signed`` (the column the lists of invoices show);
+        what may be claimed of each item is
+        ``account.move.line._dunning_claimable_amounts``. An invoice's own
+        amounts in its own currency are only shown to the customer beside
+        it (a letter's table of invoices, the portal's rows) and paid in it
+        (the portal's payment).
+
+        :return: float, company currency (``company_currency_id``), the sum
+            over ``self`` (empty: 0.0); credit notes count negative
+        """
         return sum(self.mapped("amount_residual_signed"))
 
     def _dunning_prescription_date(self):
@@ -463,10 +533,12 @@ class AccountMove(models.Model):
         return self.env["account.dunning.legal"]._get_amounts(self, date)
 
     def _dunning_has_invoice_mention(self):
-        """Tell whether the invoice must print the late payment mention."""
+        """Tell whether the invoice must print the late payment mention
+        (C. com. L441-9: French companies only)."""
         self.ensure_one()
         return bool(
             self.company_id.dunning_invoice_mention
+            and self.company_id._dunning_french_law_applies()
             and self.move_type == "out_invoice"
             and (self.commercial_partner_id.dunning_debtor_type or "professional")
             == "professional"
@@ -525,9 +597,10 @@ class AccountMove(models.Model):
           209, or by a credit note matched with the invoice;
         - 208 suspended: held, a task to supply what the reason code says is
           missing, resumed by 209 (or 205);
-        - 206 partially approved: the part not approved is a dispute (the
-          whole invoice waits), settled by a credit note bringing the
-          invoice down to the approved amount, or by 205 or 209;
+        - 206 partially approved: the part not approved is a dispute, and
+          the approved amount is claimed meanwhile (payments settle it
+          first); settled by a credit note for the part not approved, or by
+          205 or 209; without an approved amount the whole invoice waits;
         - 211 payment sent: held like a promise for the company's number of
           days, reminded afterwards if nothing arrived;
         - 203, 204 (receipt), 205 (approval): dates kept for the formal
@@ -671,11 +744,16 @@ class AccountMove(models.Model):
         )
 
     # ------------------------------------------------------- disputes
-    def _dunning_einvoice_open_dispute(self, status, reason):
+    def _dunning_einvoice_open_dispute(
+        self, status, reason, approved_part_claimed=False
+    ):
         """The invoice's open dispute, ``status`` linked to it: the one
         already open (an invoice has at most one), else a new one with
         ``reason`` (str).
 
+        :param approved_part_claimed: only the part the buyer did not approve
+            is disputed, the approved part is claimed meanwhile; a dispute
+            of the whole invoice joining one that was not blocks it
         :return: ``account.dunning.dispute``
         """
         self.ensure_one()
@@ -685,6 +763,9 @@ class AccountMove(models.Model):
         )
         if dispute:
             dispute.message_post(body=self._dunning_einvoice_summary(status))
+            if dispute.approved_part_claimed and not approved_part_claimed:
+                dispute.approved_part_claimed = False
+                dispute._block_moves()
         else:
             codes = (status.reason_code or "").replace(",", " ").split()
             dispute = Dispute.create(
@@ -703,6 +784,7 @@ class AccountMove(models.Model):
                     "reason": reason[:250],
                     "user_id": self._dunning_einvoice_responsible().id,
                     "review_date": fields.Date.context_today(self),
+                    "approved_part_claimed": approved_part_claimed,
                 }
             )
         status.dispute_id = dispute
@@ -764,6 +846,63 @@ class AccountMove(models.Model):
             reason = self._dunning_einvoice_reason_text(last)
             return " ".join((held, reason)) if reason else held
         return ""
+
+    def _dunning_einvoice_partial_dispute(self):
+        """The open dispute about the part of this invoice its buyer did not
+        approve (status 206) while the approved part is claimed, or an empty
+        ``account.dunning.dispute`` recordset."""
+        self.ensure_one()
+        return self.dunning_einvoice_status_ids.filtered(
+            lambda s: s.code == "206"
+        ).dispute_id.filtered(lambda d: d.state == "open" and d.approved_part_claimed)
+
+    def _dunning_einvoice_approved_claims(self):
+        """What may be claimed of each open debit item of this invoice by its
+        partial approval (``tools.claimable.approved_claims``): the approved
+        amount less what payments settled, credit notes going to the part
+        not approved.
+
+        :return: ``{account.move.line: amount in the invoice's currency}``
+        """
+        self.ensure_one()
+        receivables = self.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        items = receivables.filtered(
+            lambda line: not line.reconciled and line.amount_residual > 0
+        ).sorted(lambda line: (line._dunning_due_date(), line.id))
+        # What was paid is a fact of the books whoever asks: a salesperson,
+        # who may not read reconciliations, sees the customer's overdue
+        # figure and the invoice's next reminder.
+        paid = sum(
+            partial.debit_amount_currency
+            for partial in receivables.sudo().matched_credit_ids
+            if partial.credit_move_id.move_id.move_type != "out_refund"
+        )
+        claims = claimable.approved_claims(
+            items.mapped("amount_residual_currency"),
+            self.dunning_einvoice_approved_amount,
+            paid,
+            self.currency_id.rounding,
+        )
+        return dict(zip(items, claims, strict=True))
+
+    def _dunning_einvoice_contested_amount(self):
+        """The part of this invoice still in dispute after its partial
+        approval: what is left to pay beyond what may be claimed (0 once
+        credit notes brought it down to the claim). The text of the status,
+        the dispute and the run read it alike.
+
+        :return: float, company currency, as ``_dunning_open_amount``
+        """
+        self.ensure_one()
+        claims = self._dunning_einvoice_approved_claims()
+        return self.company_currency_id.round(
+            sum(
+                item.amount_residual - item._dunning_to_company_currency(claim)
+                for item, claim in claims.items()
+            )
+        )
 
     def _dunning_einvoice_sync_hold(self):
         """Block the invoices the lifecycle forbids reminding, and lift the
@@ -864,12 +1003,16 @@ class AccountMove(models.Model):
 
     def _dunning_einvoice_partial(self, status):
         if status.amount:
-            contested = self.currency_id.round(self.amount_residual - status.amount)
+            # In company currency, as the run claims the approved part and the
+            # dispute counts the rest: the platform's own figure, in the
+            # invoice's currency, stays on the status.
+            contested = self._dunning_einvoice_contested_amount()
+            approved = self._dunning_open_amount() - contested
             text = self.env._(
                 "Approved in part on the e-invoicing platform: %(approved)s "
                 "approved, %(contested)s contested.",
-                approved=format_amount(self.env, status.amount, self.currency_id),
-                contested=format_amount(self.env, contested, self.currency_id),
+                approved=format_amount(self.env, approved, self.company_currency_id),
+                contested=format_amount(self.env, contested, self.company_currency_id),
             )
         else:
             text = self.env._(
@@ -879,7 +1022,11 @@ class AccountMove(models.Model):
         reason = self._dunning_einvoice_reason_text(status)
         if reason:
             text = " ".join((text, reason))
-        dispute = self._dunning_einvoice_open_dispute(status, text)
+        # With the approved amount known, that part is claimed at once; the
+        # reminders wait only for the part in dispute.
+        dispute = self._dunning_einvoice_open_dispute(
+            status, text, approved_part_claimed=bool(status.amount)
+        )
         self._dunning_einvoice_task(
             dispute,
             self.env._("Issue a credit note for the part not approved, or contest it"),
@@ -915,26 +1062,27 @@ class AccountMove(models.Model):
         self.write(
             {
                 "dunning_promise_date": promise_date,
-                "dunning_promise_amount": self.amount_residual,
+                "dunning_promise_amount": self._dunning_open_amount(),
                 "dunning_promise_action_id": False,
-                "dunning_promise_base_residual": self.amount_residual,
+                "dunning_promise_base_residual": self._dunning_open_amount(),
             }
         )
 
     def _dunning_einvoice_credit_note_matched(self):
         """A credit note was just matched with these invoices: it settles the
         disputes their lifecycle opened — a dispute of the whole invoice
-        (207) at once, a partial approval (206) once the invoice is down to
-        the approved amount."""
+        (207) at once, a partial approval (206) once nothing is left in
+        dispute beyond what may be claimed."""
         for move in self.filtered(lambda m: m.dunning_einvoice_status_ids):
             resolution = self.env._(
                 "Settled by a credit note matched with the invoice."
             )
             move._dunning_einvoice_settle_disputes(resolution, codes=("207",))
-            approved = move.dunning_einvoice_approved_amount
             if (
-                approved
-                and move.currency_id.compare_amounts(move.amount_residual, approved)
+                move.dunning_einvoice_approved_amount
+                and move.company_currency_id.compare_amounts(
+                    move._dunning_einvoice_contested_amount(), 0.0
+                )
                 <= 0
             ):
                 move._dunning_einvoice_settle_disputes(resolution, codes=("206",))

@@ -117,19 +117,88 @@ class AccountMoveLine(models.Model):
         return self.date_maturity or self.move_id.invoice_date_due or self.date
 
     def _dunning_item(self):
-        """This receivable item as ``tools.dunning_steps.Item``."""
+        """This receivable item as ``tools.dunning_steps.Item``, its amount
+        what may be claimed of it (see ``_dunning_claimable_amounts``)."""
         self.ensure_one()
-        return dunning_steps.Item(
-            self.id,
-            self.move_id.id,
-            self.amount_residual,
-            self._dunning_due_date(),
-            level=self.dunning_level_id._get_step_level(),
-            last_date=self.dunning_last_date or None,
-            kind=self._dunning_kind(),
-            currency_id=self.currency_id.id,
-            amount_currency=self.amount_residual_currency,
-            promise_date=self.move_id.dunning_promise_date or None,
+        return self._dunning_items()[0]
+
+    def _dunning_items(self):
+        """These receivable items as ``tools.dunning_steps.Item``, in order,
+        each with what may be claimed of it (see
+        ``_dunning_claimable_amounts``): one read for all of them."""
+        claimed = self._dunning_claimable_amounts()
+        return [
+            dunning_steps.Item(
+                line.id,
+                line.move_id.id,
+                claimed.get(line.id, (line.amount_residual,))[0],
+                line._dunning_due_date(),
+                level=line.dunning_level_id._get_step_level(),
+                last_date=line.dunning_last_date or None,
+                kind=line._dunning_kind(),
+                currency_id=line.currency_id.id,
+                amount_currency=claimed.get(
+                    line.id, (None, line.amount_residual_currency)
+                )[1],
+                promise_date=line.move_id.dunning_promise_date or None,
+            )
+            for line in self
+        ]
+
+    def _dunning_claimable_amounts(self):
+        """What may be claimed of those of these open receivable items that
+        are not claimed in full: the items of an invoice its buyer approved
+        in part only on its e-invoicing platform (status 206), while the
+        dispute about the rest is open. The approved amount is due at once;
+        payments settle it first, credit notes the part in dispute
+        (``tools.claimable.approved_claims``). The one answer to what may
+        be claimed of an item: the run (planning's ``_claim_in_part`` and
+        ``_dunning_items``, whence the action's lines), the execution of a
+        reminder, the letters, the statement, the portal, the customer's
+        figures, the legal amounts and the dispute (through
+        ``account.move._dunning_einvoice_contested_amount``) all read it
+        here; what a whole invoice still owes is
+        ``account.move._dunning_open_amount``.
+
+        :return: ``{item id: (amount in company currency, amount in the
+            item's currency)}``, only for the items claimed in part or not
+            at all; the others are claimed at their open amount
+            (``amount_residual``, company currency, and
+            ``amount_residual_currency``)
+        """
+        moves = self.move_id.filtered(
+            lambda m: (
+                m.dunning_einvoice_approved_amount > 0
+                and m._dunning_einvoice_partial_dispute()
+            )
+        )
+        result = {}
+        for move in moves:
+            for item, claim in move._dunning_einvoice_approved_claims().items():
+                if item not in self or (
+                    move.currency_id.compare_amounts(
+                        claim, item.amount_residual_currency
+                    )
+                    >= 0
+                ):
+                    continue
+                result[item.id] = (item._dunning_to_company_currency(claim), claim)
+        return result
+
+    def _dunning_to_company_currency(self, amount_currency):
+        """``amount_currency``, a part of this open item's amount in its own
+        currency, in company currency: the same share of what is open in
+        company currency, at the rate the item is booked at, so that the
+        parts of an item always add up to its ``amount_residual``.
+
+        :param amount_currency: float, the item's currency
+        :return: float, company currency, rounded
+        """
+        self.ensure_one()
+        if self.currency_id.is_zero(self.amount_residual_currency):
+            return 0.0
+        return self.company_currency_id.round(
+            self.amount_residual * amount_currency / self.amount_residual_currency
         )
 
     def _dunning_prescription_date(self):

@@ -2,9 +2,24 @@ import io
 
 from odoo import models
 
+INJUNCTION_TEMPLATE = "account_dunning_fr.report_dunning_injunction_file_document"
+
 
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
+
+    def _get_rendering_context_model(self, report):
+        """The model whose ``_get_report_values`` gives ``report`` its
+        values: ``account.dunning.letter`` for the nine letters (one model
+        for all of them, see its ``_get_report_values``) and
+        ``account.dunning.litigation`` for the payment order file, where
+        Odoo looks for a model named ``report.<report_name>``."""
+        Letter = self.env["account.dunning.letter"]
+        if Letter._is_letter_report(report):
+            return Letter
+        if report.report_name == INJUNCTION_TEMPLATE:
+            return self.env["account.dunning.litigation"]
+        return super()._get_rendering_context_model(report)
 
     def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
         """Stamp the sender's legal identity and "page x / y" at the foot of

@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from ..tools.bounce import bounce_reason
+from ..tools.bounce import bounce_reason, is_auto_reply
 
 
 class MailThread(models.AbstractModel):
@@ -15,6 +15,17 @@ class MailThread(models.AbstractModel):
         return super(
             MailThread, self.with_context(dunning_bounce_reason=reason)
         )._routing_handle_bounce(email_message, message_dict)
+
+    @api.model
+    def _message_route_process(self, message, message_dict, routes):
+        # Whether a person wrote the email is in its headers, which the
+        # threads it reaches do not see: it travels in the context, so that an
+        # out-of-office threaded on a reminder is not taken for the customer's
+        # answer.
+        return super(
+            MailThread,
+            self.with_context(dunning_auto_reply=is_auto_reply(message)),
+        )._message_route_process(message, message_dict, routes)
 
     def _dunning_message_post(self, **kwargs):
         """``message_post`` that never fails because of the user at work:

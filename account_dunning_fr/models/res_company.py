@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare, format_date
 
+from ..tools.late_payment import french_law_applies
+
 _logger = logging.getLogger(__name__)
 
 # A customer may pause their own reminders by a promise made online; beyond a
@@ -98,7 +100,7 @@ class ResCompany(models.Model):
     dunning_bank_account_id = fields.Many2one(
         "res.partner.bank",
         string="Bank Account Shown in Letters",
-        domain="[('partner_id', '=', partner_id)]",
+        domain="[('partner_id', '=', partner_id), ('dunning_factor_id', '=', False)]",
     )
     # Legal identity every company letter must carry (C. com. R123-237 and
     # R123-238); the SIREN is Odoo's company_registry (else l10n_fr's SIRET)
@@ -163,6 +165,21 @@ class ResCompany(models.Model):
         "the invoice is not reminded for this many days; it is reminded "
         "afterwards if the payment has not arrived.",
     )
+    dunning_einvoice_alias_id = fields.Many2one(
+        "mail.alias",
+        string="Lifecycle Messages Address",
+        copy=False,
+        ondelete="set null",
+        help="Email address the e-invoicing platforms send the lifecycle "
+        "messages of the company's invoices to: each email is imported.",
+    )
+    dunning_reply_hold_days = fields.Integer(
+        string="Customer Reply: Hold (days)",
+        default=7,
+        help="When the customer replies to a reminder by email, the automatic "
+        "reminders of its invoices wait this many days, time to read the "
+        "reply and answer it.",
+    )
     dunning_einvoice_refused_mode = fields.Selection(
         [
             ("dispute", "Stop the reminders and open a dispute"),
@@ -220,6 +237,14 @@ class ResCompany(models.Model):
         "créances commerciales). Empty: the default account of the sales "
         "journal.",
     )
+    dunning_french_law = fields.Boolean(
+        string="French Commercial Law",
+        compute="_compute_dunning_french_law",
+        help="The company is established in France (or a French overseas "
+        "department): its reminders claim the late penalties, the 40 € "
+        "indemnity and the legal interest of French law and cite its "
+        "articles. Elsewhere they state the amounts due only.",
+    )
     dunning_dso = fields.Float(
         string="DSO (days)",
         digits=(16, 1),
@@ -236,6 +261,12 @@ class ResCompany(models.Model):
                 .with_company(company)
                 ._get_dso(today)[False]
             )
+
+    @api.depends("country_id", "account_fiscal_country_id")
+    def _compute_dunning_french_law(self):
+        for company in self:
+            country = company.country_id or company.account_fiscal_country_id
+            company.dunning_french_law = french_law_applies(country.code)
 
     @api.depends(
         "dunning_legal_form",
@@ -328,23 +359,59 @@ class ResCompany(models.Model):
         companies._dunning_install_default_policies()
         return companies
 
-    def _dunning_install_default_policies(self):
-        """Give each company its own editable copy of the shipped policies.
+    def write(self, vals):
+        res = super().write(vals)
+        if "country_id" in vals or "account_fiscal_country_id" in vals:
+            # A company created before its address was filled in gets the
+            # French policies once it is placed in France.
+            self._dunning_install_default_policies()
+        return res
 
-        The shipped policies belong to the main company; a company created
-        later starts from the same French practice rather than from nothing.
+    def _dunning_french_law_applies(self):
+        """Whether French commercial law governs this company's claims: its
+        country (else its fiscal country) is France or a territory where the
+        Code de commerce applies (``tools.late_payment.french_law_applies``).
+
+        Late penalties, the recovery indemnity, legal interest, the rates
+        table and every article cited in letters, emails and invoices are
+        for such companies only; the others' reminders state the amounts
+        due and nothing else.
+        """
+        self.ensure_one()
+        return self.dunning_french_law
+
+    def _dunning_install_default_policies(self):
+        """Give each company established in France its own editable copy of
+        the shipped policies.
+
+        The shipped policies belong to the main company; a French company
+        created later starts from the same French practice rather than from
+        nothing. Their cadences and letters follow French law and practice:
+        a company elsewhere gets none, and is left out of the daily run
+        until an administrator gives it a policy of its own.
         """
         # Whoever creates the company (an administrator without accounting
         # rights, the installer) gives it the shipped policies.
         Policy = self.env["account.dunning.policy"].sudo()
+        companies = self.filtered(lambda c: c._dunning_french_law_applies())
+        if not companies:
+            return
         templates = Policy._dunning_shipped_policies()
-        for company in self:
+        # The main company's default, else the shipped Standard (the main
+        # company has none when French law does not govern it).
+        default_template = templates.company_id.dunning_default_policy_id & templates
+        if not default_template:
+            default_template = self.env.ref(
+                "account_dunning_fr.account_dunning_policy_standard",
+                raise_if_not_found=False,
+            )
+        for company in companies:
             if Policy.search_count([("company_id", "=", company.id)], limit=1):
                 continue
             default = False
             for template in templates:
                 copy = template._dunning_copy_for_company(company)
-                if template == template.company_id.dunning_default_policy_id:
+                if template == default_template:
                     default = copy
             if default:
                 company.sudo().dunning_default_policy_id = default  # same reason
@@ -371,3 +438,32 @@ class ResCompany(models.Model):
             )
             return True
         return False
+
+    def _dunning_set_einvoice_alias(self, name):
+        """Give the company the address ``name`` (the part before the @) for
+        the lifecycle messages of its e-invoices, change it, or remove it
+        (``name`` empty): each email it receives becomes an
+        ``account.dunning.einvoice.reception`` of the company."""
+        self.ensure_one()
+        name = (name or "").strip()
+        alias = self.dunning_einvoice_alias_id
+        if not name:
+            if alias:
+                self.dunning_einvoice_alias_id = False
+                alias.unlink()
+            return
+        if alias:
+            if alias.alias_name != name:
+                alias.alias_name = name
+            return
+        self.dunning_einvoice_alias_id = self.env["mail.alias"].create(
+            {
+                "alias_name": name,
+                "alias_model_id": self.env["ir.model"]._get_id(
+                    "account.dunning.einvoice.reception"
+                ),
+                "alias_defaults": repr({"company_id": self.id}),
+                "alias_domain_id": self.alias_domain_id.id,
+                "alias_contact": "everyone",
+            }
+        )

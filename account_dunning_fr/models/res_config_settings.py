@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -58,6 +58,7 @@ class ResConfigSettings(models.TransientModel):
     dunning_letter_identity_missing = fields.Char(
         related="company_id.dunning_letter_identity_missing"
     )
+    dunning_french_law = fields.Boolean(related="company_id.dunning_french_law")
     dunning_bank_freshness_days = fields.Integer(
         related="company_id.dunning_bank_freshness_days", readonly=False
     )
@@ -72,6 +73,9 @@ class ResConfigSettings(models.TransientModel):
     )
     dunning_einvoice_payment_sent_days = fields.Integer(
         related="company_id.dunning_einvoice_payment_sent_days", readonly=False
+    )
+    dunning_reply_hold_days = fields.Integer(
+        related="company_id.dunning_reply_hold_days", readonly=False
     )
     dunning_einvoice_refused_mode = fields.Selection(
         related="company_id.dunning_einvoice_refused_mode", readonly=False
@@ -95,8 +99,35 @@ class ResConfigSettings(models.TransientModel):
         domain="[('deprecated', '=', False), "
         "('account_type', 'in', ('income', 'income_other'))]",
     )
+    dunning_einvoice_alias_name = fields.Char(
+        string="Lifecycle Messages Address",
+        compute="_compute_dunning_einvoice_alias_name",
+        readonly=False,
+        store=True,
+        help="The part before the @ of the address the e-invoicing platforms "
+        "send the lifecycle messages to; empty: no such address.",
+    )
+    dunning_einvoice_alias_domain = fields.Char(
+        related="company_id.alias_domain_id.name",
+        string="Lifecycle Messages Alias Domain",
+    )
     dunning_dso = fields.Float(related="company_id.dunning_dso")
     dunning_rate_missing = fields.Boolean(compute="_compute_dunning_rate_missing")
+
+    @api.depends("company_id.dunning_einvoice_alias_id.alias_name")
+    def _compute_dunning_einvoice_alias_name(self):
+        for settings in self:
+            settings.dunning_einvoice_alias_name = (
+                settings.company_id.dunning_einvoice_alias_id.alias_name
+            )
+
+    def set_values(self):
+        res = super().set_values()
+        for settings in self:
+            settings.company_id._dunning_set_einvoice_alias(
+                settings.dunning_einvoice_alias_name
+            )
+        return res
 
     def _compute_dunning_rate_missing(self):
         # The legal rates are published each semester: warn the administrator

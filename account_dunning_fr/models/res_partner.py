@@ -96,6 +96,13 @@ class ResPartner(models.Model):
         "account.dunning.action", "partner_id", string="Dunning History", readonly=True
     )
     dunning_action_count = fields.Integer(compute="_compute_dunning_action_count")
+    dunning_answer_ids = fields.One2many(
+        "account.dunning.answer",
+        "partner_id",
+        string="Customer Answers",
+        readonly=True,
+        groups="account.group_account_invoice",
+    )
     dunning_level_id = fields.Many2one(
         "account.dunning.level",
         string="Highest Dunning Level",
@@ -194,6 +201,10 @@ class ResPartner(models.Model):
         help="Every payment promise this customer did not keep.",
     )
     dunning_dispute_count = fields.Integer(compute="_compute_dunning_workflow_counts")
+    dunning_answer_count = fields.Integer(
+        string="Number of Customer Answers",
+        compute="_compute_dunning_workflow_counts",
+    )
     dunning_payment_plan_count = fields.Integer(
         compute="_compute_dunning_workflow_counts"
     )
@@ -247,18 +258,22 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     def _compute_dunning_state(self):
         today = fields.Date.context_today(self)
-        commercials = self.commercial_partner_id
+        commercials = self.commercial_partner_id._origin
         # Salespeople see their customers' dunning state without access to
         # accounting: the figures are aggregates of the current company.
-        summary = (
-            self.env["account.dunning.planning"]
-            .sudo()
-            ._get_account_summary(commercials, today)
+        # Every figure of the customers at once, in a fixed number of
+        # queries: a list page must not read each customer's invoices.
+        Planning = self.env["account.dunning.planning"].sudo()
+        summary = Planning._get_account_summary(commercials, today)
+        next_steps = Planning._get_customer_next_steps(commercials, today)
+        Level = self.env["account.dunning.level"].sudo()
+        levels = Level.browse(
+            {level_id for fig in summary.values() for level_id in fig["level_ids"]}
         )
         for partner in self:
-            figures = summary[partner.commercial_partner_id.id]
-            levels = figures["moves"].dunning_level_id
-            next_dates = [d for d in figures["moves"].mapped("dunning_next_date") if d]
+            customer_id = partner.commercial_partner_id._origin.id
+            figures = summary[customer_id]
+            reached = levels.filtered(lambda lvl, f=figures: lvl.id in f["level_ids"])
             partner.dunning_overdue_amount = figures["overdue"]
             partner.dunning_overdue_count = figures["overdue_count"]
             partner.dunning_credit_amount = figures["credits"]
@@ -267,34 +282,34 @@ class ResPartner(models.Model):
             )
             partner.dunning_has_overdue = bool(figures["overdue_count"])
             partner.dunning_level_id = (
-                max(levels, key=lambda lvl: (lvl.delay_days, lvl.sequence))
-                if levels
+                max(reached, key=lambda lvl: (lvl.delay_days, lvl.sequence))
+                if reached
                 else False
             )
-            partner.dunning_next_date = min(next_dates) if next_dates else False
+            partner.dunning_next_date = next_steps.get(customer_id, (None, False))[1]
 
     def _search_dunning_has_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise NotImplementedError(operator)
         today = fields.Date.context_today(self)
         # Salespeople find their customers in dunning without accounting
-        # rights: only the customers' ids leave the search.
-        items = (
-            self.env["account.move.line"]
-            .sudo()
-            .search(
-                self.env["account.dunning.planning"]._get_item_domain()
-                + [("amount_residual", ">", 0.0), ("date_maturity", "<", today)]
-            )
+        # rights: the customers are found by a subquery on the items, never
+        # read.
+        Planning = self.env["account.dunning.planning"].sudo()
+        Line = self.env["account.move.line"].sudo()
+        Line.flush_model(["partner_id"])
+        self.flush_model(["commercial_partner_id"])
+        query = Line._search(Planning._get_item_domain())
+        move = Planning._join_move(query)
+        partner = query.join(
+            "account_move_line", "partner_id", "res_partner", "id", "partner"
+        )
+        query.add_where(Planning._overdue_sql(query, move, today))
+        customers = query.subselect(
+            self._field_to_sql(partner, "commercial_partner_id", query)
         )
         in_dunning = operator == "=" and value or operator == "!=" and not value
-        return [
-            (
-                "commercial_partner_id",
-                "in" if in_dunning else "not in",
-                items.partner_id.commercial_partner_id.ids,
-            )
-        ]
+        return [("commercial_partner_id", "in" if in_dunning else "not in", customers)]
 
     def action_dunning_match_credits(self):
         """The customer's open receivable items, where its payments and
@@ -351,7 +366,11 @@ class ResPartner(models.Model):
     def _compute_dunning_workflow_counts(self):
         commercials = self.commercial_partner_id
         counts = {}
-        for model in ("account.dunning.dispute", "account.dunning.payment.plan"):
+        for model in (
+            "account.dunning.dispute",
+            "account.dunning.payment.plan",
+            "account.dunning.answer",
+        ):
             # Counts only, shown to salespeople who cannot open these records.
             counts[model] = dict(
                 self.env[model]
@@ -373,6 +392,9 @@ class ResPartner(models.Model):
             partner.dunning_payment_plan_count = counts[
                 "account.dunning.payment.plan"
             ].get(commercial, 0)
+            partner.dunning_answer_count = counts["account.dunning.answer"].get(
+                commercial, 0
+            )
 
     @api.depends_context("company")
     def _compute_dunning_einvoice_blocked_count(self):
@@ -493,6 +515,11 @@ class ResPartner(models.Model):
     def action_view_dunning_disputes(self):
         return self._dunning_open_related(
             "account_dunning_fr.account_dunning_dispute_action"
+        )
+
+    def action_view_dunning_answers(self):
+        return self._dunning_open_related(
+            "account_dunning_fr.account_dunning_answer_action"
         )
 
     def action_view_dunning_payment_plans(self):

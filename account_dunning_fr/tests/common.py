@@ -16,7 +16,36 @@ def day(offset):
     return DUE + timedelta(days=offset)
 
 
-class DunningCommon(AccountTestInvoicingCommon):
+# The French company the test command adds to its database once, so that
+# each class does not load the French chart of accounts again.
+SHARED_COMPANY = "Société de test des relances"
+
+
+class SharedFrenchCompany:
+    """Test classes work in the shared French company when the database has
+    one untouched (no journal entry), and create their own otherwise, as
+    Odoo's accounting tests do. Whatever a class changes in it is rolled
+    back with the class's transaction."""
+
+    @classmethod
+    def setup_independent_company(cls, **kwargs):
+        if not kwargs and cls.country_code == "FR":
+            # As superuser: the class's user is not yet in that company.
+            company = (
+                cls.env["res.company"]
+                .sudo()
+                .search([("name", "=", SHARED_COMPANY), ("chart_template", "=", "fr")])
+            )
+            if company and not cls.env["account.move"].sudo().search_count(
+                [("company_id", "=", company.id)], limit=1
+            ):
+                company = company.sudo(False)
+                cls.env.user.company_ids = [Command.link(company.id)]
+                return company
+        return super().setup_independent_company(**kwargs)
+
+
+class DunningCommon(SharedFrenchCompany, AccountTestInvoicingCommon):
     @classmethod
     @AccountTestInvoicingCommon.setup_country("fr")
     def setUpClass(cls):
@@ -56,6 +85,20 @@ class DunningCommon(AccountTestInvoicingCommon):
             groups="account.group_account_manager",
             company_id=cls.company.id,
         )
+
+    def _preview(self, on, user=None):
+        """The run wizard of day ``on``, previewed by ``user`` (default: the
+        accountant); to call with the clock on that day.
+
+        :return: the ``account.dunning.run.wizard``
+        """
+        wizard = (
+            self.env["account.dunning.run.wizard"]
+            .with_user(user or self.accountant)
+            .create({"date": on})
+        )
+        wizard.action_preview()
+        return wizard
 
     def _use_french(self, partner):
         """``partner`` reads French, with the add-on's French terms loaded."""

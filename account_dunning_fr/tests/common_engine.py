@@ -3,7 +3,13 @@ daily runs for a customer followed by an accountant."""
 
 from freezegun import freeze_time
 
+from odoo import Command
+from odoo.tools import split_every
+
 from .common import DUE, DunningCommon, day  # noqa: F401 (shared by the tests)
+
+# Many invoices written at once: no chatter, no tracking.
+QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}
 
 
 class DunningEngineCommon(DunningCommon):
@@ -80,3 +86,46 @@ class DunningEngineCommon(DunningCommon):
         with freeze_time(on):
             self.Action.search([("print_state", "=", "to_print")]).action_mark_printed()
         return actions
+
+    @classmethod
+    def _create_customers_with_invoices(cls, count, invoices, prefix, **values):
+        """``count`` customers of the test policy, each with ``invoices``
+        posted invoices due on ``DUE``, for the tests that count queries
+        against the number of customers and invoices.
+
+        :param values: more values of every customer (e.g. ``user_id``)
+        :return: ``res.partner`` recordset
+        """
+        customers = cls.env["res.partner"].create(
+            [
+                {
+                    "name": f"{prefix} {i}",
+                    "is_company": True,
+                    "email": f"compta{i}@{prefix.lower()}.example",
+                    "dunning_policy_id": cls.policy.id,
+                    **values,
+                }
+                for i in range(count)
+            ]
+        )
+        vals_list = [
+            {
+                "move_type": "out_invoice",
+                "partner_id": customer.id,
+                "invoice_date": day(-30),
+                "invoice_date_due": DUE,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Palettes", "price_unit": 100.0 + n, "tax_ids": []}
+                    )
+                ],
+            }
+            for customer in customers
+            for n in range(invoices)
+        ]
+        # Posted 200 at a time: Odoo's invoice creation and posting slow down
+        # more than linearly with the batch.
+        Move = cls.env["account.move"].with_context(**QUIET)
+        for chunk in split_every(200, vals_list, list):
+            Move.create(chunk).action_post()
+        return customers

@@ -5,8 +5,10 @@ from odoo import Command, fields
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from .common import SharedFrenchCompany
 
-class LegalAmountsCommon(AccountTestInvoicingCommon):
+
+class LegalAmountsCommon(SharedFrenchCompany, AccountTestInvoicingCommon):
     @classmethod
     @AccountTestInvoicingCommon.setup_country("fr")
     def setUpClass(cls):

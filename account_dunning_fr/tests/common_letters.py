@@ -109,8 +109,8 @@ class DunningLettersCommon(DunningCommon):
                 "move_ids": [Command.set(invoices.ids)],
                 "date": on,
                 "deadline_date": deadline and on + timedelta(days=deadline),
-                "channel_letter": not level.send_registered_letter,
-                "channel_registered": level.send_registered_letter,
+                "send_letter": not level.send_registered_letter,
+                "send_registered_letter": level.send_registered_letter,
                 "amount_due": sum(invoices.mapped("amount_residual")),
                 **vals,
             }

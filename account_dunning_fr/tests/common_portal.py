@@ -74,6 +74,7 @@ class DunningPortalCommon(DunningWorkflowCommon, HttpCase):
         )
 
     def _portal_answers(self):
-        return self.Action.search(
-            [("partner_id", "=", self.customer.id), ("dunning_workflow", "=", "portal")]
+        """The customer's answers given on the portal (never reminders)."""
+        return self.env["account.dunning.answer"].search(
+            [("partner_id", "=", self.customer.id), ("source", "=", "portal")]
         )

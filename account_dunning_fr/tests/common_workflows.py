@@ -4,6 +4,7 @@ call and to run the engine."""
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import Form
 
 from .common import DUE, DunningCommon, day  # noqa: F401 (shared by the tests)
@@ -62,6 +63,24 @@ class DunningWorkflowCommon(DunningCommon):
         cls.contact = cls._create_contact(cls.customer, "Claire Martin", ["accounting"])
 
     # ----------------------------------------------------------------- helpers
+    def _published_provider(self):
+        """A provider published for the company, as the demo's test provider
+        is (Odoo's ``payment_demo`` is not installed in the tests)."""
+        method = self.env.ref("payment.payment_method_unknown")
+        provider = self.env["payment.provider"].create(
+            {
+                "name": "Fournisseur de test",
+                "code": "none",
+                "state": "test",
+                "is_published": True,
+                "company_id": self.company.id,
+                "payment_method_ids": [Command.set(method.ids)],
+            }
+        )
+        # A method is enabled once a provider offers it.
+        method.active = True
+        return provider
+
     def _call_form(self, user=None, **context):
         env = self.env(user=user or self.accountant)
         ctx = {

@@ -50,7 +50,7 @@ class TestDunningCalls(DunningWorkflowCommon):
             [
                 {
                     "state": "done",
-                    "channel_call": True,
+                    "create_call": True,
                     "call_outcome": "reached",
                     "promise_state": "pending",
                     "promise_date": day(25),
@@ -129,7 +129,7 @@ class TestDunningCalls(DunningWorkflowCommon):
             [
                 {
                     "state": "done",
-                    "channel_email": True,
+                    "send_email": True,
                     "letter_type_override": "call_confirmation",
                     "contact_id": self.contact.id,
                 }
@@ -151,7 +151,7 @@ class TestDunningCalls(DunningWorkflowCommon):
             form.move_ids.add(disputed)
             form.save().action_confirm()
         visit = self.Action.search([("dunning_workflow", "=", "visit")])
-        self.assertTrue(visit.channel_visit)
+        self.assertTrue(visit.create_visit)
         dispute = self.env["account.dunning.dispute"].search(
             [("partner_id", "=", self.customer.id)]
         )
@@ -220,3 +220,85 @@ class TestDunningCalls(DunningWorkflowCommon):
             form.outcome = "reached"
             form.next_call_date = day(24)
             form.save().action_confirm()
+
+    # ------------------------------------------------------- the customer's answer
+    def _proposal(self, invoice, on):
+        """A reminder proposed for ``invoice`` on ``on`` and not carried out
+        yet, as a run that only proposes leaves it."""
+        with freeze_time(on):
+            report = self.env["account.dunning.run"]._run(
+                date=on, companies=self.company, execute=False
+            )
+        proposal = report["actions"].filtered(lambda a: invoice in a.move_ids)
+        self.assertEqual(proposal.state, "proposed")
+        return proposal
+
+    def test_call_with_a_promise_is_an_answer_and_withdraws_the_proposal(self):
+        invoice = self._create_invoice(self.customer, 1000.0, DUE)
+        self._run(day(5))
+        proposal = self._proposal(invoice, day(20))
+        call = self._log_promise(invoice, day(25), 1000.0)
+        answer = self.env["account.dunning.answer"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        self.assertRecordValues(
+            answer,
+            [
+                {
+                    "kind": "call",
+                    "source": "phone",
+                    "author_id": self.contact.id,
+                    "user_id": self.accountant.id,
+                    "action_id": call.id,
+                    "move_ids": invoice.ids,
+                    "promise_date": day(25),
+                    "hold_until": day(28),
+                    "state": "read",
+                    "text": "Le trésorier confirme un virement.",
+                }
+            ],
+        )
+        self.assertEqual(proposal.state, "cancelled", "the promise contradicts it")
+        self.assertEqual(proposal.answer_id, answer)
+
+    def test_salesperson_hears_the_customer_without_promise(self):
+        """Heard by the salesperson and neither a promise nor a dispute: the
+        accountants read it, and the reminder prepared stays."""
+        invoice = self._create_invoice(self.customer, 1000.0, DUE)
+        self._run(day(5))
+        proposal = self._proposal(invoice, day(20))
+        with freeze_time(day(20)):
+            form = self._call_form(user=self.salesperson, default_kind="visit")
+            form.outcome = "reached"
+            form.delay_reason = "cash"
+            form.next_call_date = day(27)
+            form.notes = "La trésorerie est tendue ce mois-ci."
+            form.save().action_confirm()
+        answer = self.env["account.dunning.answer"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        self.assertRecordValues(
+            answer,
+            [
+                {
+                    "kind": "call",
+                    "source": "visit",
+                    "user_id": self.salesperson.id,
+                    "state": "to_read",
+                    "hold_until": False,
+                }
+            ],
+        )
+        self.assertEqual(proposal.state, "proposed")
+
+    def test_nobody_reached_is_no_answer(self):
+        self._create_invoice(self.customer, 1000.0, DUE)
+        with freeze_time(day(20)):
+            form = self._call_form()
+            form.outcome = "not_reached"
+            form.save().action_confirm()
+        self.assertFalse(
+            self.env["account.dunning.answer"].search(
+                [("partner_id", "=", self.customer.id)]
+            )
+        )

@@ -230,7 +230,7 @@ class TestPeopleWhoLeave(DunningEngineCommon):
         self._create_invoice(self.customer, 700.0, DUE)
         self._run_and_post(day(-5))
         action = self._run(day(3))
-        self.assertTrue(action.channel_salesperson)
+        self.assertTrue(action.notify_salesperson)
         self.assertEqual(action.activity_ids.user_id, self.admin)
 
     def test_nobody_active_never_archived_nor_odoobot(self):
@@ -258,13 +258,8 @@ class TestPeopleWhoLeave(DunningEngineCommon):
         nobody.partner_id.email = False
         self._create_invoice(self.customer, 700.0, DUE)
         with freeze_time(day(3)):
-            wizard = (
-                self.env["account.dunning.run.wizard"]
-                .with_user(nobody)
-                .create({"date": day(3)})
-            )
-            wizard.action_preview()
-            self.assertTrue(wizard.action_ids)
+            wizard = self._preview(day(3), nobody)
+            self.assertTrue(wizard.unit_ids)
             wizard.action_execute()
         self.assertEqual(wizard.state, "done")
         self.assertEqual(set(wizard.action_ids.mapped("state")), {"done"})

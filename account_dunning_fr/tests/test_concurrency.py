@@ -4,6 +4,7 @@ The test data must be committed for a second connection to see it, so this
 test works outside the test transaction and archives what it created.
 """
 
+import uuid
 from contextlib import closing
 from datetime import date, timedelta
 
@@ -23,7 +24,9 @@ class TestConcurrentRuns(TransactionCase):
             env = self._env(cr)
             company = env["res.company"].create(
                 {
-                    "name": "Concurrence SARL",
+                    # Company names are unique, archived ones included: the
+                    # test may run again on the same database.
+                    "name": f"Concurrence SARL {uuid.uuid4().hex[:6]}",
                     "country_id": env.ref("base.fr").id,
                     "currency_id": env.ref("base.EUR").id,
                 }
@@ -88,6 +91,8 @@ class TestConcurrentRuns(TransactionCase):
             env["res.company"].browse(company_id).active = False
             cr.commit()  # pylint: disable=invalid-commit
 
+    # The invoice B finds locked by A is refused by the database: a race the
+    # run expects, which it does not log as a failed query.
     def test_two_runs_at_once_create_one_action(self):
         company_id, partner_id = self._setup_committed_data()
         try:

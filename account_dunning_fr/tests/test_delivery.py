@@ -180,9 +180,9 @@ class TestDelivery(DunningEngineCommon, MockEmail, MockSMS):
                 {
                     "state": "proposed",
                     "level_id": self.first.id,
-                    "channel_letter": True,
-                    "channel_email": False,
-                    "channel_registered": False,
+                    "send_letter": True,
+                    "send_email": False,
+                    "send_registered_letter": False,
                 }
             ],
         )
@@ -287,7 +287,7 @@ class TestDelivery(DunningEngineCommon, MockEmail, MockSMS):
         self.assertIn("did not arrive", " ".join(action.message_ids.mapped("body")))
         letter = self._letter_proposed(action)
         self.assertRecordValues(
-            letter, [{"state": "proposed", "channel_letter": True, "date": day(4)}]
+            letter, [{"state": "proposed", "send_letter": True, "date": day(4)}]
         )
 
     def test_formal_notice_proposed_as_registered_letter(self):
@@ -306,7 +306,7 @@ class TestDelivery(DunningEngineCommon, MockEmail, MockSMS):
         self._send_queue(action)
         letter = self._letter_proposed(action)
         self.assertRecordValues(
-            letter, [{"channel_registered": True, "channel_letter": False}]
+            letter, [{"send_registered_letter": True, "send_letter": False}]
         )
         # Nobody was put on notice: legal interest does not run from day 3.
         self.assertRecordValues(
@@ -342,7 +342,7 @@ class TestDelivery(DunningEngineCommon, MockEmail, MockSMS):
         self._send_queue(action)
         self._return_to_sender(action)
         self.assertFalse(self.invoice.dunning_formal_notice_date)
-        self.assertTrue(self._letter_proposed(action).channel_registered)
+        self.assertTrue(self._letter_proposed(action).send_registered_letter)
 
     def test_level_without_letter_in_place(self):
         self.first.undelivered_letter = False
@@ -378,7 +378,7 @@ class TestDelivery(DunningEngineCommon, MockEmail, MockSMS):
         self.assertEqual(action.delivery_ids.state, "failed")
         self.assertIn("Insufficient Credit", action.delivery_ids.failure_reason)
         self.assertTrue(action.delivery_failed)
-        self.assertTrue(self._letter_proposed(action).channel_letter)
+        self.assertTrue(self._letter_proposed(action).send_letter)
 
     def test_sms_sent(self):
         self.first.write({"send_email": False, "send_sms": True})

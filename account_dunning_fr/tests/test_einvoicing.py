@@ -3,6 +3,7 @@ buyer's platform reports, recorded by hand, imported from its message or
 sent by the platform, and the run before and after it."""
 
 import base64
+from email.message import EmailMessage
 
 from freezegun import freeze_time
 
@@ -188,21 +189,86 @@ class TestDunningEinvoicing(DunningWorkflowCommon):
         self.assertNotIn(invoice, self._run(day(5)).move_ids)
 
     # ----------------------------------------------------------------- 206
+    def _planned(self, invoice, on):
+        """What the run would claim of ``invoice`` on ``on`` (planning)."""
+        with freeze_time(on):
+            debits, _credits = self.env["account.dunning.planning"]._get_items(
+                on, self.customer
+            )[self.customer.id]
+        return sum(item.amount for item in debits if item.move_id == invoice.id)
+
+    def _overdue(self, on):
+        with freeze_time(on):
+            self.customer.invalidate_recordset(["dunning_overdue_amount"])
+            return self.customer.with_user(self.salesperson).dunning_overdue_amount
+
     def test_partially_approved_claims_the_approved_amount(self):
         invoice = self._invoice()
-        self._receive(invoice, "206", day(1), reason_code="PU_ERR", amount=600.0)
+        self.assertEqual(
+            self._claimed(self._run(day(4)), invoice), 1000.0, "before the 206"
+        )
+        self._receive(invoice, "206", day(6), reason_code="PU_ERR", amount=600.0)
         self.assertEqual(invoice.dunning_einvoice_approved_amount, 600.0)
         dispute = self._open_dispute(invoice)
-        self.assertEqual(dispute.reason_type, "price")
+        self.assertRecordValues(
+            dispute,
+            [{"reason_type": "price", "approved_part_claimed": True}],
+        )
         self.assertIn("400", dispute.reason)
-        # The part not approved holds the invoice until it is settled.
-        self.assertNotIn(invoice, self._run(day(5)).move_ids)
-        refund = self._credit_note(self.customer, 400.0, on=day(7))
+        self.assertEqual(dispute.amount_disputed, 400.0)
+        # The approved part is claimed at once: the invoice is not blocked.
+        self.assertFalse(invoice.dunning_blocked)
+        self.assertEqual(self._overdue(day(7)), 600.0)
+        self.assertEqual(self._claimed(self._run(day(13)), invoice), 600.0)
+        # A reminder prepared now and carried out after a payment.
+        with freeze_time(day(13)):
+            action = self.Action.with_user(self.accountant).create(
+                self.env["account.dunning.planning"]
+                .with_user(self.accountant)
+                ._prepare_action_vals(self.customer, invoice, day(13))
+            )
+        self.assertEqual(action.amount_due, 600.0)
+        # A payment settles the approved part first.
+        self._pay(invoice, day(14), amount=250.0)
+        self.assertEqual(invoice.amount_residual, 750.0)
+        self.env["account.dunning.execution"]._drop_paid_moves(action)
+        self.assertEqual(action.amount_due, 350.0)
+        self.assertEqual(action.line_ids.amount_residual, 350.0)
+        # The statement of account asks for the approved part left too.
+        statement = self.env["account.dunning.statement"]._get_values(action)
+        self.assertEqual(statement["lines"][0]["open_company"], 350.0)
+        self.assertEqual(statement["balance"], 350.0)
+        self.assertEqual(self._overdue(day(15)), 350.0)
+        self.assertEqual(self._planned(invoice, day(17)), 350.0)
+        self.assertEqual(self._open_dispute(invoice), dispute)
+        # No penalty runs on the part in dispute: the same as an invoice of
+        # the approved amount paid the same way.
+        twin_customer = self._create_customer("Menuiserie Garnier SARL")
+        twin = self._create_invoice(twin_customer, 600.0, DUE)
+        self._pay(twin, day(14), amount=250.0)
+        self.assertEqual(
+            invoice._dunning_amounts(day(17)), twin._dunning_amounts(day(17))
+        )
+        # The credit note for the part not approved settles the dispute: the
+        # claim is what is left.
+        refund = self._credit_note(self.customer, 400.0, on=day(20))
         self._match(refund, invoice)
         self.assertEqual(dispute.state, "resolved")
-        actions = self._run(day(10))
-        self.assertIn(invoice, actions.move_ids)
-        self.assertEqual(self._claimed(actions, invoice), 600.0)
+        self.assertEqual(invoice.amount_residual, 350.0)
+        self.assertEqual(self._planned(invoice, day(21)), 350.0)
+        self.assertEqual(self._overdue(day(21)), 350.0)
+
+    def test_partially_approved_dispute_rejected_claims_everything(self):
+        invoice = self._invoice()
+        self._receive(invoice, "206", day(1), amount=600.0)
+        self.assertEqual(self._planned(invoice, day(5)), 600.0)
+        dispute = self._open_dispute(invoice)
+        dispute.with_user(self.accountant).write(
+            {"resolution": "Prix contractuel confirmé : la facture est due."}
+        )
+        dispute.with_user(self.accountant).action_resolve()
+        self.assertEqual(self._planned(invoice, day(5)), 1000.0)
+        self.assertEqual(self._claimed(self._run(day(5)), invoice), 1000.0)
 
     def test_partial_credit_note_not_enough(self):
         invoice = self._invoice()
@@ -210,7 +276,23 @@ class TestDunningEinvoicing(DunningWorkflowCommon):
         refund = self._credit_note(self.customer, 100.0, on=day(7))
         self._match(refund, invoice)
         self.assertEqual(self._open_dispute(invoice).state, "open")
-        self.assertNotIn(invoice, self._run(day(10)).move_ids)
+        self.assertEqual(self._open_dispute(invoice).amount_disputed, 300.0)
+        self.assertEqual(self._claimed(self._run(day(10)), invoice), 600.0)
+
+    def test_partially_approved_without_amount_holds_the_invoice(self):
+        invoice = self._invoice()
+        self._receive(invoice, "206", day(1), reason_code="QTE_ERR")
+        self.assertFalse(self._open_dispute(invoice).approved_part_claimed)
+        self.assertTrue(invoice.dunning_blocked)
+        self.assertNotIn(invoice, self._run(day(5)).move_ids)
+
+    def test_dispute_of_the_whole_invoice_joins_a_partial_approval(self):
+        invoice = self._invoice()
+        self._receive(invoice, "206", day(1), amount=600.0)
+        self._receive(invoice, "207", day(2), reason_code="LIVR_INCOMP")
+        self.assertFalse(self._open_dispute(invoice).approved_part_claimed)
+        self.assertTrue(invoice.dunning_blocked)
+        self.assertNotIn(invoice, self._run(day(5)).move_ids)
 
     # ----------------------------------------------------------------- 211
     def test_payment_sent_held_then_reminded(self):
@@ -434,3 +516,125 @@ class TestDunningEinvoicing(DunningWorkflowCommon):
             self.env["account.dunning.einvoice.import"].with_user(
                 self.salesperson
             ).create({})
+
+    # -------------------------------------------------------------- email
+    def _set_address(self, name):
+        """The administrator names the company's lifecycle address in
+        Settings, the company's mail domain set."""
+        if not self.company.alias_domain_id:
+            self.company.alias_domain_id = self.env["mail.alias.domain"].create(
+                {"name": "menuiserie-lefevre.example.fr"}
+            )
+        settings = self.env["res.config.settings"].create({})
+        settings.dunning_einvoice_alias_name = name
+        settings.execute()
+
+    def _email(self, to, files, message_id="<cdv-42@pa.example.fr>"):
+        """A platform's email carrying ``files`` (name, bytes), as raw text."""
+        email = EmailMessage()
+        email["From"] = "Plateforme agréée <statuts@pa.example.fr>"
+        email["To"] = to
+        email["Subject"] = "Statuts de cycle de vie du 3 mars"
+        email["Message-Id"] = message_id
+        email.set_content("Veuillez trouver ci-joint les statuts de vos factures.")
+        for name, data in files:
+            maintype, subtype = (
+                ("application", "xml") if name.endswith(".xml") else ("image", "png")
+            )
+            email.add_attachment(
+                data, maintype=maintype, subtype=subtype, filename=name
+            )
+        return email.as_string()
+
+    def test_lifecycle_messages_by_email(self):
+        self.company.dunning_followup_user_id = self.accountant
+        self._set_address("cycle-de-vie")
+        alias = self.company.dunning_einvoice_alias_id
+        self.assertEqual(
+            alias.alias_full_name, "cycle-de-vie@menuiserie-lefevre.example.fr"
+        )
+        invoice = self._invoice()
+        dated = invoice.invoice_date.strftime("%Y%m%d")
+        valid = message(
+            reference(
+                invoice.name,
+                "207",
+                invoice_date=dated,
+                status=status_block("LIVR_INCOMP", "Il manque deux fenêtres"),
+            ),
+            reference("FAC/1999/0001", "205"),
+            message_id="CDV-77",
+        )
+        with freeze_time(day(3)):
+            self.env["mail.thread"].message_process(
+                False,
+                self._email(
+                    alias.alias_full_name,
+                    [
+                        ("litige.xml", valid),
+                        ("casse.xml", b"<rsm:CrossDomain pas fini"),
+                        ("logo.png", b"\x89PNG\r\n\x1a\n"),
+                    ],
+                ),
+            )
+        reception = self.env["account.dunning.einvoice.reception"].search([])
+        self.assertRecordValues(
+            reception,
+            [
+                {
+                    "company_id": self.company.id,
+                    "name": "Statuts de cycle de vie du 3 mars",
+                    "state": "to_check",
+                    "matched_count": 1,
+                    "unmatched_count": 1,
+                    "error_count": 1,
+                }
+            ],
+        )
+        self.assertRecordValues(
+            invoice.dunning_einvoice_status_ids,
+            [
+                {
+                    "code": "207",
+                    "source": "email",
+                    "reason_code": "LIVR_INCOMP",
+                    "message_ref": "CDV-77",
+                }
+            ],
+        )
+        self.assertEqual(reception.status_ids, invoice.dunning_einvoice_status_ids)
+        self.assertIn(b"LIVR_INCOMP", reception.status_ids.attachment_id.raw)
+        self.assertTrue(self._open_dispute(invoice), "the 207 applied")
+        self.assertIn("no posted customer invoice has this number", reception.report)
+        self.assertIn("casse.xml", reception.report)
+        self.assertIn("not valid XML", reception.report)
+        self.assertIn("logo.png", reception.report)
+        # The report in the chatter, beside the email and its files.
+        self.assertIn("not valid XML", "".join(reception.message_ids.mapped("body")))
+        self.assertIn("litige.xml", reception.message_ids.attachment_ids.mapped("name"))
+        # Something did not match: the accountant has it to check.
+        self.assertEqual(reception.activity_ids.user_id, self.accountant)
+        self.assertIn(reception, reception.with_user(self.accountant).search([]))
+
+    def test_lifecycle_email_all_matched_needs_no_check(self):
+        self._set_address("cycle-de-vie")
+        invoice = self._invoice()
+        dated = invoice.invoice_date.strftime("%Y%m%d")
+        approval = message(reference(invoice.name, "205", invoice_date=dated))
+        with freeze_time(day(3)):
+            self.env["mail.thread"].message_process(
+                False,
+                self._email(
+                    self.company.dunning_einvoice_alias_id.alias_full_name,
+                    [("approbation.xml", approval)],
+                ),
+            )
+        reception = self.env["account.dunning.einvoice.reception"].search([])
+        self.assertEqual(reception.state, "done")
+        self.assertFalse(reception.activity_ids)
+        self.assertEqual(invoice.dunning_einvoice_approved_date, day(3))
+        # The address removed in Settings, its alias goes.
+        alias = self.company.dunning_einvoice_alias_id
+        self._set_address(False)
+        self.assertFalse(self.company.dunning_einvoice_alias_id)
+        self.assertFalse(alias.exists())

@@ -9,6 +9,7 @@ from odoo import SUPERUSER_ID
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from ..tools.vocabularies import CHANNELS
 from .common_engine import DUE, DunningEngineCommon, day
 
 
@@ -41,11 +42,11 @@ class TestDunningEngine(DunningEngineCommon):
         self.assertEqual(invoice.dunning_formal_notice_date, day(30))
         actions = self.Action.search([("partner_id", "=", self.customer.id)])
         self.assertEqual(len(actions), 5)
-        notice = actions.filtered("channel_registered")
+        notice = actions.filtered("send_registered_letter")
         self.assertRecordValues(
             notice, [{"print_state": "printed", "letter_sent_date": day(30)}]
         )
-        for action in actions.filtered(lambda a: a.channel_email):
+        for action in actions.filtered(lambda a: a.send_email):
             self.assertTrue(
                 action.mail_id, f"{action.level_id.name}: an email is queued"
             )
@@ -61,6 +62,31 @@ class TestDunningEngine(DunningEngineCommon):
             " ".join(invoice.message_ids.mapped("body")),
             "nothing of it in the invoice's chatter",
         )
+
+    def test_action_channels_bear_the_level_names(self):
+        """A level's channels and the action's record of them are the same
+        fields: the run copies each one under its own name, every channel
+        on at once as much as one alone."""
+        Level = self.env["account.dunning.level"]
+        for fname in CHANNELS:
+            self.assertEqual(Level._fields[fname].type, "boolean", fname)
+            self.assertEqual(self.Action._fields[fname].type, "boolean", fname)
+            self.assertTrue(self.Action._fields[fname].store, fname)
+        self.customer.mobile = "+33 6 12 34 56 78"
+        self.levels[1].write(dict.fromkeys(CHANNELS, True))
+        self._create_invoice(self.customer, 700.0, DUE)
+        actions = self.Action
+        for offset in (-5, 3, 12):
+            actions |= self._run_and_post(day(offset))
+        self.assertEqual(actions.level_id, self.levels[:3])
+        for action in actions:
+            self.assertEqual(
+                {fname: action[fname] for fname in CHANNELS},
+                {fname: action.level_id[fname] for fname in CHANNELS},
+                action.level_id.name,
+            )
+        everything = actions.filtered(lambda a: a.level_id == self.levels[1])
+        self.assertTrue(all(everything[fname] for fname in CHANNELS))
 
     def test_run_twice_same_day_creates_nothing(self):
         self._create_invoice(self.customer, 500.0, DUE)
@@ -290,8 +316,8 @@ class TestDunningEngine(DunningEngineCommon):
         self._run(day(-17))  # Relance 1
         call_level = self._run(day(3))
         self.assertEqual(call_level.level_id, self.levels[2])
-        self.assertFalse(call_level.channel_call)
-        self.assertTrue(call_level.channel_email)
+        self.assertFalse(call_level.create_call)
+        self.assertTrue(call_level.send_email)
         self.assertTrue(call_level.mail_id, "the reminder went out in writing")
         self.assertFalse(call_level.activity_ids)
 

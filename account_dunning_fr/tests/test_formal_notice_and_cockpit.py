@@ -49,7 +49,7 @@ class TestDunningFormalNotice(DunningWorkflowCommon):
             [
                 {
                     "state": "done",
-                    "channel_registered": True,
+                    "send_registered_letter": True,
                     "registered_number": "1A 123 456 7890 1",
                     "formal_notice_delivery_proof": True,
                     "deadline_date": day(50),

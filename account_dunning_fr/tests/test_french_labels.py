@@ -61,7 +61,9 @@ class TestFrenchLabels(DunningCommon):
         renamed = self.Policy.search(
             [("payer_profile", "=", "good"), ("company_id", "=", self.company.id)]
         )
-        new_company = self.env["res.company"].create({"name": "Ébénisterie Roche SARL"})
+        new_company = self.env["res.company"].create(
+            {"name": "Ébénisterie Roche SARL", "country_id": self.env.ref("base.fr").id}
+        )
         for company in (self.company, new_company):
             policy = company.dunning_default_policy_id.with_env(self.fr)
             self.assertEqual(policy.name, "Standard")

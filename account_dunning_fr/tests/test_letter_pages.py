@@ -94,7 +94,9 @@ class TestLetterPages(DunningLettersCommon, HttpCase):
             capture_output=True,
             check=True,
         ).stdout
-        root = etree.fromstring(xml, etree.HTMLParser())
+        # pdftotext writes UTF-8; lxml's HTML parser would read Latin-1 and
+        # garble an accented company name in the footer.
+        root = etree.fromstring(xml, etree.HTMLParser(encoding="utf-8"))
         return [
             [
                 word.text

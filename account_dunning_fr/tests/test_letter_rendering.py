@@ -12,6 +12,7 @@ from reportlab.pdfgen import canvas
 
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
 from odoo.tools.pdf import PdfReader
 
 from ..models import account_dunning_send as rendering
@@ -76,8 +77,8 @@ def _spy(model, method):
 
 
 def _letter_broken(env, broken, reason):
-    """Patch: the letter of ``broken`` fails in QWeb with ``reason``, the
-    others render as usual."""
+    """Patch: the letter of ``broken`` fails with ``reason`` while its values
+    are computed, the others render as usual."""
     Letter = type(env["account.dunning.letter"])
     get_values = Letter._get_values
 
@@ -108,7 +109,7 @@ class TestLetterSplit(LetterRenderingCommon):
         """The run's execution leaves the letter pending and the email
         unsent; the letter's callback renders, attaches, then sends."""
         actions = self._pending(
-            ["Boulangerie Dumas"], channel_email=True, channel_letter=False
+            ["Boulangerie Dumas"], send_email=True, send_letter=False
         )
         self.assertFalse(actions.mail_id, "no email before its letter")
         self.assertFalse(actions.letter_attachment_id)
@@ -128,9 +129,11 @@ class TestLetterSplit(LetterRenderingCommon):
         self.assertIn(actions.letter_attachment_id, actions.mail_id.attachment_ids)
         self.assertEqual(self.Rendering._count_pending(actions), 0)
 
+    # The failed letter is logged with its traceback, as in production.
+    @mute_logger("odoo.addons.account_dunning_fr.models.account_dunning_send")
     def test_broken_letter_fails_alone(self):
         actions = self._pending(
-            ["A SARL", "B SARL", "C SARL"], channel_email=True, channel_letter=False
+            ["A SARL", "B SARL", "C SARL"], send_email=True, send_letter=False
         )
         broken = actions[1]
         with (
@@ -211,7 +214,7 @@ class TestLetterSplit(LetterRenderingCommon):
         pending: they fail with the reason; restored, the company's letter
         is rendered on request and its email leaves."""
         actions = self._pending(
-            ["Boulangerie Dumas"], channel_email=True, channel_letter=False
+            ["Boulangerie Dumas"], send_email=True, send_letter=False
         )
         # Odoo refuses to archive a company that is its users' default, as
         # the test company is: only the flag matters here.
@@ -258,7 +261,7 @@ class TestLetterGroupsPdf(LetterRenderingCommon, HttpCase):
 
     def test_one_call_per_group_each_action_its_letter(self):
         names = ["Menuiserie Arnaud", "Plomberie Bonnet", "Charpente Colin"]
-        actions = self._pending(names, long_index=1, channel_email=True)
+        actions = self._pending(names, long_index=1, send_email=True)
         with (
             _spy(self.env["ir.actions.report"], "_run_wkhtmltopdf") as wkhtmltopdf,
             _spy(self.env["mail.template"], "send_mail_batch") as send_mail_batch,
@@ -303,9 +306,11 @@ class TestLetterGroupsPdf(LetterRenderingCommon, HttpCase):
             self.assertEqual(pages, 1)
             self.assertIn(name, text)
 
+    # The failed letter is logged with its traceback, as in production.
+    @mute_logger("odoo.addons.account_dunning_fr.models.account_dunning_send")
     def test_broken_letter_in_a_group_costs_a_few_calls(self):
-        """A letter failing in QWeb fails alone; the group is rendered again
-        in halves (a failing half calls no wkhtmltopdf), not letter by
+        """A letter failing in its values fails alone; the group is rendered
+        again in halves (a failing half calls no wkhtmltopdf), not letter by
         letter: the others keep their own footers and pages."""
         names = [
             "Menuiserie Arnaud",
@@ -322,7 +327,7 @@ class TestLetterGroupsPdf(LetterRenderingCommon, HttpCase):
             self.Rendering.with_context(force_report_rendering=True)._render_pending(
                 actions
             )
-        # 4 letters fail in QWeb; halves: 2 in one call, 2 fail in QWeb;
+        # 4 letters fail before wkhtmltopdf; halves: 2 in one call, 2 fail;
         # then one call for the letter beside the broken one.
         self.assertEqual(wkhtmltopdf.call_count, 2)
         self.assertEqual(

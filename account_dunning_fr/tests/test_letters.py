@@ -2,12 +2,17 @@
 debtor receives, in English and in French, and how the daily run prints
 and mails them."""
 
+import io
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo.tests import tagged
 
+from ..tools.page_footer import PdfReader
 from .common_letters import (
     DUE,
+    NBSP,
     PAGES,
     PENALTY_1200,
     DunningLettersCommon,
@@ -88,7 +93,7 @@ class TestDunningLetters(DunningLettersCommon):
 
     def test_formal_notice_itemises_the_claim_of_a_professional(self):
         invoices, action, text = self._letter("formal_notice", self.customer)
-        self.assertTrue(action.channel_registered)
+        self.assertTrue(action.send_registered_letter)
         self.assertMentions(
             text,
             [
@@ -152,6 +157,75 @@ class TestDunningLetters(DunningLettersCommon):
         self.assertIn("Menuiserie Bastide SARL", self._letter_text(pages[0]))
         self.assertNotIn("Jeanne Roux", self._letter_text(pages[0]))
         self.assertIn("Jeanne Roux", self._letter_text(pages[1]))
+
+    def test_letters_printed_through_their_report_model(self):
+        """A letter report takes its values from its report model,
+        account.dunning.letter: each action's own, in its reader's language,
+        also when actions in two languages are printed at once."""
+        self._use_french(self.customer)
+        sawmill = self._create_customer(
+            "Scierie Martin SAS", dunning_policy_id=self.policy.id
+        )
+        french = self._action(
+            self.customer,
+            "formal_notice",
+            self._create_invoice(self.customer, 1200.0, DUE),
+        )
+        english = self._action(
+            sawmill, "formal_notice", self._create_invoice(sawmill, 1200.0, DUE)
+        )
+        actions = french | english
+        report = self.env.ref("account_dunning_fr.report_dunning_letter_formal_notice")
+        Report = self.env["ir.actions.report"]
+        values = Report._get_rendering_context(report, actions.ids, {})
+        self.assertEqual(values["docs"], actions)
+        self.assertEqual(values["langs"], {french.id: "fr_FR", english.id: "en_US"})
+        letters = values["letters"]
+        self.assertEqual(letters[french.id]["customer"], self.customer)
+        self.assertEqual(letters[english.id]["customer"], sawmill)
+        self.assertEqual(letters[french.id]["penalty_rate_label"], "12,15\xa0%")
+        self.assertEqual(letters[english.id]["penalty_rate_label"], "12.15\xa0%")
+        # A copy of the report, as a user makes one to change its paper,
+        # renders the same template with the same values.
+        copied = Report._get_rendering_context(report.copy(), english.ids, {})
+        self.assertEqual(copied["langs"], {english.id: "en_US"})
+        # Printed together, each letter in its own language.
+        pages = self._render("formal_notice", actions).xpath(PAGES)
+        self.assertEqual(len(pages), 2)
+        self.assertMentions(
+            self._letter_text(pages[0]),
+            ["Menuiserie Bastide SARL", "mettons en demeure", "1 251,98"],
+            absent=["Scierie Martin SAS", "give you formal notice"],
+        )
+        self.assertMentions(
+            self._letter_text(pages[1]),
+            ["Scierie Martin SAS", "we hereby give you formal notice to pay"],
+            absent=["mettons en demeure"],
+        )
+        # The PDF the post room and the emails carry comes the same way.
+        Letter = type(self.env["account.dunning.letter"])
+        with patch.object(
+            Letter,
+            "_get_report_values",
+            autospec=True,
+            side_effect=Letter._get_report_values,
+        ) as report_values:
+            content = Report.with_context(force_report_rendering=True)._render_qweb_pdf(
+                report, french.ids
+            )[0]
+        self.assertEqual(report_values.call_count, 1)
+        self.assertEqual(report_values.call_args.args[1], french.ids)
+        text = NBSP.sub(
+            " ",
+            " ".join(
+                page.extract_text() for page in PdfReader(io.BytesIO(content)).pages
+            ),
+        )
+        self.assertMentions(
+            text,
+            ["Menuiserie Bastide SARL", "mettons en demeure", "1 251,98"],
+            absent=["give you formal notice"],
+        )
 
     def test_letter_of_an_engine_action(self):
         """A letter printed from the action the daily run created."""

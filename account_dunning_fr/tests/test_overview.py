@@ -74,7 +74,7 @@ class TestDunningOverview(DunningWorkflowCommon):
         self._create_invoice(self.customer, 1000.0, DUE)
         with freeze_time(day(40)):
             notice = self._send_formal_notice()
-        self.assertTrue(notice.channel_registered)
+        self.assertTrue(notice.send_registered_letter)
         self.assertEqual(self._listed("to_print", day(40)), notice)
         self.assertFalse(self._listed("registered_no_ack", day(40)), "not posted yet")
         with freeze_time(day(40)):

@@ -53,7 +53,7 @@ class TestPostRoom(DunningEngineCommon):
         actions = self._run(day(30))
         self.assertEqual(len(actions), 3)
         self.assertEqual(set(actions.mapped("print_state")), {"to_print"})
-        notices = actions.filtered("channel_registered")
+        notices = actions.filtered("send_registered_letter")
         self.assertEqual(notices.partner_id, moreau | zola)
         # Tests render letters as HTML: give them real PDFs of known lengths.
         pages = {moreau: 3, zola: 1, blanc: 2}
@@ -144,7 +144,7 @@ class TestPostRoom(DunningEngineCommon):
         for fname in ("registered_number", "registered_ack_date"):
             self.assertEqual(
                 arch.xpath(f"//field[@name='{fname}']")[0].get("readonly"),
-                "not channel_registered",
+                "not send_registered_letter",
             )
         self.assertEqual(
             self.env["account.dunning.action"].search(safe_eval(action.domain)),

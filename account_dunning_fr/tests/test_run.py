@@ -1,10 +1,14 @@
 """The persistent run: failures listed on it, the run wizard in the
 background above its threshold, the user notified when it is finished."""
 
+from datetime import timedelta
+
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from ..wizards import account_dunning_run_wizard as wizard_module
 from .common_engine import DUE, DunningEngineCommon, day
@@ -22,6 +26,9 @@ class TestDunningRun(DunningEngineCommon):
             customers |= customer
         return customers
 
+    # The broken template's letter is logged with its traceback, as in
+    # production.
+    @mute_logger("odoo.addons.account_dunning_fr.models.account_dunning_send")
     def test_failures_are_listed_and_the_others_done(self):
         """10 % of the customers without an email address and one broken
         template: every other customer is reminded, the failures are listed
@@ -117,13 +124,9 @@ class TestDunningRun(DunningEngineCommon):
         customers = self._due_customers(wizard_module.BACKGROUND_THRESHOLD + 1)
         cron = self.env.ref("account_dunning_fr.ir_cron_account_dunning_run_units")
         with freeze_time(day(3)):
-            wizard = (
-                self.env["account.dunning.run.wizard"]
-                .with_user(self.accountant)
-                .create({"date": day(3)})
-            )
-            wizard.action_preview()
-            self.assertEqual(len(wizard.action_ids), len(customers))
+            wizard = self._preview(day(3))
+            self.assertEqual(len(wizard.unit_ids), len(customers))
+            self.assertEqual(wizard.run_id.state, "proposed")
             result = wizard.action_execute()
         run = wizard.run_id
         self.assertEqual(
@@ -134,9 +137,7 @@ class TestDunningRun(DunningEngineCommon):
             [{"state": "running", "pending_count": 21, "origin": "manual"}],
         )
         self.assertEqual(run.user_id, self.accountant)
-        self.assertEqual(
-            set(wizard.action_ids.mapped("state")), {"proposed"}, "nothing sent yet"
-        )
+        self.assertFalse(run.action_ids, "nothing sent yet")
         self.assertTrue(
             self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]),
             "the scheduled action is called at once",
@@ -151,9 +152,10 @@ class TestDunningRun(DunningEngineCommon):
         self.assertEqual((progress.done, progress.remaining), (21, 0))
         run.invalidate_recordset()
         self.assertRecordValues(run, [{"state": "done", "done_count": 21}])
-        self.assertEqual(set(wizard.action_ids.mapped("state")), {"done"})
+        self.assertEqual(set(run.action_ids.mapped("state")), {"done"})
+        self.assertEqual(len(run.action_ids), 21)
         self.assertEqual(
-            wizard.action_ids.user_id, self.accountant, "carried out with their rights"
+            run.action_ids.user_id, self.accountant, "carried out with their rights"
         )
         notified = run.message_ids.filtered(
             lambda m: self.accountant.partner_id in m.partner_ids
@@ -163,17 +165,58 @@ class TestDunningRun(DunningEngineCommon):
     def test_wizard_below_threshold_runs_inline(self):
         self._due_customers(2)
         with freeze_time(day(3)):
-            wizard = (
-                self.env["account.dunning.run.wizard"]
-                .with_user(self.accountant)
-                .create({"date": day(3)})
-            )
-            wizard.action_preview()
+            wizard = self._preview(day(3))
             wizard.action_execute()
         self.assertEqual(wizard.state, "done")
         self.assertRecordValues(
             wizard.run_id, [{"state": "done", "done_count": 2, "origin": "manual"}]
         )
+
+    def test_preview_waits_for_the_accountant_then_expires(self):
+        self._due_customers(2)
+        with freeze_time(day(3)):
+            wizard = self._preview(day(3))
+            again = self._preview(day(3))
+        run = wizard.run_id
+        self.assertEqual(run.state, "proposed")
+        # The scheduled action leaves it alone.
+        self.env["account.dunning.run"].sudo()._cron_carry_out_runs()
+        self.assertFalse(run.action_ids)
+        self.assertEqual(set(run.unit_ids.mapped("state")), {"pending"})
+        # A day later, nobody carried it out: the clean-up removes it.
+        self.env.cr.execute(
+            "UPDATE account_dunning_run SET create_date = %s WHERE id = %s",
+            (fields.Datetime.now() - timedelta(hours=25), run.id),
+        )
+        self.env["account.dunning.run"]._gc_proposed_runs()
+        self.assertFalse(run.exists())
+        self.assertTrue(again.run_id.exists(), "a recent preview is kept")
+        with self.assertRaisesRegex(UserError, "preview the run again"):
+            wizard.action_execute()
+        with freeze_time(day(3)):
+            again.action_execute()
+        self.assertEqual(again.run_id.state, "done")
+        with self.assertRaisesRegex(UserError, "preview the run again"):
+            again.run_id._validate()
+
+    def test_an_answer_during_the_preview_leaves_the_customer_out(self):
+        promising, silent = self._due_customers(2)
+        with freeze_time(day(3)):
+            wizard = self._preview(day(3))
+            self.env["account.dunning.call"].with_user(self.accountant).create(
+                {
+                    "partner_id": promising.id,
+                    "outcome": "reached",
+                    "delay_reason": "cash",
+                    "promise_date": day(10),
+                    "next_call_date": day(12),
+                }
+            ).action_confirm()
+            promised = wizard.unit_ids.filtered(lambda u: u.partner_id == promising)
+            self.assertEqual(promised.state, "skipped")
+            self.assertIn("the customer answered", promised.failure_reason)
+            wizard.action_execute()
+        self.assertEqual(wizard.action_ids.partner_id, silent)
 
     def test_runs_kept_per_company(self):
         other = self.setup_other_company()["company"]

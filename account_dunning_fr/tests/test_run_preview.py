@@ -15,11 +15,16 @@ from .common_workflows import DUE, DunningWorkflowCommon, day
 # day 30 owes its penalties, the credit holds announced for day 35 are due.
 RUN = day(40)
 
-# Tables a preview adds rows to: its actions, their lines and links, the
-# wizard's own; the rows there before stay as they were.
-PREVIEW_TABLES = ("account_dunning_action", "account_dunning_run_wizard")
+# Tables a preview adds rows to: the wizard's run waiting for the accountant,
+# its units and links, the actions a run without execution proposes and
+# their lines, the wizard's own; the rows there before stay as they were.
+PREVIEW_TABLES = ("account_dunning_action", "account_dunning_run")
 # Messages and followers a preview may add, on these models only.
-PREVIEW_MODELS = ("account.dunning.action", "account.dunning.run.wizard")
+PREVIEW_MODELS = (
+    "account.dunning.action",
+    "account.dunning.run",
+    "account.dunning.run.wizard",
+)
 # Notifications to the browsers, queued at commit: the test's users created in
 # the set-up send theirs whenever the queue is flushed.
 NOT_DATA = {"bus_bus"}
@@ -262,12 +267,7 @@ class TestDunningRunPreview(DunningWorkflowCommon):
         first, second = self.cases[self.company], self.cases[self.other]
         before = self._snapshot()
         with freeze_time(RUN):
-            wizard = (
-                self.env["account.dunning.run.wizard"]
-                .with_user(self.accountant)
-                .create({"date": RUN})
-            )
-            wizard.action_preview()
+            wizard = self._preview(RUN)
         self.assertOnlyProposed(before, self._snapshot())
         before = self._snapshot()
         with freeze_time(RUN):
@@ -280,29 +280,32 @@ class TestDunningRunPreview(DunningWorkflowCommon):
 
         # Proposed as the run will: the promise ran out, the broken plan
         # takes its invoice up to the firmest amicable reminder's eve.
-        self.assertIn(first["promised"], wizard.action_ids.move_ids)
-        self.assertIn(first["planned"], wizard.action_ids.move_ids)
-        self.assertIn(first["held"], wizard.action_ids.partner_id)
-        plan_action = wizard.action_ids.filtered(
-            lambda a: first["planned"] in a.move_ids
-        )
-        self.assertEqual(plan_action.level_id, self.levels[3])
+        units = wizard.unit_ids
+        self.assertEqual(wizard.run_id.state, "proposed")
+        self.assertIn(first["promised"], units.move_ids)
+        self.assertIn(first["planned"], units.move_ids)
+        self.assertIn(first["held"], units.partner_id)
+        plan_unit = units.filtered(lambda u: first["planned"] in u.move_ids)
+        self.assertEqual(plan_unit.level_id, self.levels[3])
         second_proposals = previewed.filtered(lambda a: a.company_id == self.other)
         self.assertEqual(
             second_proposals.move_ids & (second["promised"] | second["planned"]),
             second["promised"] | second["planned"],
         )
-        self.assertFalse(
-            previewed.filtered(lambda a: a.company_id == self.company),
-            "the wizard's proposals wait: nothing proposed twice",
-        )
+        first_proposals = previewed.filtered(lambda a: a.company_id == self.company)
+        self.assertEqual(first_proposals.partner_id, units.partner_id)
 
         # Carried out from the wizard: the first company's commitments are
-        # settled, not the second's (credit holds are the customer's).
+        # settled, not the second's (credit holds are the customer's), and
+        # what its preview planned is reminded.
+        expected = self._proposed(first_proposals)
+        first_proposals.action_cancel()
         with freeze_time(RUN):
             wizard.action_execute()
         self._assert_settled(first)
         self._assert_unsettled(second)
+        self.assertEqual(set(wizard.action_ids.mapped("state")), {"done"})
+        self.assertEqual(self._proposed(wizard.action_ids), expected)
 
         # The second company's run settles its own and reminds exactly what
         # its preview proposed.

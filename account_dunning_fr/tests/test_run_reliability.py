@@ -20,15 +20,20 @@ from .common_committed import RUN_DATE, DunningCommittedCase
 @tagged("post_install", "-at_install", "dunning_reliability")
 class TestRunReliability(DunningCommittedCase):
     def _progress_id(self):
-        with closing(self.registry.cursor()) as cr:
+        with closing(self._cursor()) as cr:
             env = self._env(cr)
             cron = env.ref("account_dunning_fr.ir_cron_account_dunning_run_units")
             progress = env["ir.cron.progress"].create({"cron_id": cron.id})
             cr.commit()  # pylint: disable=invalid-commit
             return progress.id
 
+    # What one run finds locked by the other is refused by the database: a
+    # race the run expects, which it does not log as a failed query.
     def test_two_runs_at_once_one_action_per_customer(self):
-        company_id, partner_ids, __ = self._setup_committed_data(200, "Deux Runs")
+        """Two runs of the same 40 customers, each committing sets of 10
+        (four sets each, as 200 customers in sets of 50): every customer
+        reminded once."""
+        company_id, partner_ids, __ = self._setup_committed_data(40, "Deux Runs")
         run_ids = [self._start_run(company_id), self._start_run(company_id)]
         barrier = threading.Barrier(2)
         errors = []
@@ -36,7 +41,7 @@ class TestRunReliability(DunningCommittedCase):
         def work(run_id):
             threading.current_thread().dbname = self.registry.db_name
             try:
-                with closing(self.registry.cursor()) as cr:
+                with closing(self._cursor()) as cr:
                     env = self._env(cr, company_id)
                     Run = env["account.dunning.run"].with_context(
                         ir_cron_progress_id=self._progress_id()
@@ -48,22 +53,26 @@ class TestRunReliability(DunningCommittedCase):
                 errors.append(error)
 
         threads = [threading.Thread(target=work, args=(rid,)) for rid in run_ids]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=600)
+        with (
+            patch.object(run_model, "COMMIT_SET_SIZE", 10),
+            self._registry_open_to_threads(),
+        ):
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=600)
         self.assertFalse(errors)
-        with closing(self.registry.cursor()) as cr:
+        with closing(self._cursor()) as cr:
             env = self._env(cr, company_id)
             runs = env["account.dunning.run"].browse(run_ids)
             # What a worker found held by the other waits for a later claim.
             env["account.dunning.run"]._carry_out_pending(runs=runs)
             actions = self._live_actions(env, partner_ids)
-            self.assertEqual(len(actions), 200)
+            self.assertEqual(len(actions), 40)
             self.assertEqual(set(actions.partner_id.ids), set(partner_ids))
             self.assertEqual(set(runs.mapped("state")), {"done"})
-            self.assertEqual(sum(runs.mapped("done_count")), 200)
-            self.assertEqual(sum(runs.mapped("skipped_count")), 200)
+            self.assertEqual(sum(runs.mapped("done_count")), 40)
+            self.assertEqual(sum(runs.mapped("skipped_count")), 40)
             cr.commit()  # pylint: disable=invalid-commit
 
     def test_killed_callback_resumed_by_the_next(self):
@@ -83,7 +92,7 @@ class TestRunReliability(DunningCommittedCase):
             return execute_units(units)
 
         IrCron = self.registry["ir.cron"]
-        with closing(self.registry.cursor()) as cron_cr:
+        with closing(self._cursor()) as cron_cr:
             cron = self._env(cron_cr).ref(
                 "account_dunning_fr.ir_cron_account_dunning_run_units"
             )
@@ -102,7 +111,7 @@ class TestRunReliability(DunningCommittedCase):
                 self.assertLogs("odoo.addons.base.models.ir_cron", "ERROR"),
             ):
                 IrCron._process_job(self.registry.db_name, cron_cr, job)
-        with closing(self.registry.cursor()) as cr:
+        with closing(self._cursor()) as cr:
             env = self._env(cr, company_id)
             run = env["account.dunning.run"].browse(run_id)
             self.assertRecordValues(
@@ -137,7 +146,7 @@ class TestRunReliability(DunningCommittedCase):
         def work():
             threading.current_thread().dbname = self.registry.db_name
             try:
-                with closing(self.registry.cursor()) as cr:
+                with closing(self._cursor()) as cr:
                     Run = self._env(cr, company_id)["account.dunning.run"]
                     Run = Run.with_context(ir_cron_progress_id=self._progress_id())
                     Run._carry_out_pending(runs=Run.browse(run_id))
@@ -148,12 +157,13 @@ class TestRunReliability(DunningCommittedCase):
         with (
             patch.object(AccountDunningRunUnit, "_carry_out_set", slow),
             patch.object(run_model, "COMMIT_SET_SIZE", 1),
+            self._registry_open_to_threads(),
         ):
             thread = threading.Thread(target=work)
             thread.start()
             try:
                 self.assertTrue(in_unit.wait(timeout=120))
-                with closing(self.registry.cursor()) as cr:
+                with closing(self._cursor()) as cr:
                     # Blocked by anything longer than the unit in progress,
                     # the payment fails instead of waiting.
                     cr.execute("SET lock_timeout = '5s'")
@@ -167,7 +177,7 @@ class TestRunReliability(DunningCommittedCase):
                 go_on.set()
                 thread.join(timeout=600)
         self.assertFalse(errors)
-        with closing(self.registry.cursor()) as cr:
+        with closing(self._cursor()) as cr:
             env = self._env(cr, company_id)
             run = env["account.dunning.run"].browse(run_id)
             self.assertEqual(run.state, "done")

@@ -1,7 +1,7 @@
 """Legal amounts of one instalment by debtor type (tools/late_payment.py),
 tested without Odoo and without a database.
 
-Plain pytest functions over tables of fixed dates. Expected amounts are
+Tables of fixed dates, one sub-test per row. Expected amounts are
 written as the formula a person would check by hand (open amount x annual
 rate x days / 36500) and compared to 1e-6; the worked examples of
 test_legal_amounts.py are also checked to the cent.
@@ -11,9 +11,8 @@ The rates are those of the shipped table (see tools_rates.py).
 
 from datetime import date
 
-import pytest
-
 from ..tools import late_payment
+from .common_pure import DatabaseFreeCase
 from .tools_rates import ONE_DAY, ecb, legal_rate
 
 
@@ -36,24 +35,24 @@ def _amounts(debtor_type, amount, due_date, when, payments=(), **options):
     )
 
 
-# Each case: arguments of _amounts, expected unrounded values, and the
-# cent values asserted by test_legal_amounts.py where there is one.
+# Each case: arguments of _amounts, expected unrounded values, the cent
+# values asserted by test_legal_amounts.py where there is one, and a name.
 INSTALMENT_CASES = [
-    pytest.param(
+    (
         ("professional", 10000.0, date(2025, 6, 1), date(2025, 6, 1)),
         {},
         {"days_late": 0, "open_amount": 10000.0, "indemnity": 0.0},
         {},
-        id="pro-on-due-date",
+        "pro-on-due-date",
     ),
-    pytest.param(
+    (
         ("professional", 10000.0, date(2025, 6, 1), date(2025, 6, 2)),
         {},
         {"days_late": 1, "penalty": 10000 * 13.15 / 36500, "indemnity": 40.0},
         {"penalty": 3.60},
-        id="pro-first-day-late",
+        "pro-first-day-late",
     ),
-    pytest.param(
+    (
         ("professional", 10000.0, date(2025, 6, 1), date(2025, 7, 31)),
         {},
         {
@@ -63,9 +62,9 @@ INSTALMENT_CASES = [
             "indemnity": 40.0,
         },
         {"penalty": 207.67},
-        id="pro-two-semesters-207.67",
+        "pro-two-semesters-207.67",
     ),
-    pytest.param(
+    (
         ("professional", 10000.0, date(2025, 6, 1), date(2025, 7, 31)),
         {"indemnity_enabled": False},
         {
@@ -74,16 +73,16 @@ INSTALMENT_CASES = [
             "indemnity": 0.0,
         },
         {"penalty": 207.67},
-        id="pro-indemnity-disabled",
+        "pro-indemnity-disabled",
     ),
-    pytest.param(
+    (
         ("professional", 10000.0, date(2025, 6, 1), date(2025, 7, 31)),
         {"mode": "contractual", "contractual_rate": 15.0},
         {"days_late": 60, "penalty": 10000 * 15.0 * 60 / 36500, "indemnity": 40.0},
         {},
-        id="pro-contractual-rate",
+        "pro-contractual-rate",
     ),
-    pytest.param(
+    (
         (
             "professional",
             10000.0,
@@ -99,9 +98,9 @@ INSTALMENT_CASES = [
             "indemnity": 40.0,
         },
         {"penalty": 79.26},
-        id="pro-partial-payment",
+        "pro-partial-payment",
     ),
-    pytest.param(
+    (
         (
             "professional",
             10000.0,
@@ -118,9 +117,9 @@ INSTALMENT_CASES = [
             "indemnity": 40.0,
         },
         {"penalty": 100.88},
-        id="pro-settled-late",
+        "pro-settled-late",
     ),
-    pytest.param(
+    (
         (
             "professional",
             10000.0,
@@ -138,9 +137,9 @@ INSTALMENT_CASES = [
             "indemnity": 40.0,
         },
         {"penalty": 167.73},
-        id="pro-paid-on-1-july",
+        "pro-paid-on-1-july",
     ),
-    pytest.param(
+    (
         (
             "professional",
             10000.0,
@@ -151,9 +150,9 @@ INSTALMENT_CASES = [
         {},
         {"days_late": 0, "open_amount": 0.0, "indemnity": 0.0},
         {},
-        id="pro-paid-on-due-date",
+        "pro-paid-on-due-date",
     ),
-    pytest.param(
+    (
         (
             "professional",
             10000.0,
@@ -164,9 +163,9 @@ INSTALMENT_CASES = [
         {},
         {"days_late": 0, "open_amount": 0.0, "indemnity": 0.0},
         {},
-        id="pro-less-than-half-a-cent-left-is-settled",
+        "pro-less-than-half-a-cent-left-is-settled",
     ),
-    pytest.param(
+    (
         (
             "professional",
             10000.0,
@@ -182,9 +181,9 @@ INSTALMENT_CASES = [
             "indemnity": 40.0,
         },
         {},
-        id="pro-one-cent-left-is-late",
+        "pro-one-cent-left-is-late",
     ),
-    pytest.param(
+    (
         (
             "professional",
             10000.0,
@@ -200,9 +199,9 @@ INSTALMENT_CASES = [
             "indemnity": 40.0,
         },
         {},
-        id="pro-0.006-left-rounds-to-a-cent",
+        "pro-0.006-left-rounds-to-a-cent",
     ),
-    pytest.param(
+    (
         (
             "professional",
             1.0,
@@ -218,9 +217,9 @@ INSTALMENT_CASES = [
             "indemnity": 40.0,
         },
         {},
-        id="pro-half-a-cent-left-rounds-up",
+        "pro-half-a-cent-left-rounds-up",
     ),
-    pytest.param(
+    (
         (
             "professional",
             0.03,
@@ -237,30 +236,30 @@ INSTALMENT_CASES = [
         },
         {},
         # 0.03 - 0.025 is 0.0049999999999999975 in binary: still a half cent.
-        id="pro-half-a-cent-stored-below-the-tie-rounds-up",
+        "pro-half-a-cent-stored-below-the-tie-rounds-up",
     ),
-    pytest.param(
+    (
         ("consumer", 10000.0, date(2025, 6, 1), date(2025, 7, 31)),
         {},
         {"days_late": 60, "open_amount": 10000.0, "indemnity": 0.0},
         {},
-        id="consumer-without-formal-notice",
+        "consumer-without-formal-notice",
     ),
-    pytest.param(
+    (
         ("consumer", 12000.0, date(2025, 6, 1), date(2025, 7, 10)),
         {"formal_notice_date": date(2025, 7, 10)},
         {"days_late": 39, "legal_interest": 0.0},
         {},
-        id="consumer-on-formal-notice-day",
+        "consumer-on-formal-notice-day",
     ),
-    pytest.param(
+    (
         ("consumer", 12000.0, date(2025, 6, 1), date(2025, 7, 31)),
         {"formal_notice_date": date(2025, 7, 10)},
         {"days_late": 60, "legal_interest": 12000 * 2.76 * 21 / 36500},
         {"legal_interest": 19.06},
-        id="consumer-after-formal-notice",
+        "consumer-after-formal-notice",
     ),
-    pytest.param(
+    (
         ("consumer", 12000.0, date(2025, 6, 1), date(2026, 1, 31)),
         {"formal_notice_date": date(2025, 7, 10)},
         {
@@ -268,9 +267,9 @@ INSTALMENT_CASES = [
             "legal_interest": 12000 * 2.76 * 174 / 36500 + 12000 * 2.62 * 31 / 36500,
         },
         {"legal_interest": 184.59},
-        id="consumer-legal-rate-per-semester",
+        "consumer-legal-rate-per-semester",
     ),
-    pytest.param(
+    (
         ("consumer", 12000.0, date(2025, 6, 1), date(2025, 7, 31)),
         {"formal_notice_date": date(2025, 5, 20)},
         {
@@ -278,51 +277,51 @@ INSTALMENT_CASES = [
             "legal_interest": 12000 * 3.71 * 29 / 36500 + 12000 * 2.76 * 31 / 36500,
         },
         {},
-        id="consumer-notice-before-due-date",
+        "consumer-notice-before-due-date",
     ),
-    pytest.param(
+    (
         ("public", 10000.0, date(2025, 6, 1), date(2025, 7, 31)),
         {"indemnity_enabled": False},
         {"days_late": 60, "penalty": 10000 * 11.15 * 60 / 36500, "indemnity": 40.0},
         {"penalty": 183.29},
-        id="public-one-rate-and-indemnity-always",
+        "public-one-rate-and-indemnity-always",
     ),
-    pytest.param(
+    (
         ("public", 10000.0, date(2025, 6, 30), date(2025, 8, 31)),
         {},
         {"days_late": 62, "penalty": 10000 * 10.15 * 62 / 36500, "indemnity": 40.0},
         {},
-        id="public-delay-starting-1-july",
+        "public-delay-starting-1-july",
     ),
-    pytest.param(
+    (
         ("professional", 10000.0, date(2025, 6, 1), date(2025, 7, 31)),
         {"insolvency_date": date(2025, 7, 1)},
         {"days_late": 60, "penalty": 10000 * 13.15 * 29 / 36500, "indemnity": 40.0},
         {"penalty": 104.48},
-        id="insolvency-stops-accrual",
+        "insolvency-stops-accrual",
     ),
-    pytest.param(
+    (
         ("professional", 5000.0, date(2025, 7, 15), date(2025, 7, 31)),
         {"insolvency_date": date(2025, 7, 1)},
         {"days_late": 16, "indemnity": 0.0},
         {"penalty": 0.0},
-        id="insolvency-before-due-date",
+        "insolvency-before-due-date",
     ),
-    pytest.param(
+    (
         ("professional", 5000.0, date(2025, 7, 1), date(2025, 7, 31)),
         {"insolvency_date": date(2025, 7, 1)},
         {"days_late": 30, "indemnity": 0.0},
         {},
-        id="insolvency-on-due-date",
+        "insolvency-on-due-date",
     ),
-    pytest.param(
+    (
         ("public", 5000.0, date(2025, 7, 15), date(2025, 7, 31)),
         {"insolvency_date": date(2025, 7, 1)},
         {"days_late": 16, "indemnity": 0.0},
         {},
-        id="insolvency-public-buyer",
+        "insolvency-public-buyer",
     ),
-    pytest.param(
+    (
         ("professional", 10000.0, date(2025, 6, 1), date(2025, 7, 31)),
         {"insolvency_date": date(2025, 9, 1)},
         {
@@ -331,65 +330,85 @@ INSTALMENT_CASES = [
             "indemnity": 40.0,
         },
         {"penalty": 207.67},
-        id="insolvency-after-computation-date",
+        "insolvency-after-computation-date",
     ),
 ]
 
 
-@pytest.mark.parametrize("args, options, expected, cents", INSTALMENT_CASES)
-def test_instalment_amounts(args, options, expected, cents):
-    values = _amounts(*args, **options)
-    full = {"penalty": 0.0, "legal_interest": 0.0, **expected}
-    assert set(values) == {
-        "days_late",
-        "open_amount",
-        "penalty",
-        "indemnity",
-        "legal_interest",
-    }
-    for key, value in full.items():
-        assert values[key] == pytest.approx(value, abs=1e-6), key
-    for key, value in cents.items():
-        assert round(values[key], 2) == value, key
+class TestToolsLatePayment(DatabaseFreeCase):
+    def test_instalment_amounts(self):
+        for args, options, expected, cents, case_id in INSTALMENT_CASES:
+            with self.subTest(case_id):
+                values = _amounts(*args, **options)
+                full = {"penalty": 0.0, "legal_interest": 0.0, **expected}
+                assert set(values) == {
+                    "days_late",
+                    "open_amount",
+                    "penalty",
+                    "indemnity",
+                    "legal_interest",
+                }
+                for key, value in full.items():
+                    self.assertAlmostEqual(values[key], value, delta=1e-6, msg=key)
+                for key, value in cents.items():
+                    assert round(values[key], 2) == value, key
 
+    def test_each_instalment_counts_on_its_own(self):
+        # 10 000 invoiced 2025-05-01, in two instalments of 5 000 due 2025-05-31
+        # and 2025-06-30; the invoice total is rounded once (157.23 in
+        # test_legal_amounts.py), with one indemnity per late instalment.
+        instalments = [
+            _amounts("professional", 5000.0, date(2025, 5, 31), date(2025, 7, 31)),
+            _amounts("professional", 5000.0, date(2025, 6, 30), date(2025, 7, 31)),
+        ]
+        penalty = sum(values["penalty"] for values in instalments)
+        expected = 5000 * 13.15 * 30 / 36500 + 5000 * 12.15 * 31 / 36500 * 2
+        self.assertAlmostEqual(penalty, expected, delta=1e-6)
+        assert round(penalty, 2) == 157.23
+        assert sum(values["indemnity"] for values in instalments) == 80.0
+        assert [values["days_late"] for values in instalments] == [61, 31]
 
-def test_each_instalment_counts_on_its_own():
-    # 10 000 invoiced 2025-05-01, in two instalments of 5 000 due 2025-05-31
-    # and 2025-06-30; the invoice total is rounded once (157.23 in
-    # test_legal_amounts.py), with one indemnity per late instalment.
-    instalments = [
-        _amounts("professional", 5000.0, date(2025, 5, 31), date(2025, 7, 31)),
-        _amounts("professional", 5000.0, date(2025, 6, 30), date(2025, 7, 31)),
-    ]
-    penalty = sum(values["penalty"] for values in instalments)
-    expected = 5000 * 13.15 * 30 / 36500 + 5000 * 12.15 * 31 / 36500 * 2
-    assert penalty == pytest.approx(expected, abs=1e-6)
-    assert round(penalty, 2) == 157.23
-    assert sum(values["indemnity"] for values in instalments) == 80.0
-    assert [values["days_late"] for values in instalments] == [61, 31]
+    def test_recovery_indemnity_due(self):
+        cases = [
+            ("professional", date(2025, 6, 1), None, True, True),
+            ("professional", date(2025, 6, 1), None, False, False),
+            ("public", date(2025, 6, 1), None, True, True),
+            ("public", date(2025, 6, 1), None, False, True),
+            ("consumer", date(2025, 6, 1), None, True, False),
+            ("consumer", date(2025, 6, 1), None, False, False),
+            ("professional", date(2025, 6, 30), date(2025, 7, 1), True, True),
+            ("professional", date(2025, 7, 1), date(2025, 7, 1), True, False),
+            ("professional", date(2025, 7, 2), date(2025, 7, 1), True, False),
+            ("public", date(2025, 6, 30), date(2025, 7, 1), False, True),
+            ("public", date(2025, 7, 1), date(2025, 7, 1), True, False),
+            ("consumer", date(2025, 6, 30), date(2025, 7, 1), True, False),
+        ]
+        for debtor_type, due_date, insolvency_date, enabled, expected in cases:
+            with self.subTest(
+                debtor_type=debtor_type,
+                due_date=due_date,
+                insolvency_date=insolvency_date,
+                enabled=enabled,
+                expected=expected,
+            ):
+                due = late_payment.recovery_indemnity_due(
+                    debtor_type, due_date, insolvency_date, enabled=enabled
+                )
+                assert due is expected
 
-
-@pytest.mark.parametrize(
-    "debtor_type, due_date, insolvency_date, enabled, expected",
-    [
-        ("professional", date(2025, 6, 1), None, True, True),
-        ("professional", date(2025, 6, 1), None, False, False),
-        ("public", date(2025, 6, 1), None, True, True),
-        ("public", date(2025, 6, 1), None, False, True),
-        ("consumer", date(2025, 6, 1), None, True, False),
-        ("consumer", date(2025, 6, 1), None, False, False),
-        ("professional", date(2025, 6, 30), date(2025, 7, 1), True, True),
-        ("professional", date(2025, 7, 1), date(2025, 7, 1), True, False),
-        ("professional", date(2025, 7, 2), date(2025, 7, 1), True, False),
-        ("public", date(2025, 6, 30), date(2025, 7, 1), False, True),
-        ("public", date(2025, 7, 1), date(2025, 7, 1), True, False),
-        ("consumer", date(2025, 6, 30), date(2025, 7, 1), True, False),
-    ],
-)
-def test_recovery_indemnity_due(
-    debtor_type, due_date, insolvency_date, enabled, expected
-):
-    due = late_payment.recovery_indemnity_due(
-        debtor_type, due_date, insolvency_date, enabled=enabled
-    )
-    assert due is expected
+    def test_french_law_applies_by_country(self):
+        cases = [
+            ("FR", True),
+            ("fr", True),
+            ("RE", True),  # Réunion, an overseas department
+            ("YT", True),  # Mayotte
+            ("MF", True),  # Saint-Martin: commercial law stayed with the State
+            ("MC", False),  # Monaco has its own commercial code
+            ("NC", False),  # New Caledonia makes its own commercial law
+            ("BE", False),
+            ("", False),
+            (None, False),
+        ]
+        for country_code, applies in cases:
+            with self.subTest(country_code=country_code):
+                self.assertIs(late_payment.french_law_applies(country_code), applies)

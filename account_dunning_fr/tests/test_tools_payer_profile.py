@@ -1,8 +1,7 @@
 """The suggested payer profile, tested without Odoo and without a database."""
 
-import pytest
-
 from ..tools.payer_profile import suggest_profile
+from .common_pure import DatabaseFreeCase
 
 CASES = [
     # (stats, debtor type, insolvent) -> suggestion
@@ -24,6 +23,13 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("stats", "debtor_type", "insolvent", "expected"), CASES)
-def test_suggest_profile(stats, debtor_type, insolvent, expected):
-    assert suggest_profile(stats, debtor_type, insolvent) == expected
+class TestToolsPayerProfile(DatabaseFreeCase):
+    def test_suggest_profile(self):
+        for stats, debtor_type, insolvent, expected in CASES:
+            with self.subTest(
+                stats=stats,
+                debtor_type=debtor_type,
+                insolvent=insolvent,
+                expected=expected,
+            ):
+                assert suggest_profile(stats, debtor_type, insolvent) == expected

@@ -7,12 +7,13 @@ reportlab, merged, then read back page by page with pdftotext.
 import io
 import shutil
 import subprocess
+import unittest
 
-import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from ..tools import post_room
+from .common_pure import DatabaseFreeCase
 
 
 def _pdf(name, pages):
@@ -38,44 +39,44 @@ def _page_texts(document):
     return [page.strip() for page in text.split("\f")[:-1]]
 
 
-@pytest.mark.parametrize("pages", [1, 2, 3, 4])
-def test_page_count(pages):
-    assert post_room.page_count(_pdf("A", pages)) == pages
+class TestToolsPostRoom(DatabaseFreeCase):
+    def test_page_count(self):
+        cases = [1, 2, 3, 4]
+        for pages in cases:
+            with self.subTest(pages=pages):
+                assert post_room.page_count(_pdf("A", pages)) == pages
 
+    @unittest.skipIf(not shutil.which("pdftotext"), "needs poppler-utils")
+    def test_each_document_starts_on_an_odd_page(self):
+        merged = post_room.merge_duplex(
+            [_pdf("cover", 1), _pdf("A", 3), _pdf("B", 2), _pdf("C", 1)]
+        )
+        assert _page_texts(merged) == [
+            "cover p1",
+            "",
+            "A p1",
+            "A p2",
+            "A p3",
+            "",
+            "B p1",
+            "B p2",
+            "C p1",
+            "",
+        ]
 
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
-def test_each_document_starts_on_an_odd_page():
-    merged = post_room.merge_duplex(
-        [_pdf("cover", 1), _pdf("A", 3), _pdf("B", 2), _pdf("C", 1)]
-    )
-    assert _page_texts(merged) == [
-        "cover p1",
-        "",
-        "A p1",
-        "A p2",
-        "A p3",
-        "",
-        "B p1",
-        "B p2",
-        "C p1",
-        "",
-    ]
+    def test_blank_page_has_the_size_of_the_last_page(self):
+        buffer = io.BytesIO()
+        pdf = canvas.Canvas(buffer, pagesize=(300, 400))
+        pdf.drawString(10, 10, "small")
+        pdf.showPage()
+        pdf.save()
+        merged = post_room.merge_duplex([buffer.getvalue()])
+        reader = post_room.PdfReader(io.BytesIO(merged))
+        assert [
+            (float(page.mediabox.width), float(page.mediabox.height))
+            for page in reader.pages
+        ] == [(300.0, 400.0), (300.0, 400.0)]
 
-
-def test_blank_page_has_the_size_of_the_last_page():
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=(300, 400))
-    pdf.drawString(10, 10, "small")
-    pdf.showPage()
-    pdf.save()
-    merged = post_room.merge_duplex([buffer.getvalue()])
-    reader = post_room.PdfReader(io.BytesIO(merged))
-    assert [
-        (float(page.mediabox.width), float(page.mediabox.height))
-        for page in reader.pages
-    ] == [(300.0, 400.0), (300.0, 400.0)]
-
-
-def test_even_documents_are_not_padded():
-    merged = post_room.merge_duplex([_pdf("A", 2), _pdf("B", 4)])
-    assert post_room.page_count(merged) == 6
+    def test_even_documents_are_not_padded(self):
+        merged = post_room.merge_duplex([_pdf("A", 2), _pdf("B", 4)])
+        assert post_room.page_count(merged) == 6

@@ -154,7 +154,10 @@ class TestDunningTours(DunningWorkflowCommon, HttpCase):
             "account_dunning_fr_formal_notice", self.accountant, day(40)
         )
         notice = self.Action.search(
-            [("partner_id", "=", self.customer.id), ("channel_registered", "=", True)]
+            [
+                ("partner_id", "=", self.customer.id),
+                ("send_registered_letter", "=", True),
+            ]
         )
         self.assertRecordValues(
             notice,
@@ -324,7 +327,7 @@ class TestDunningTours(DunningWorkflowCommon, HttpCase):
             [
                 {
                     "state": "done",
-                    "channel_visit": True,
+                    "create_visit": True,
                     "call_delay_reason": "not_approved",
                     "user_id": commercial.id,
                 }

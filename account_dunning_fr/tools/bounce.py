@@ -1,6 +1,8 @@
 """Why a mail server returned a message: the reason read off a delivery
 status notification (RFC 3464), so that the accountant sees "550 5.1.1 No
-such user" rather than a bare "undeliverable"."""
+such user" rather than a bare "undeliverable".
+The automatic replies (out of office, ticket acknowledgements) that no
+person wrote are told apart too: they are no answer of the customer."""
 
 # Longest reason kept: a server's free text can be a whole page.
 MAX_LENGTH = 300
@@ -56,3 +58,33 @@ def bounce_reason(message):
     if len(reason) > MAX_LENGTH:
         reason = reason[: MAX_LENGTH - 1] + "…"
     return reason
+
+
+# Precedence values of messages sent by a program to a list or on its own
+# (a de facto header older than RFC 3834, still set by many autoresponders).
+AUTOMATIC_PRECEDENCES = {"auto_reply", "bulk", "junk", "list"}
+
+
+def is_auto_reply(message):
+    """Tell whether ``message`` was written by a program, not a person: an
+    out-of-office or a ticket acknowledgement, which must neither hold the
+    reminders nor give anybody a task.
+
+    RFC 3834 (section 5) marks such messages with ``Auto-Submitted`` set to
+    anything but ``no``; older autoresponders set ``X-Autoreply``,
+    ``X-Autorespond`` or ``Precedence: auto_reply`` (or ``bulk``, ``junk``,
+    ``list``), and Microsoft Exchange ``X-Auto-Response-Suppress`` on its own
+    automatic replies.
+
+    :param message: an ``email.message.Message``
+    :return: bool
+    """
+    auto_submitted = (message.get("Auto-Submitted") or "").strip().lower()
+    if auto_submitted and auto_submitted != "no":
+        return True
+    if message.get("X-Autoreply") or message.get("X-Autorespond"):
+        return True
+    if message.get("X-Auto-Response-Suppress"):
+        return True
+    precedence = (message.get("Precedence") or "").strip().lower()
+    return precedence in AUTOMATIC_PRECEDENCES

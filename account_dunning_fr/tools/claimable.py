@@ -13,6 +13,10 @@ item at a time.
   a debt, and only waits to be written off.
 - A residual at or below the per-item tolerance (a rounding, a bank fee) is
   not worth a letter, nor its own penalties and indemnity: it is written off.
+- An invoice the buyer approved in part only on its e-invoicing platform
+  (status 206) owes the approved amount at once; the rest is in dispute and
+  is not claimed while the dispute lasts. Payments go to the approved part
+  first, credit notes to the part in dispute.
 """
 
 from __future__ import annotations
@@ -134,3 +138,32 @@ def left_out(date, item, direct_debit, discounted, paid_in_time, rules):
     if is_tiny(item.amount, rules.tolerance, rules.rounding):
         return RESIDUAL
     return None
+
+
+def approved_claims(residuals, approved, paid, rounding):
+    """What may be claimed of each open item of an invoice the buyer
+    approved in part only: the approved amount less what was paid on the
+    invoice, never more than an item's own open amount, the earliest items
+    first.
+
+    Payments settle the approved part first; a credit note settles the part
+    in dispute, so that it lowers the open amounts without lowering the
+    claim until the claim reaches them.
+
+    :param residuals: open amounts of the invoice's debit items, earliest due
+        first (the invoice's currency, positive)
+    :param approved: amount the buyer approved (the invoice's currency)
+    :param paid: what payments, not credit notes, settled on the invoice
+        (the invoice's currency)
+    :param rounding: the rounding of the invoice's currency
+    :return: list of amounts, one per item in the same order, each between 0
+        and the item's open amount
+    """
+    left = max(approved - paid, 0.0)
+    claims = []
+    for residual in residuals:
+        claim = min(max(residual, 0.0), left)
+        claim = round(round(claim / rounding) * rounding, 10)
+        left -= claim
+        claims.append(claim)
+    return claims

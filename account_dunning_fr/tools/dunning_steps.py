@@ -118,6 +118,10 @@ class Item:
     currency_id: int | None = None
     amount_currency: float = 0.0
     promise_date: Date | None = None
+    # Last day the run waits for what the customer answered (a promise and
+    # its grace period, a reply, a payment under way), when shown before
+    # then; None: no such wait.
+    held_until: Date | None = None
     # First day the run may remind it (a direct debit waiting for its return
     # period), when shown before then; None: no such wait.
     not_before: Date | None = None

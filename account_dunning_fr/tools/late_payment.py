@@ -36,6 +36,31 @@ PUBLIC_ECB_MARGIN = 8.0
 CONTRACTUAL_FLOOR_FACTOR = 3.0
 # Fixed recovery indemnity in euros (C. com. D441-5, CCP D2192-35).
 RECOVERY_INDEMNITY_EUR = 40.0
+# Where the sender's French commercial law governs its claims (ISO 3166
+# codes): metropolitan France, the overseas departments and regions
+# (Guadeloupe, Martinique, French Guiana, Réunion, Mayotte: Constitution
+# art. 73, the law applies as of right) and the overseas collectivities where
+# the laws apply as of right outside their own matters, commercial law not
+# being one of them (Saint-Barthélemy, Saint-Martin, Saint-Pierre-et-Miquelon:
+# CGCT LO6213-1, LO6313-1, LO6413-1). Left out:
+# Monaco, a sovereign state with its own commercial code, and New
+# Caledonia, French Polynesia and Wallis and Futuna, whose commercial law is
+# their own or applies only where a text says so.
+FRENCH_LAW_COUNTRIES = frozenset({"FR", "GP", "MQ", "GF", "RE", "YT", "BL", "MF", "PM"})
+
+
+def french_law_applies(country_code) -> bool:
+    """Whether French commercial law (late penalties of C. com. L441-10, the
+    indemnity of D441-5, legal interest of C. civ. 1231-6) governs the claims
+    of a company established in the country ``country_code``.
+
+    :param country_code: ISO 3166 alpha-2 code of the company's country
+        (any case), or a false value when unknown
+    :return: True for France and the territories where the Code de commerce
+        applies as of right (``FRENCH_LAW_COUNTRIES``); False otherwise,
+        including when the country is unknown
+    """
+    return bool(country_code) and country_code.upper() in FRENCH_LAW_COUNTRIES
 
 
 def penalty_rate(

@@ -67,17 +67,18 @@ DELIVERY_MODES = [
     ("hand", "Hand delivery against receipt"),
 ]
 
-# Action channel field -> level field it is copied from.
-CHANNELS = {
-    "channel_email": "send_email",
-    "channel_letter": "send_letter",
-    "channel_registered": "send_registered_letter",
-    "channel_sms": "send_sms",
-    "channel_call": "create_call",
-    "channel_visit": "create_visit",
-    "channel_salesperson": "notify_salesperson",
-    "channel_credit_hold": "credit_hold",
-}
+# The channels of a reminder: the same boolean fields on the level (what it
+# does) and on the action (what was done), copied from one to the other.
+CHANNELS = (
+    "send_email",
+    "send_letter",
+    "send_registered_letter",
+    "send_sms",
+    "create_call",
+    "create_visit",
+    "notify_salesperson",
+    "credit_hold",
+)
 
 # Kinds of debtor, each with its own late payment regime (penalties of
 # C. com. L441-10, legal interest only, or moratorium interest): the values
@@ -129,7 +130,24 @@ EINVOICE_FRAMEWORKS = [
 
 # Where a lifecycle status came from.
 EINVOICE_SOURCES = [
+    ("email", "Received by email"),
     ("import", "Imported message"),
     ("manual", "Entered by hand"),
     ("platform", "Sent by the platform"),
+]
+
+ANSWER_KINDS = [
+    ("promise", "Payment promise"),
+    ("dispute", "Dispute"),
+    ("payment", "Payment under way"),
+    ("reply", "Reply"),
+    ("call", "Call outcome"),
+]
+
+ANSWER_SOURCES = [
+    ("portal", "Portal"),
+    ("email", "Email"),
+    ("phone", "Phone"),
+    ("visit", "Visit"),
+    ("payment", "Online payment"),
 ]

@@ -96,7 +96,11 @@ class AccountDunningCall(models.TransientModel):
         moves = self._get_moves().sudo()
         lines = []
         for move in moves:
-            amount = format_amount(env_lang, move.amount_residual, move.currency_id)
+            # The figure the caller reads on the form, and the reminders
+            # claim: company currency.
+            amount = format_amount(
+                env_lang, move._dunning_open_amount(), self.currency_id
+            )
             lines.append(
                 env_lang._(
                     "invoice %(number)s of %(date)s, %(amount)s, due on %(due)s",
@@ -136,15 +140,18 @@ class AccountDunningCall(models.TransientModel):
         action = self._create_outcome_action(moves)
         if self.promise_date:
             # The whole open amount, which a salesperson may not read directly.
-            amount = self.promise_amount or sum(moves.sudo().mapped("amount_residual"))
+            amount = self.promise_amount or moves.sudo()._dunning_open_amount()
             self.env["account.dunning.promise"]._record(
                 moves, self.promise_date, amount, action
             )
+        dispute = self.env["account.dunning.dispute"]
         if self.outcome == "reached" and self.delay_reason == "dispute":
             if self.env.user.has_group("account.group_account_invoice"):
-                self._open_dispute(moves)
+                dispute = self._open_dispute(moves)
             else:
                 self._report_dispute(action)
+        if self.outcome == "reached":
+            self._record_answer(action, moves, dispute)
         self._schedule_next_call(action)
         self._close_origin_activities()
         if self.send_confirmation and self.outcome == "reached":
@@ -240,8 +247,8 @@ class AccountDunningCall(models.TransientModel):
             level_id=self.action_id.level_id.id,
             state="done",
             user_id=self.env.uid,
-            channel_call=self.kind == "call",
-            channel_visit=self.kind == "visit",
+            create_call=self.kind == "call",
+            create_visit=self.kind == "visit",
             dunning_workflow=self.kind,
             call_datetime=self.call_datetime,
             call_outcome=self.outcome,
@@ -308,8 +315,42 @@ class AccountDunningCall(models.TransientModel):
             if value
         )
 
+    def _record_answer(self, action, moves, dispute):
+        """What the customer said when reached, kept among their answers
+        beside the call itself (a reminder of ours). A promise or a dispute
+        re-checks what is pending for those invoices, as it would from the
+        portal; an answer logged by the salesperson waits to be read by the
+        accountants.
+
+        :param action: the done ``account.dunning.action`` of the call
+        :param dispute: the ``account.dunning.dispute`` opened, or empty
+        :return: the ``account.dunning.answer`` created
+        """
+        company = self.company_id
+        vals = {
+            "company_id": company.id,
+            "partner_id": self.partner_id.commercial_partner_id.id,
+            "kind": "call",
+            "source": "phone" if self.kind == "call" else "visit",
+            "author_id": (self.contact_id or self.partner_id).id,
+            "user_id": self.env.uid,
+            "date": fields.Date.context_today(self),
+            "move_ids": [Command.set(moves.ids)],
+            "text": self.notes or self._get_summary(),
+            "action_id": action.id,
+            "dispute_id": dispute.id,
+            "promise_date": self.promise_date,
+            "promise_amount": self.promise_amount if self.promise_date else 0.0,
+            "state": "read"
+            if self.env.user.has_group("account.group_account_invoice")
+            else "to_read",
+        }
+        # Salespeople record the answers they hear through this wizard only.
+        answer = self.env["account.dunning.answer"].sudo().create(vals)
+        return answer
+
     def _open_dispute(self, moves):
-        self.env["account.dunning.dispute"].create(
+        return self.env["account.dunning.dispute"].create(
             {
                 "company_id": self.company_id.id,
                 "partner_id": self.partner_id.commercial_partner_id.id,
@@ -388,7 +429,7 @@ class AccountDunningCall(models.TransientModel):
             contact_id=(self.contact_id or call_action.partner_id).id,
             level_id=call_action.level_id.id,
             deadline_date=self.promise_date or self.next_call_date,
-            channel_email=True,
+            send_email=True,
             dunning_workflow="confirmation",
             letter_type_override="call_confirmation",
             call_datetime=self.call_datetime,

@@ -51,45 +51,13 @@ class AccountDunningEinvoiceImport(models.TransientModel):
             report
         """
         self.ensure_one()
-        rows = {"matched": [], "unmatched": [], "errors": []}
-        recorded = self.env["account.dunning.einvoice.status"]
-        for attachment in self.attachment_ids:
-            data = attachment.raw or b""
-            try:
-                statuses = parse_message(data)
-            except LifecycleMessageError as error:
-                rows["errors"].append(
-                    (attachment.name, self.env._(error.template, **error.params))
-                )
-                continue
-            for status in statuses:
-                move, problem = self._match(status)
-                if not move:
-                    rows["unmatched"].append((attachment.name, status, problem))
-                    continue
-                if self._already_recorded(move, status):
-                    rows["unmatched"].append(
-                        (
-                            attachment.name,
-                            status,
-                            self.env._(
-                                "already recorded on %(invoice)s", invoice=move.name
-                            ),
-                        )
-                    )
-                    continue
-                recorded |= move._dunning_receive_einvoice_status(
-                    status.code,
-                    status.date,
-                    reason_code=status.reason_code,
-                    reason=status.reason,
-                    amount=status.amount,
-                    action_code=status.action_code,
-                    source="import",
-                    attachment=self._keep_message(move, attachment.name, data),
-                    message_ref=status.message_id or None,
-                )
-                rows["matched"].append((attachment.name, status, move))
+        recorded, rows = self._import_files(
+            [
+                (attachment.name, attachment.raw or b"")
+                for attachment in self.attachment_ids
+            ],
+            source="import",
+        )
         self.write(
             {
                 "state": "done",
@@ -115,17 +83,72 @@ class AccountDunningEinvoiceImport(models.TransientModel):
         :return: ``ir.actions.act_window`` dict
         """
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account_dunning_fr.account_dunning_einvoice_status_action"
-        )
-        action["domain"] = [("id", "in", self.status_ids.ids)]
-        return action
+        return self.status_ids._action_view()
 
     # ------------------------------------------------------------------
-    def _match(self, status):
+    def _import_files(self, files, source="import", companies=None):
+        """Read the lifecycle messages ``files``, match and record each
+        status they carry: the one way statuses are imported, from the files
+        an accountant uploads and from the emails the platforms send.
+
+        A file that cannot be read is reported and skipped; the others are
+        imported. A status already recorded (same invoice, code, date and
+        message) is not recorded twice.
+
+        :param files: list of ``(file name, bytes)``
+        :param source: ``account.dunning.einvoice.status.source`` of the
+            statuses recorded
+        :param companies: ``res.company`` whose invoices are matched, or
+            None: the user's companies
+        :return: ``(account.dunning.einvoice.status recorded, rows)``, rows a
+            dict of lists ``matched`` ``(file, status, invoice)``,
+            ``unmatched`` ``(file, status, why)`` and ``errors``
+            ``(file, why)``, as ``_render_report`` takes them
+        """
+        rows = {"matched": [], "unmatched": [], "errors": []}
+        recorded = self.env["account.dunning.einvoice.status"]
+        for name, data in files:
+            try:
+                statuses = parse_message(data)
+            except LifecycleMessageError as error:
+                rows["errors"].append(
+                    (name, self.env._(error.template, **error.params))
+                )
+                continue
+            for status in statuses:
+                move, problem = self._match(status, companies)
+                if not move:
+                    rows["unmatched"].append((name, status, problem))
+                    continue
+                if self._already_recorded(move, status):
+                    rows["unmatched"].append(
+                        (
+                            name,
+                            status,
+                            self.env._(
+                                "already recorded on %(invoice)s", invoice=move.name
+                            ),
+                        )
+                    )
+                    continue
+                recorded |= move._dunning_receive_einvoice_status(
+                    status.code,
+                    status.date,
+                    reason_code=status.reason_code,
+                    reason=status.reason,
+                    amount=status.amount,
+                    action_code=status.action_code,
+                    source=source,
+                    attachment=self._keep_message(move, name, data),
+                    message_ref=status.message_id or None,
+                )
+                rows["matched"].append((name, status, move))
+        return recorded, rows
+
+    def _match(self, status, companies=None):
         """The invoice ``status`` (``tools.einvoice_lifecycle
         .LifecycleStatus``) speaks of, among the posted customer invoices of
-        the user's companies.
+        ``companies`` (``res.company``, by default the user's companies).
 
         :return: ``(account.move, problem)``: the invoice and "", or an empty
             recordset and why nothing matched (translated)
@@ -136,7 +159,7 @@ class AccountDunningEinvoiceImport(models.TransientModel):
                 ("name", "=", status.invoice_number),
                 ("move_type", "=", "out_invoice"),
                 ("state", "=", "posted"),
-                ("company_id", "in", self.env.companies.ids),
+                ("company_id", "in", (companies or self.env.companies).ids),
             ]
         )
         if not moves:

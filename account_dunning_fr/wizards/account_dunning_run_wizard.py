@@ -30,16 +30,18 @@ class AccountDunningRunWizard(models.TransientModel):
         default="draft",
         required=True,
     )
+    unit_ids = fields.Many2many(
+        "account.dunning.run.unit",
+        "account_dunning_run_wizard_unit_rel",
+        string="Proposed Reminders",
+        help="The customers of the planned run, one reminder each; those "
+        "removed are left out of the run.",
+    )
     action_ids = fields.Many2many(
         "account.dunning.action",
         "account_dunning_run_wizard_action_rel",
-        string="Proposed Actions",
-    )
-    created_action_ids = fields.Many2many(
-        "account.dunning.action",
-        "account_dunning_run_wizard_created_rel",
-        help="Actions this preview created; those left out are cancelled so "
-        "that a later run proposes them again.",
+        string="Actions",
+        help="The actions the run carried out, or left failed.",
     )
     credit_partner_ids = fields.Many2many(
         "res.partner",
@@ -51,7 +53,7 @@ class AccountDunningRunWizard(models.TransientModel):
     run_id = fields.Many2one(
         "account.dunning.run",
         readonly=True,
-        help="The run that carried out the actions.",
+        help="The run the preview planned, then carried out.",
     )
     executed_count = fields.Integer(readonly=True)
     failed_count = fields.Integer(readonly=True)
@@ -81,6 +83,10 @@ class AccountDunningRunWizard(models.TransientModel):
         return partners or self.env["res.partner"].browse([0])
 
     def action_preview(self):
+        """Plan the run of the company on the date, as the scheduled action
+        does, and list its reminders, with the levels to validate that
+        earlier runs proposed: nothing is sent, settled or written but the
+        run waiting for the accountant (``account.dunning.run._start``)."""
         self.ensure_one()
         self._check_accountant()
         if self.date > fields.Date.context_today(self):
@@ -93,65 +99,71 @@ class AccountDunningRunWizard(models.TransientModel):
         Action = self.env["account.dunning.action"].with_company(self.company_id)
         levels = self.policy_ids.level_ids or None
         partners = self._get_partners()
-        report = self.env["account.dunning.run"]._run(
-            date=self.date,
-            companies=self.company_id,
+        run = self.env["account.dunning.run"]._start(
+            self.company_id,
+            self.date,
+            "manual",
             partners=partners,
-            execute=False,
             levels=levels,
+            propose=True,
         )
-        created = report["actions"]
+        if run.state == "failed":
+            raise UserError(
+                self.env._(
+                    "The run could not be planned: its history (%(run)s) says why.",
+                    run=run.display_name,
+                )
+            )
         # Levels "to validate" proposed by earlier runs wait here too.
         waiting_domain = [
             ("company_id", "=", self.company_id.id),
             ("state", "=", "proposed"),
             ("date", "<=", self.date),
-            ("id", "not in", created.ids),
         ]
         if levels:
             waiting_domain.append(("level_id", "in", levels.ids))
         if partners is not None:
             waiting_domain.append(("partner_id", "in", partners.ids))
-        waiting = Action.search(waiting_domain)
+        run._add_actions(Action.search(waiting_domain))
         self.write(
             {
                 "state": "preview",
-                "action_ids": [Command.set((created | waiting).ids)],
-                "created_action_ids": [Command.set(created.ids)],
-                "credit_partner_ids": [Command.set(report["credits_to_match"].ids)],
+                "run_id": run.id,
+                "unit_ids": [Command.set(run.unit_ids.ids)],
+                "credit_partner_ids": [Command.set(run.credit_partner_ids.ids)],
             }
         )
         return self._reopen()
 
     def action_execute(self):
+        """Carry out the reminders kept in the preview, by the run's claims
+        (in the background above ``BACKGROUND_THRESHOLD`` of them); the
+        others are left out."""
         self.ensure_one()
         self._check_accountant()
-        if not self.action_ids:
-            raise UserError(self.env._("Select at least one action to execute."))
-        left_out = self.created_action_ids - self.action_ids
-        left_out.action_cancel()
+        run = self.run_id
+        if not run.exists():
+            raise UserError(
+                self.env._("This preview has expired: preview the run again.")
+            )
+        if not self.unit_ids:
+            raise UserError(self.env._("Select at least one reminder to carry out."))
         # The preview only read the commitments due: the run settles them.
         self.env["account.dunning.run"]._settle_commitments(self.date, self.company_id)
-        todo = self.action_ids.filtered(lambda a: a.state in ("proposed", "failed"))
-        run = self.env["account.dunning.run"]._start_with_actions(
-            self.company_id, self.date, todo
-        )
-        self.run_id = run
-        if len(todo) > BACKGROUND_THRESHOLD:
+        run._validate(left_out=run.unit_ids - self.unit_ids)
+        if len(self.unit_ids) > BACKGROUND_THRESHOLD:
             return self._carry_out_in_background(run)
         self.env["account.dunning.run"]._carry_out_pending(runs=run)
+        actions = run.action_ids
         # Carried out at once: its letters too, in groups, before the
         # accountant prints them.
-        self.env["account.dunning.send"]._render_pending(todo)
+        self.env["account.dunning.send"]._render_pending(actions)
         self.write(
             {
                 "state": "done",
-                "executed_count": len(
-                    self.action_ids.filtered(lambda a: a.state == "done")
-                ),
-                "failed_count": len(
-                    self.action_ids.filtered(lambda a: a.state == "failed")
-                ),
+                "action_ids": [Command.set(actions.ids)],
+                "executed_count": len(actions.filtered(lambda a: a.state == "done")),
+                "failed_count": len(actions.filtered(lambda a: a.state == "failed")),
             }
         )
         return self._reopen()
@@ -167,7 +179,7 @@ class AccountDunningRunWizard(models.TransientModel):
             body=self.env._(
                 "%(count)s actions to carry out in the background; you will be "
                 "notified when the run is finished.",
-                count=len(run.unit_ids),
+                count=len(self.unit_ids),
             )
         )
         return {

@@ -12,8 +12,9 @@ class AccountDunningRun(models.Model):
     def _enqueue_finish(self):
         """One job per run that closes it when its last unit is carried out.
 
-        The unit jobs cannot close it themselves: two of them ending together
-        each still see the other's unit pending in their own transaction.
+        The jobs of its units cannot close it themselves: two of them ending
+        together each still see the other's units pending in their own
+        transaction.
         """
         for run in self:
             run.with_delay(
@@ -44,11 +45,13 @@ class AccountDunningRun(models.Model):
     @api.model
     def _cron_carry_out_runs(self):
         """Hand the pending units of the running runs to queue_job instead of
-        carrying them out in the cron callback: one job per unit on the
-        ``root.dunning`` channel, so that every worker of the deployment takes
-        a share, and one job per run that closes it once no unit is left. A
-        job is enqueued once (its identity key), whatever the number of
-        callbacks; what a job finds already done it leaves."""
+        carrying them out in the cron callback: one job per set of up to
+        ``JOB_SET_SIZE`` units of a run on the ``root.dunning`` channel, so
+        that every worker of the deployment takes a share and a job carries
+        its set out together, and one job per run that closes it once no unit
+        is left. A set is enqueued once while its job will still run (its
+        identity key), whatever the number of callbacks; what a job finds
+        already done it leaves."""
         units = self.env["account.dunning.run.unit"].search(
             [("state", "=", "pending"), ("run_id.state", "=", "running")]
         )

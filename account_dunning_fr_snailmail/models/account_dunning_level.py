@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 
-from odoo.addons.account_dunning_fr.models.account_dunning_level import (
-    CHANNEL_FIELDS,
-)
+from odoo.addons.account_dunning_fr.tools.vocabularies import CHANNELS
 
 
 class AccountDunningLevel(models.Model):
@@ -15,7 +13,7 @@ class AccountDunningLevel(models.Model):
         "the post room.",
     )
 
-    @api.constrains(*CHANNEL_FIELDS, "send_post")
+    @api.constrains(*CHANNELS, "send_post")
     def _check_does_something(self):
         # A level that only posts its letter does something.
         return super(

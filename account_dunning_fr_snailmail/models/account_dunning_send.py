@@ -17,7 +17,7 @@ class AccountDunningSend(models.AbstractModel):
         ordered = {}
         for fname, handler in handlers.items():
             ordered[fname] = handler
-            if fname == "channel_registered":
+            if fname == "send_registered_letter":
                 ordered["channel_post"] = self._send_post
         ordered.setdefault("channel_post", self._send_post)
         return ordered

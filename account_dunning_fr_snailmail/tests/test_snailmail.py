@@ -120,7 +120,7 @@ class TestSnailmail(DunningEngineCommon):
         proposed = self._proposed_letter(action)
         self.assertRecordValues(
             proposed,
-            [{"state": "proposed", "channel_letter": True, "channel_post": False}],
+            [{"state": "proposed", "send_letter": True, "channel_post": False}],
         )
         # Credits bought: snailmail's queue retries and posts it.
         self._post(lambda doc: {"sent": True, "send_id": "LP-2026-2"})
@@ -132,7 +132,7 @@ class TestSnailmail(DunningEngineCommon):
         self._post(lambda doc: {"sent": False, "error": "FORMAT_ERROR"})
         self.assertEqual(action.delivery_ids.state, "failed")
         self.assertIn("Letter format refused", action.delivery_ids.failure_reason)
-        self.assertTrue(self._proposed_letter(action).channel_letter)
+        self.assertTrue(self._proposed_letter(action).send_letter)
 
     def test_missing_address_fields(self):
         # A French address without its country: the post room can send it,
@@ -147,9 +147,7 @@ class TestSnailmail(DunningEngineCommon):
         self.assertEqual(action.delivery_ids.state, "failed")
         self.assertIn("Address incomplete", action.delivery_ids.failure_reason)
         proposed = self._proposed_letter(action)
-        self.assertRecordValues(
-            proposed, [{"state": "proposed", "channel_letter": True}]
-        )
+        self.assertRecordValues(proposed, [{"state": "proposed", "send_letter": True}])
 
     def test_level_posting_only_is_valid(self):
         self.assertEqual(

@@ -1,21 +1,21 @@
 /** @odoo-module */
 
-import { Component } from "@odoo/owl";
-import { _t } from "@web/core/l10n/translation";
-import { registry } from "@web/core/registry";
-import { standardFieldProps } from "@web/views/fields/standard_field_props";
+import {Component} from "@odoo/owl";
+import {_t} from "@web/core/l10n/translation";
+import {registry} from "@web/core/registry";
+import {standardFieldProps} from "@web/views/fields/standard_field_props";
 
 // The eight channels of a dunning action, each with its icon; the labels are
 // the fields' own (translated) strings.
 const CHANNELS = [
-    ["channel_email", "fa-envelope"],
-    ["channel_letter", "fa-file-text-o"],
-    ["channel_registered", "fa-certificate"],
-    ["channel_sms", "fa-mobile"],
-    ["channel_call", "fa-phone"],
-    ["channel_visit", "fa-handshake-o"],
-    ["channel_salesperson", "fa-user"],
-    ["channel_credit_hold", "fa-ban"],
+    ["send_email", "fa-envelope"],
+    ["send_letter", "fa-file-text-o"],
+    ["send_registered_letter", "fa-certificate"],
+    ["send_sms", "fa-mobile"],
+    ["create_call", "fa-phone"],
+    ["create_visit", "fa-handshake-o"],
+    ["notify_salesperson", "fa-user"],
+    ["credit_hold", "fa-ban"],
 ];
 
 /**
@@ -24,7 +24,7 @@ const CHANNELS = [
  */
 export class DunningChannelsField extends Component {
     static template = "account_dunning_fr.DunningChannelsField";
-    static props = { ...standardFieldProps };
+    static props = {...standardFieldProps};
 
     get editable() {
         // The cell is made writable in the view (readonly="0") where the
@@ -43,7 +43,7 @@ export class DunningChannelsField extends Component {
     }
 
     toggle(channel) {
-        this.props.record.update({ [channel.name]: !channel.active });
+        this.props.record.update({[channel.name]: !channel.active});
     }
 }
 
@@ -53,5 +53,5 @@ registry.category("fields").add("dunning_channels", {
     supportedTypes: ["char"],
     // Wide enough for two or three labelled badges side by side.
     listViewWidth: [200, 340],
-    fieldDependencies: CHANNELS.map(([name]) => ({ name, type: "boolean" })),
+    fieldDependencies: CHANNELS.map(([name]) => ({name, type: "boolean"})),
 });

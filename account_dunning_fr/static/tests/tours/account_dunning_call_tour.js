@@ -1,6 +1,6 @@
 /** @odoo-module */
 
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 // The accountant takes the call activity of a reminder and records the
 // customer's promise to pay.
@@ -12,7 +12,8 @@ registry.category("web_tour.tours").add("account_dunning_fr_call", {
         },
         {
             content: "Log the call",
-            trigger: ".o_form_view .o_statusbar_buttons button[name=action_dunning_log_call]",
+            trigger:
+                ".o_form_view .o_statusbar_buttons button[name=action_dunning_log_call]",
             run: "click",
         },
         {
@@ -57,7 +58,8 @@ registry.category("web_tour.tours").add("account_dunning_fr_call", {
         },
         {
             content: "The call activity is done",
-            trigger: "body:not(:has(.modal)) .o_form_view:not(:has(.o-mail-Activity:contains(Dunning call)))",
+            trigger:
+                "body:not(:has(.modal)) .o_form_view:not(:has(.o-mail-Activity:contains(Dunning call)))",
         },
     ],
 });

@@ -1,6 +1,6 @@
 /** @odoo-module */
 
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 // The accountant records a customer's dispute on an invoice, then settles it.
 registry.category("web_tour.tours").add("account_dunning_fr_dispute", {
@@ -27,7 +27,8 @@ registry.category("web_tour.tours").add("account_dunning_fr_dispute", {
         },
         {
             content: "Add the disputed invoice",
-            trigger: ".o_form_view .o_field_widget[name=move_ids] .o_field_x2many_list_row_add a",
+            trigger:
+                ".o_form_view .o_field_widget[name=move_ids] .o_field_x2many_list_row_add a",
             run: "click",
         },
         {
@@ -37,7 +38,8 @@ registry.category("web_tour.tours").add("account_dunning_fr_dispute", {
         },
         {
             content: "The invoice is listed",
-            trigger: "body:not(:has(.modal)) .o_field_widget[name=move_ids] .o_data_row",
+            trigger:
+                "body:not(:has(.modal)) .o_field_widget[name=move_ids] .o_data_row",
         },
         {
             content: "Save the dispute",
@@ -46,11 +48,13 @@ registry.category("web_tour.tours").add("account_dunning_fr_dispute", {
         },
         {
             content: "The invoice is now blocked",
-            trigger: ".o_form_saved .o_field_widget[name=move_ids] td[name=dunning_blocked] input:checked",
+            trigger:
+                ".o_form_saved .o_field_widget[name=move_ids] td[name=dunning_blocked] input:checked",
         },
         {
             content: "How it was settled",
-            trigger: ".o_form_view .o_field_widget[name=resolution] :is(input, textarea)",
+            trigger:
+                ".o_form_view .o_field_widget[name=resolution] :is(input, textarea)",
             run: "edit Avoir de deux palettes accordé",
         },
         {
@@ -60,11 +64,13 @@ registry.category("web_tour.tours").add("account_dunning_fr_dispute", {
         },
         {
             content: "Resolved",
-            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current[data-value=resolved]",
+            trigger:
+                ".o_form_view .o_statusbar_status button.o_arrow_button_current[data-value=resolved]",
         },
         {
             content: "The invoice is released",
-            trigger: ".o_form_saved .o_field_widget[name=move_ids] td[name=dunning_blocked] input:not(:checked)",
+            trigger:
+                ".o_form_saved .o_field_widget[name=move_ids] td[name=dunning_blocked] input:not(:checked)",
         },
     ],
 });

@@ -1,6 +1,6 @@
 /** @odoo-module */
 
-import { browser } from "@web/core/browser/browser";
+import {browser} from "@web/core/browser/browser";
 
 function restoreLocation() {
     Object.defineProperty(browser, "location", {
@@ -38,8 +38,18 @@ export function downloadSteps(content, trigger) {
                     reload: () => real.reload(),
                     toString: () => real.toString(),
                 };
-                for (const key of ["href", "origin", "protocol", "host", "hostname", "port", "pathname", "search", "hash"]) {
-                    Object.defineProperty(location, key, { get: () => real[key] });
+                for (const key of [
+                    "href",
+                    "origin",
+                    "protocol",
+                    "host",
+                    "hostname",
+                    "port",
+                    "pathname",
+                    "search",
+                    "hash",
+                ]) {
+                    Object.defineProperty(location, key, {get: () => real[key]});
                 }
                 Object.defineProperty(browser, "location", {
                     configurable: true,
@@ -47,7 +57,7 @@ export function downloadSteps(content, trigger) {
                 });
             },
         },
-        { content, trigger, run: "click" },
+        {content, trigger, run: "click"},
         {
             content: `${content}: the file is served`,
             trigger: "body[data-dunning-download*='/web/content/']",

@@ -1,6 +1,6 @@
 /** @odoo-module */
 
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 const CHECKLIST = [
     "formal_notice_signed_order",
@@ -50,7 +50,8 @@ registry.category("web_tour.tours").add("account_dunning_fr_formal_notice", {
         },
         {
             content: "The notice is recorded and done",
-            trigger: "body:not(:has(.modal)) .o_form_view .o_statusbar_status button.o_arrow_button_current[data-value=done]",
+            trigger:
+                "body:not(:has(.modal)) .o_form_view .o_statusbar_status button.o_arrow_button_current[data-value=done]",
         },
     ],
 });

@@ -1,18 +1,22 @@
 /** @odoo-module */
 
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 // The counts the Python test set up, one per card (see test_tours.py).
 const CARDS = [
-    { code: "to_validate", title: "Proposals to validate", count: 2 },
-    { code: "failed", title: "Failures to fix", count: 3 },
-    { code: "to_print", title: "Letters to print", count: 1 },
-    { code: "registered_no_ack", title: "Registered letters without acknowledgment", count: 1 },
-    { code: "calls_due", title: "Calls and visits due", count: 3 },
-    { code: "calls_due", title: "Calls and visits due", count: 2, mine: true },
-    { code: "promises_due", title: "Promises due", count: 1 },
-    { code: "disputes_to_review", title: "Disputes to review", count: 2 },
-    { code: "plans_late", title: "Payment plans with a late instalment", count: 1 },
+    {code: "to_validate", title: "Proposals to validate", count: 2},
+    {code: "failed", title: "Failures to fix", count: 3},
+    {code: "to_print", title: "Letters to print", count: 1},
+    {
+        code: "registered_no_ack",
+        title: "Registered letters without acknowledgment",
+        count: 1,
+    },
+    {code: "calls_due", title: "Calls and visits due", count: 3},
+    {code: "calls_due", title: "Calls and visits due", count: 2, mine: true},
+    {code: "promises_due", title: "Promises due", count: 1},
+    {code: "disputes_to_review", title: "Disputes to review", count: 2},
+    {code: "plans_late", title: "Payment plans with a late instalment", count: 1},
 ];
 
 /** A list whose body holds exactly ``count`` records. */
@@ -24,7 +28,7 @@ function listOf(count) {
 }
 
 // Read the card's figure, open the list behind it, count its lines, come back.
-function cardSteps({ code, title, count, mine }) {
+function cardSteps({code, title, count, mine}) {
     const card = `.o_dunning_overview .o_dunning_card_${code}`;
     const figure = mine ? ".o_dunning_card_count_mine" : ".o_dunning_card_count";
     const button = mine ? "button.o_dunning_card_mine" : "button.o_dunning_card_open";
@@ -75,12 +79,14 @@ registry.category("web_tour.tours").add("account_dunning_fr_overview", {
         },
         {
             content: "Open the Customers menu",
-            trigger: ".o_menu_sections button[data-menu-xmlid='account.menu_finance_receivables']",
+            trigger:
+                ".o_menu_sections button[data-menu-xmlid='account.menu_finance_receivables']",
             run: "click",
         },
         {
             content: "The overview is the first entry of the dunning menu",
-            trigger: ".o-dropdown--menu .dropdown-header:contains(Dunning) + .dropdown-item[data-menu-xmlid='account_dunning_fr.account_dunning_overview_menu']",
+            trigger:
+                ".o-dropdown--menu .dropdown-header:contains(Dunning) + .dropdown-item[data-menu-xmlid='account_dunning_fr.account_dunning_overview_menu']",
             run: "click",
         },
         {

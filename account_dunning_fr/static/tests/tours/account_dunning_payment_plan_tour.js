@@ -1,7 +1,7 @@
 /** @odoo-module */
 
-import { registry } from "@web/core/registry";
-import { downloadSteps } from "@account_dunning_fr/../tests/tours/account_dunning_download_util";
+import {registry} from "@web/core/registry";
+import {downloadSteps} from "@account_dunning_fr/../tests/tours/account_dunning_download_util";
 
 // From the customer's form, the accountant spreads the overdue amount over
 // three instalments after a down payment, prints the agreement and starts it.
@@ -38,7 +38,8 @@ registry.category("web_tour.tours").add("account_dunning_fr_payment_plan", {
         },
         {
             content: "The plan shows its schedule",
-            trigger: "body:not(:has(.modal)) .o_form_view .o_field_widget[name=line_ids] .o_data_row:nth-child(4)",
+            trigger:
+                "body:not(:has(.modal)) .o_form_view .o_field_widget[name=line_ids] .o_data_row:nth-child(4)",
         },
         ...downloadSteps(
             "Print the agreement",
@@ -51,12 +52,14 @@ registry.category("web_tour.tours").add("account_dunning_fr_payment_plan", {
         },
         {
             content: "Start the plan",
-            trigger: ".o_form_view .o_statusbar_buttons button[name=action_start]:enabled",
+            trigger:
+                ".o_form_view .o_statusbar_buttons button[name=action_start]:enabled",
             run: "click",
         },
         {
             content: "The plan runs",
-            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current[data-value=running]",
+            trigger:
+                ".o_form_view .o_statusbar_status button.o_arrow_button_current[data-value=running]",
         },
     ],
 });

@@ -1,13 +1,13 @@
 /** @odoo-module */
 
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 /**
  * One level added through the levels list: its dialog filled, then saved.
  * @param {Object} level name, sequence, days (after the due date), channels
  *   (boolean field names to tick), extra (more steps inside the dialog)
  */
-function addLevel({ name, sequence, days, channels, extra = [] }) {
+function addLevel({name, sequence, days, channels, extra = []}) {
     return [
         {
             content: `Add the level “${name}”`,
@@ -98,7 +98,8 @@ registry.category("web_tour.tours").add("account_dunning_fr_policy", {
         },
         {
             content: "Saved with its levels",
-            trigger: ".o_form_view .o_form_saved .o_field_widget[name=level_ids] .o_data_row:nth-child(3)",
+            trigger:
+                ".o_form_view .o_form_saved .o_field_widget[name=level_ids] .o_data_row:nth-child(3)",
         },
     ],
 });

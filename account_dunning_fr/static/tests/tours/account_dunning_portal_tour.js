@@ -1,6 +1,6 @@
 /** @odoo-module */
 
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 // A customer opens the link of the reminder email, keeps the overdue invoice
 // ticked and the date a week ahead, promises it and reads the confirmation.

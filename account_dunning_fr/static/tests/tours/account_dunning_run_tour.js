@@ -1,7 +1,7 @@
 /** @odoo-module */
 
-import { registry } from "@web/core/registry";
-import { downloadSteps } from "@account_dunning_fr/../tests/tours/account_dunning_download_util";
+import {registry} from "@web/core/registry";
+import {downloadSteps} from "@account_dunning_fr/../tests/tours/account_dunning_download_util";
 
 // An accountant previews the day's reminders, leaves one out, executes and
 // prints the letter.

@@ -1,6 +1,6 @@
 /** @odoo-module */
 
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 // A salesperson logs in and lands on "My customers in dunning": their one
 // customer in dunning with its level, next action and overdue total. They
@@ -19,7 +19,8 @@ registry.category("web_tour.tours").add("account_dunning_fr_salesperson", {
         },
         {
             content: "Its dunning level",
-            trigger: ".o_data_row td[name=dunning_level_id]:contains(Politique de test › Relance 1)",
+            trigger:
+                ".o_data_row td[name=dunning_level_id]:contains(Politique de test › Relance 1)",
         },
         {
             content: "Its next action",
@@ -41,7 +42,8 @@ registry.category("web_tour.tours").add("account_dunning_fr_salesperson", {
         },
         {
             content: "The overdue amount is shown",
-            trigger: ".o_form_view .o_field_widget[name=dunning_overdue_amount]:contains(1,000.00)",
+            trigger:
+                ".o_form_view .o_field_widget[name=dunning_overdue_amount]:contains(1,000.00)",
         },
         {
             content: "Report a visit",
@@ -76,7 +78,7 @@ registry.category("web_tour.tours").add("account_dunning_fr_salesperson", {
         {
             content: "Back on the customer, the visit is in its history",
             trigger:
-                "body:not(:has(.modal)) .o_form_view .o_field_widget[name=dunning_action_ids] .o_data_row .o_dunning_channel_visit",
+                "body:not(:has(.modal)) .o_form_view .o_field_widget[name=dunning_action_ids] .o_data_row .o_dunning_create_visit",
         },
         {
             content: "Open the full history",
@@ -86,7 +88,7 @@ registry.category("web_tour.tours").add("account_dunning_fr_salesperson", {
         {
             content: "The history lists the visit beside the reminders",
             trigger:
-                ".o_list_view .o_data_row:has(.o_dunning_channel_visit) ~ .o_data_row:has(.o_dunning_channel_email), .o_list_view .o_data_row:has(.o_dunning_channel_email) ~ .o_data_row:has(.o_dunning_channel_visit)",
+                ".o_list_view .o_data_row:has(.o_dunning_create_visit) ~ .o_data_row:has(.o_dunning_send_email), .o_list_view .o_data_row:has(.o_dunning_send_email) ~ .o_data_row:has(.o_dunning_create_visit)",
         },
         {
             content: "Open the apps menu",
@@ -94,7 +96,8 @@ registry.category("web_tour.tours").add("account_dunning_fr_salesperson", {
             run: "click",
         },
         {
-            content: "Their customers and Discuss are there, Invoicing and its configuration are not",
+            content:
+                "Their customers and Discuss are there, Invoicing and its configuration are not",
             trigger:
                 ".o-dropdown--menu:has(.o_app[data-menu-xmlid='account_dunning_fr.account_dunning_my_customers_menu']):has(.o_app[data-menu-xmlid='mail.menu_root_discuss']):not(:has(.o_app[data-menu-xmlid='account.menu_finance']))",
         },
@@ -107,7 +110,8 @@ registry.category("web_tour.tours").add("account_dunning_fr_salesperson_no_confi
     steps: () => [
         {
             content: "Access is refused",
-            trigger: ".modal:contains(Access Error), .modal:contains(not allowed to access)",
+            trigger:
+                ".modal:contains(Access Error), .modal:contains(not allowed to access)",
         },
         {
             content: "No policy is listed",
