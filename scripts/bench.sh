@@ -63,7 +63,8 @@ for _ in $(seq 90); do
     log "waiting for $TEMPLATE_DB, being built by scripts/test.sh"
     sleep 10
 done
-db_exists "$TEMPLATE_DB" || die "no template database $TEMPLATE_DB: run 'make test' once first"
+db_exists "$TEMPLATE_DB" && [ -d "$DATA_DIR/filestore/$TEMPLATE_DB" ] ||
+    die "no template database $TEMPLATE_DB with its filestore: run 'make test' once first"
 
 ADDONS_PATH="$(full_addons_path),$OCA_DIR/odoo/addons"
 {

@@ -7,7 +7,7 @@ set -euo pipefail
 
 TEST_DB="${DUNNING_TEST_DB:-dunning_test}"
 if command -v psql >/dev/null && psql -X -d postgres -tAc 'SELECT 1' >/dev/null 2>&1; then
-    for db in "$TEST_DB" $(psql_q "SELECT datname FROM pg_database WHERE datname LIKE 'dunning\_tmpl\_%'"); do
+    for db in "$TEST_DB" $(own_templates); do
         log "dropping database $db"
         dropdb --if-exists "$db"
     done

@@ -102,12 +102,25 @@ manifest_deps() {
 # Odoo's own modules the core add-on depends on, plus l10n_fr_account (the
 # tests use the French chart of accounts), installed once. Its name is a hash
 # of the Odoo version and that list: a new Odoo or a changed 'depends' gives a
-# new template. Sets TEMPLATE_MODULES (array) and TEMPLATE_DB.
+# new template. Its attachments (images, resized pictures) are files in this
+# checkout's filestore under .cache, not rows: a clone elsewhere on the same
+# PostgreSQL server would find the database without its files, so the name
+# also carries a hash of this checkout's cache directory.
+# Sets TEMPLATE_MODULES (array) and TEMPLATE_DB.
 template_db() {
     mapfile -t TEMPLATE_MODULES < <(DUNNING_EXTRA_DEPENDS=l10n_fr_account manifest_deps present "$MODULE_DIR")
     local key
     key="v1 $(odoo_version) ${TEMPLATE_MODULES[*]}"
-    TEMPLATE_DB="dunning_tmpl_$(printf '%s' "$key" | sha1sum | cut -c1-10)"
+    TEMPLATE_DB="$(template_prefix)$(printf '%s' "$key" | sha1sum | cut -c1-10)"
+}
+
+template_prefix() { printf 'dunning_tmpl_%s_' "$(printf '%s' "$CACHE_DIR" | sha1sum | cut -c1-8)"; }
+
+# This checkout's template databases (built, or left half-built), and those
+# named before templates were per checkout (dunning_tmpl_ and 10 hex digits).
+own_templates() {
+    psql_q "SELECT datname FROM pg_database
+            WHERE datname ~ '^$(template_prefix)' OR datname ~ '^dunning_tmpl_[0-9a-f]{10}(_building)?\$'"
 }
 
 odoo_version() { "$PYTHON" -c 'import odoo.release as r; print(r.version)'; }

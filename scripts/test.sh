@@ -175,11 +175,14 @@ show_log() {
 # optional add-on brings its own at install.
 template_db
 
-if db_exists "$TEMPLATE_DB"; then
+# A template counts as cached only with its filestore: without it, every image
+# or stored file of the template would be a row pointing to a missing file.
+if db_exists "$TEMPLATE_DB" && [ -d "$DATA_DIR/filestore/$TEMPLATE_DB" ]; then
     log "template database $TEMPLATE_DB is cached (${TEMPLATE_MODULES[*]})"
 else
-    # Drop templates of other Odoo versions / dependency lists.
-    for old in $(psql_q "SELECT datname FROM pg_database WHERE datname LIKE 'dunning\_tmpl\_%'"); do
+    # Drop this checkout's templates of other Odoo versions / dependency lists,
+    # and this one if its filestore is gone.
+    for old in $(own_templates); do
         log "dropping stale template $old"
         dropdb --if-exists "$old"
         rm -rf "$DATA_DIR/filestore/$old"
@@ -392,9 +395,10 @@ set -e
 for logfile in "${ERROR_LOGS[@]}"; do
     warn "ERROR and CRITICAL lines of $logfile, each after the last test started:"
     awk 'function flush() { if (n) { for (i = (n > 6 ? n - 5 : 1); i <= n; i++) print "    " tbl[i] } n = 0; tb = 0 }
-         / Starting [A-Za-z0-9_]+\.[A-Za-z0-9_]+ /{ flush(); last = $0 }
+         / Starting [A-Za-z0-9_]+\.[A-Za-z0-9_]+ /{ flush(); last = $0; err = 0 }
+         err && / werkzeug: .*" 5[0-9][0-9] /{ flush(); print "  request: " substr($0, index($0, "\""), 200); next }
          /^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) /{
-             flush()
+             flush(); err = 1
              if (last != shown) { print "  in: " substr(last, 1, 300); shown = last }
              print "  " substr($0, 1, 400); tb = 1; next }
          tb && !/^[0-9-]+ [0-9:,]+ [0-9]+ /{ tbl[++n] = substr($0, 1, 300); next }
