@@ -140,6 +140,11 @@ write_conf() {
         echo "http_interface = 127.0.0.1"
         echo "max_cron_threads = 0"
         echo "log_level = info"
+        # The tests perform queue jobs themselves. Without this, queue_job
+        # starts its job runner with any server not stopped after init (as
+        # pytest-odoo's HTTP server is), which takes jobs from under them.
+        echo "[queue_job]"
+        echo "channels = root:0"
     } >"$conf"
 }
 

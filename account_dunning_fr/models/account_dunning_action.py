@@ -605,22 +605,26 @@ class AccountDunningAction(models.Model):
             "target": "self",
         }
 
-    def _post_history(self, texts):
-        """Log each of these actions on the action (its evidence file) and
-        on its customer, with a link to the action: one batch per model,
-        whatever the number of actions. The invoices get no note: each shows
-        its reminders in its dunning tab, read from the actions' lines
-        (``account.move.dunning_action_line_ids``).
+    def _post_history(self, texts, on_actions=True):
+        """Log each of these actions on its customer, with a link to the
+        action, and on the action itself unless ``on_actions`` is false: one
+        batch per model, whatever the number of actions. The invoices get no
+        note: each shows its reminders in its dunning tab, read from the
+        actions' lines (``account.move.dunning_action_line_ids``).
 
         :param texts: plain text for every action, or ``{action id: text}``
+        :param on_actions: false for what the action's own fields already
+            say (a reminder carried out: its state, date, user, deliveries
+            and lines), so that a reminder costs one note, on the customer
         """
         if not self:
             return
         if isinstance(texts, str):
             texts = dict.fromkeys(self.ids, texts)
-        self._message_log_batch(
-            bodies={action.id: html_escape(texts[action.id]) for action in self}
-        )
+        if on_actions:
+            self._message_log_batch(
+                bodies={action.id: html_escape(texts[action.id]) for action in self}
+            )
         # A batch log takes one body per record: a customer named twice (two
         # actions of one customer) waits for the next round.
         rounds = []

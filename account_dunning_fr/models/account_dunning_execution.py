@@ -128,8 +128,10 @@ class AccountDunningExecution(models.AbstractModel):
         for action in actions.filtered(lambda a: a.level_id.undelivered_letter):
             Delivery._propose_letter(action)
         Delivery._settle(actions.replaced_action_id)
+        # The customer's history says it; the action's fields are its record.
         actions._post_history(
-            {action.id: self._done_text(action) for action in actions}
+            {action.id: self._done_text(action) for action in actions},
+            on_actions=False,
         )
 
     @api.model
