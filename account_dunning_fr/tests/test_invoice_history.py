@@ -102,8 +102,10 @@ class TestInvoiceHistory(DunningEngineCommon):
             # chatter keeps its email and what else happened to it.
             self.assertFalse(
                 action.message_ids.filtered(
-                    lambda m: m.message_type == "notification"
-                    and "carried out" in str(m.body)
+                    lambda m: (
+                        m.message_type == "notification"
+                        and "carried out" in str(m.body)
+                    )
                 ),
                 "no note on the action for what its fields already say",
             )
