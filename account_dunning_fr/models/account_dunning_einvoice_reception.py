@@ -12,7 +12,7 @@ not be read.
 
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 
 
 class AccountDunningEinvoiceReception(models.Model):
@@ -110,31 +110,21 @@ class AccountDunningEinvoiceReception(models.Model):
         recorded, rows = importer._import_files(
             files, source="email", companies=company
         )
-        report = importer._render_report(rows)
+        vals = importer._get_result_vals(recorded, rows)
         if ignored:
-            report += Markup("<h5>%s</h5><ul>%s</ul>") % (
+            vals["report"] += Markup("<h5>%s</h5><ul>%s</ul>") % (
                 self.env._("Left aside (not XML)"),
                 Markup("").join(Markup("<li>%s</li>") % name for name in ignored),
             )
-        problems = len(rows["unmatched"]) + len(rows["errors"])
         if not recorded:
-            state = "failed"
-        elif problems:
-            state = "to_check"
+            vals["state"] = "failed"
+        elif vals["unmatched_count"] or vals["error_count"]:
+            vals["state"] = "to_check"
         else:
-            state = "done"
-        self.write(
-            {
-                "state": state,
-                "status_ids": [Command.set(recorded.ids)],
-                "matched_count": len(rows["matched"]),
-                "unmatched_count": len(rows["unmatched"]),
-                "error_count": len(rows["errors"]),
-                "report": report,
-            }
-        )
-        self.message_post(body=report, subtype_xmlid="mail.mt_note")
-        if state != "done":
+            vals["state"] = "done"
+        self.write(vals)
+        self.message_post(body=vals["report"], subtype_xmlid="mail.mt_note")
+        if vals["state"] != "done":
             self._schedule_check()
 
     def _is_lifecycle_file(self, name, content):

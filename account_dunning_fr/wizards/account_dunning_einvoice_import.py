@@ -58,16 +58,7 @@ class AccountDunningEinvoiceImport(models.TransientModel):
             ],
             source="import",
         )
-        self.write(
-            {
-                "state": "done",
-                "status_ids": [Command.set(recorded.ids)],
-                "matched_count": len(rows["matched"]),
-                "unmatched_count": len(rows["unmatched"]),
-                "error_count": len(rows["errors"]),
-                "report": self._render_report(rows),
-            }
-        )
+        self.write({"state": "done", **self._get_result_vals(recorded, rows)})
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -239,6 +230,24 @@ class AccountDunningEinvoiceImport(models.TransientModel):
                 "res_id": move.id,
             }
         )
+
+    def _get_result_vals(self, recorded, rows):
+        """What an import recorded, as the values of the result fields this
+        wizard and an email's reception (``account.dunning.einvoice.reception``)
+        both have.
+
+        :param recorded: ``account.dunning.einvoice.status`` recorded
+        :param rows: the rows of ``_import_files``
+        :return: dict of ``status_ids``, ``matched_count``,
+            ``unmatched_count``, ``error_count`` and ``report`` (HTML)
+        """
+        return {
+            "status_ids": [Command.set(recorded.ids)],
+            "matched_count": len(rows["matched"]),
+            "unmatched_count": len(rows["unmatched"]),
+            "error_count": len(rows["errors"]),
+            "report": self._render_report(rows),
+        }
 
     def _render_report(self, rows):
         """The import's report as HTML: the statuses recorded, those not
