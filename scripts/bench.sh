@@ -39,7 +39,6 @@ QUEUE_MODULE="${MODULE}_queue"
 QUEUE_LOG="$CACHE_DIR/bench-queue-install.log"
 OCA_VERSION="18.0.2.0.2.6"
 OCA_DIR="$CACHE_DIR/bench-addons"
-DATA_DIR="$CACHE_DIR/odoo-data"
 BENCH_CONF="$CACHE_DIR/odoo-bench.conf"
 BENCH_LOG="$CACHE_DIR/bench-install.log"
 
@@ -63,7 +62,7 @@ for _ in $(seq 90); do
     log "waiting for $TEMPLATE_DB, being built by scripts/test.sh"
     sleep 10
 done
-db_exists "$TEMPLATE_DB" && [ -d "$DATA_DIR/filestore/$TEMPLATE_DB" ] ||
+template_ready ||
     die "no template database $TEMPLATE_DB with its filestore: run 'make test' once first"
 
 ADDONS_PATH="$(full_addons_path),$OCA_DIR/odoo/addons"
@@ -79,18 +78,12 @@ ADDONS_PATH="$(full_addons_path),$OCA_DIR/odoo/addons"
 } >"$BENCH_CONF"
 
 log "creating $BENCH_DB from $TEMPLATE_DB, installing account_dunning_fr and account_credit_control (log: $BENCH_LOG)"
-dropdb --if-exists "$BENCH_DB"
-rm -rf "$DATA_DIR/filestore/$BENCH_DB"
 # The copy fails while another session reads the template: try again.
 for attempt in 1 2 3 4 5 6; do
-    createdb -T "$TEMPLATE_DB" "$BENCH_DB" && break
+    clone_db "$TEMPLATE_DB" "$BENCH_DB" && break
     [ "$attempt" = 6 ] && die "could not copy $TEMPLATE_DB"
     sleep 10
 done
-if [ -d "$DATA_DIR/filestore/$TEMPLATE_DB" ]; then
-    mkdir -p "$DATA_DIR/filestore"
-    cp -a "$DATA_DIR/filestore/$TEMPLATE_DB" "$DATA_DIR/filestore/$BENCH_DB"
-fi
 : >"$BENCH_LOG"
 odoo_cmd -c "$BENCH_CONF" -d "$BENCH_DB" -i "$MODULE,account_credit_control" \
     --load-language=fr_FR --without-demo=all --stop-after-init --logfile="$BENCH_LOG" ||
@@ -99,14 +92,11 @@ odoo_cmd -c "$BENCH_CONF" -d "$BENCH_DB" -i "$MODULE,account_credit_control" \
 # Before the run's bench writes its data set into it.
 if [ "$QUEUE" = 1 ]; then
     log "creating $QUEUE_DB from $BENCH_DB, installing $QUEUE_MODULE (log: $QUEUE_LOG)"
-    for db in "$QUEUE_DB" "${QUEUE_DB}_1" "${QUEUE_DB}_2"; do
+    for db in "${QUEUE_DB}_1" "${QUEUE_DB}_2"; do
         dropdb --if-exists "$db"
         rm -rf "$DATA_DIR/filestore/$db"
     done
-    createdb -T "$BENCH_DB" "$QUEUE_DB"
-    if [ -d "$DATA_DIR/filestore/$BENCH_DB" ]; then
-        cp -a "$DATA_DIR/filestore/$BENCH_DB" "$DATA_DIR/filestore/$QUEUE_DB"
-    fi
+    clone_db "$BENCH_DB" "$QUEUE_DB" || die "could not copy $BENCH_DB"
     : >"$QUEUE_LOG"
     odoo_cmd -c "$BENCH_CONF" -d "$QUEUE_DB" -i "$QUEUE_MODULE" --without-demo=all \
         --stop-after-init --logfile="$QUEUE_LOG" ||

@@ -13,6 +13,8 @@ MODULE_DIR="$ADDONS_DIR/$MODULE"
 # Local, git-ignored cache: generated Odoo configs, logs, test filestore.
 CACHE_DIR="$REPO_ROOT/.cache"
 mkdir -p "$CACHE_DIR"
+# Odoo's data directory of the test and bench databases (their filestores).
+DATA_DIR="$CACHE_DIR/odoo-data"
 
 # Everything runs in the project's own virtual environment (created by
 # setup.sh), never in the machine's site-packages. DUNNING_VENV moves it
@@ -132,6 +134,21 @@ psql_q() { psql -X -q -v ON_ERROR_STOP=1 -d postgres -tAc "$1"; }
 
 db_exists() {
     [ "$(psql_q "SELECT 1 FROM pg_database WHERE datname = '$1'")" = "1" ]
+}
+
+# Whether the template database (template_db) is there with its filestore:
+# without its files, its attachments would be rows pointing to nothing.
+template_ready() { db_exists "$TEMPLATE_DB" && [ -d "$DATA_DIR/filestore/$TEMPLATE_DB" ]; }
+
+# Copy database $1 to $2, with its filestore (createdb copies the SQL only).
+# Fails when the copy does (PostgreSQL refuses it while another session reads $1).
+clone_db() {
+    dropdb --if-exists "$2"
+    rm -rf "$DATA_DIR/filestore/$2"
+    createdb -T "$1" "$2" || return 1
+    if [ -d "$DATA_DIR/filestore/$1" ]; then
+        cp -a "$DATA_DIR/filestore/$1" "$DATA_DIR/filestore/$2"
+    fi
 }
 
 # State of an Odoo module in a database ("" if absent / not an Odoo db).

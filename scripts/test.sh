@@ -48,7 +48,6 @@ fi
 
 TEST_DB="${DUNNING_TEST_DB:-dunning_test}"
 TEST_CONF="$CACHE_DIR/odoo-test.conf"
-DATA_DIR="$CACHE_DIR/odoo-data"
 INSTALL_LOG="$CACHE_DIR/install.log"
 TEMPLATE_LOG="$CACHE_DIR/template.log"
 
@@ -180,9 +179,7 @@ show_log() {
 # optional add-on brings its own at install.
 template_db
 
-# A template counts as cached only with its filestore: without it, every image
-# or stored file of the template would be a row pointing to a missing file.
-if db_exists "$TEMPLATE_DB" && [ -d "$DATA_DIR/filestore/$TEMPLATE_DB" ]; then
+if template_ready; then
     log "template database $TEMPLATE_DB is cached (${TEMPLATE_MODULES[*]})"
 else
     # Drop this checkout's templates of other Odoo versions / dependency lists,
@@ -214,16 +211,6 @@ else
 fi
 
 # --- Fresh test databases ----------------------------------------------------
-# Copy database $1 to $2, with its filestore (createdb copies the SQL only).
-clone_db() {
-    dropdb --if-exists "$2"
-    rm -rf "$DATA_DIR/filestore/$2"
-    createdb -T "$1" "$2"
-    if [ -d "$DATA_DIR/filestore/$1" ]; then
-        cp -a "$DATA_DIR/filestore/$1" "$DATA_DIR/filestore/$2"
-    fi
-}
-
 # Install module $3 into database $1 (config $2), logging to $4.
 install_module() {
     local db="$1" conf="$2" module="$3" logfile="$4"
