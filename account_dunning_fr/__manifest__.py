@@ -2,7 +2,7 @@
     "name": "Relances clients (France)",
     "summary": "French customer dunning: payer profiles, policies, levels, "
     "letters, L441-10 penalties and the 40 EUR indemnity",
-    "version": "18.0.1.0.4",
+    "version": "18.0.1.0.5",
     "development_status": "Beta",
     "category": "Accounting/Accounting",
     "author": "account_dunning_fr contributors",

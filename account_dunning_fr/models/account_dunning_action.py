@@ -35,7 +35,12 @@ class AccountDunningAction(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    # Stored, given at creation (see ``create``): each amount is rounded to
+    # it as it is written, and left to compute it was computed again for
+    # each new action alone.
+    currency_id = fields.Many2one(
+        related="company_id.currency_id", store=True, precompute=True
+    )
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",
@@ -345,15 +350,30 @@ class AccountDunningAction(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        Company = self.env["res.company"]
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = (
                     self.env["ir.sequence"].next_by_code("account.dunning.action")
                     or "/"
                 )
-        actions = super().create(vals_list)
-        self.env["account.dunning.action.line"]._fill_from_moves(
-            actions.filtered(lambda a: a.move_ids and not a.line_ids)
+            # The company's currency given with its company: the ORM would
+            # otherwise build each new action in memory to compute it.
+            if vals.get("company_id") and "currency_id" not in vals:
+                vals["currency_id"] = Company.browse(vals["company_id"]).currency_id.id
+        Line = self.env["account.dunning.action.line"]
+        # The lines the run prepares are written after their actions, all in
+        # one statement (see account.dunning.action.line._insert_prepared).
+        split = [Line._split_prepared(vals) for vals in vals_list]
+        actions = super().create([vals for vals, _lines in split])
+        prepared = [lines for _vals, lines in split]
+        Line._insert_prepared(actions, prepared)
+        Line._fill_from_moves(
+            actions.browse(
+                action.id
+                for action, lines in zip(actions, prepared, strict=True)
+                if not lines and action.move_ids and not action.line_ids
+            )
         )
         return actions
 

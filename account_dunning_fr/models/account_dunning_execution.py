@@ -20,7 +20,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import email_normalize
+from odoo.tools import SQL, email_normalize
 
 _logger = logging.getLogger(__name__)
 
@@ -291,11 +291,15 @@ class AccountDunningExecution(models.AbstractModel):
         (C. civ. 1344-1)."""
         # The dunning level and date are no accounting: Odoo's balance check
         # and its tax and invoice line synchronisation, which read every line
-        # of the invoices one by one, have nothing to do for them.
+        # of the invoices one by one, have nothing to do for them; nor has
+        # the tracking of their journal items, which has none to track (the
+        # run tracks no level: each invoice lists its reminders in its
+        # dunning tab, read from the actions' lines).
         actions = actions.with_context(
             check_move_validity=False,
             skip_invoice_sync=True,
             skip_invoice_line_sync=True,
+            tracking_disable=True,
         )
         for action in actions.filtered(lambda a: a.print_state != "to_print"):
             self._record_formal_notice(action, action.date)
@@ -308,16 +312,29 @@ class AccountDunningExecution(models.AbstractModel):
             MoveLine.browse(ids).write(
                 {"dunning_level_id": level_id, "dunning_last_date": date}
             )
+        # The highest level each invoice's items reached, read in one query:
+        # loading every line of the invoices (products, taxes) cost more
+        # than the writes.
+        MoveLine.flush_model(["dunning_level_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT ON (item.move_id) item.move_id, level.id
+                  FROM account_move_line item
+                  JOIN account_dunning_level level
+                    ON level.id = item.dunning_level_id
+                 WHERE item.move_id = ANY(%s)
+                 ORDER BY item.move_id, level.delay_days DESC,
+                          level.sequence DESC, level.id
+                """,
+                actions.move_ids.ids,
+            )
+        )
+        reached = dict(self.env.cr.fetchall())
         moves = defaultdict(list)
         for action in actions:
             for move in action.move_ids:
-                reached = move.line_ids.filtered("dunning_level_id").dunning_level_id
-                level = (
-                    max(reached, key=lambda lvl: (lvl.delay_days, lvl.sequence))
-                    if reached
-                    else None
-                )
-                moves[level.id if level else None, action.date].append(move.id)
+                moves[reached.get(move.id), action.date].append(move.id)
         Move = actions.env["account.move"]
         for (level_id, date), ids in moves.items():
             vals = {"dunning_last_date": date}
@@ -383,7 +400,7 @@ class AccountDunningExecution(models.AbstractModel):
         if action.registered_ack_date:
             vals["dunning_formal_notice_ack_date"] = action.registered_ack_date
         # Tracked even within a run that tracks nothing else: it is evidence.
-        notified.with_context(mail_notrack=False).write(vals)
+        notified.with_context(mail_notrack=False, tracking_disable=False).write(vals)
 
     @api.model
     def _withdraw_formal_notice(self, action):

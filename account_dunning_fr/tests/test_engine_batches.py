@@ -1,13 +1,14 @@
 """The dunning run at scale: duplicate actions refused by the database,
 queries per batch, the run wizard, the cron's batches (printing: test_post_room)."""
 
+from datetime import date
 from unittest.mock import patch
 
 from freezegun import freeze_time
 from lxml import etree
 
 from odoo.tests import tagged
-from odoo.tools import format_amount, mute_logger
+from odoo.tools import format_amount, format_date, mute_logger
 
 from odoo.addons.base.models.ir_qweb import IrQWeb
 
@@ -82,6 +83,43 @@ class TestDunningEngineBatches(DunningEngineCommon):
             "-\N{ZERO WIDTH NO-BREAK SPACE}1\N{NO-BREAK SPACE}234,50"
             "\N{NO-BREAK SPACE}€",
         )
+
+    def test_dates_formatted_as_odoo_formats_them(self):
+        """The reminders' date formatter gives Odoo's ``format_date`` text,
+        in every language, with the language's pattern or one given; and a
+        batch's emails format through it."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        Template = self.env["mail.template"]
+        dates = (
+            date(2026, 1, 1),
+            date(2026, 2, 28),
+            date(2027, 12, 31),
+            date(1999, 7, 4),
+        )
+        for lang in ("fr_FR", "en_US", False):
+            for pattern in (False, "dd MMMM yyyy", "MMM yy"):
+                formatter = Template._get_date_formatter(pattern, lang)
+                for value in dates:
+                    with self.subTest(lang=lang, pattern=pattern, date=value):
+                        self.assertEqual(
+                            formatter(value),
+                            format_date(
+                                self.env, value, lang_code=lang, date_format=pattern
+                            ),
+                        )
+        self.assertEqual(
+            Template._get_date_formatter("d MMMM yyyy", "fr_FR")(date(2026, 2, 28)),
+            "28 février 2026",
+        )
+        self.assertEqual(
+            Template._get_date_formatter(False, "fr_FR")(date(2026, 2, 28)),
+            "28/02/2026",
+        )
+        values = Template.with_context(
+            lang="fr_FR", dunning_qweb_cache={}
+        )._render_eval_context()
+        self.assertEqual(values["format_date"](date(2026, 3, 5)), "05/03/2026")
+        self.assertEqual(values["format_date"](False), "")
 
     def test_email_body_compiled_once_per_language(self):
         """The emails of one template sent together have their body compiled

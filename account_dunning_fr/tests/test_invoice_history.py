@@ -86,8 +86,7 @@ class TestInvoiceHistory(DunningEngineCommon):
             )
             self.assertFalse(self._links_to(invoice, actions))
             self.assertFalse(
-                new.filtered(lambda m: m.body and str(m.body).strip()),
-                "no dunning note in the invoice's chatter",
+                new, "no dunning note nor level tracked in the invoice's chatter"
             )
 
         notes = self.customer.message_ids.filtered(

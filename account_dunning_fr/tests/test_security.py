@@ -1,7 +1,7 @@
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import DunningCommon
@@ -118,6 +118,54 @@ class TestSecurity(DunningCommon):
                     "move_ids": [Command.set(foreign.ids)],
                 }
             )
+
+    def test_action_items_stay_in_their_company(self):
+        """Items listed as the run prepares them (written in one statement)
+        are refused all the same when one belongs to another company, and
+        nothing of the action is kept; those of its own company take its
+        company and are rounded to their currency."""
+        other = self.setup_other_company()["company"]
+        foreign = self._create_invoice(
+            self.customer, 100.0, "2026-01-15", company=other
+        )
+        Line = self.env["account.dunning.action.line"]
+        own_item = self.invoice.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        )
+        foreign_item = foreign.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        )
+
+        def vals(items):
+            return {
+                "company_id": self.company.id,
+                "partner_id": self.customer.id,
+                "line_ids": Line._prepare_commands(
+                    items._dunning_items(), dict.fromkeys(items.ids)
+                ),
+            }
+
+        Action = self.env["account.dunning.action"]
+        count = Action.search_count([])
+        self.assertFalse(self.invoice.dunning_action_line_ids)
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            Action.create(vals(own_item | foreign_item))
+        self.assertEqual(Action.search_count([]), count)
+        commands = vals(own_item)
+        commands["line_ids"][0][2]["amount_residual"] += 0.004
+        action = Action.create(commands)
+        self.assertRecordValues(
+            action.line_ids,
+            [
+                {
+                    "move_line_id": own_item.id,
+                    "move_id": self.invoice.id,
+                    "company_id": self.company.id,
+                    "amount_residual": own_item.amount_residual,
+                }
+            ],
+        )
+        self.assertEqual(self.invoice.dunning_action_line_ids, action.line_ids)
 
     def test_salesperson_sees_the_history_of_own_customers_only(self):
         other = self._create_customer("Imprimerie Dubois")
