@@ -194,24 +194,32 @@ class AccountDunningActionLine(models.Model):
         values = []
         for action, vals in rows:
             company = action.company_id
-            amount = vals.get("amount_residual") or 0.0
-            amount_currency = vals.get("amount_residual_currency") or 0.0
+            currency = Currency.browse(vals["currency_id"])
+            # As the ORM writes each field: a relation or a date left out is
+            # NULL, a boolean or an amount never is.
+            row = {
+                "move_line_id": vals["move_line_id"],
+                "move_id": vals["move_id"],
+                "kind": vals.get("kind") or "invoice",
+                "is_credit": bool(vals.get("is_credit")),
+                "date_maturity": vals.get("date_maturity") or None,
+                "currency_id": currency.id,
+                "amount_residual": company.currency_id.round(
+                    vals.get("amount_residual") or 0.0
+                ),
+                "amount_residual_currency": currency.round(
+                    vals.get("amount_residual_currency") or 0.0
+                ),
+                "level_id": vals.get("level_id") or None,
+                "advanced": bool(vals.get("advanced")),
+            }
             values.append(
                 SQL(
                     "%s",
                     (
                         action.id,
                         company.id,
-                        vals["move_line_id"],
-                        vals["move_id"],
-                        vals.get("kind") or "invoice",
-                        bool(vals.get("is_credit")),
-                        vals.get("date_maturity") or None,
-                        vals["currency_id"],
-                        company.currency_id.round(amount),
-                        Currency.browse(vals["currency_id"]).round(amount_currency),
-                        vals.get("level_id") or None,
-                        bool(vals.get("advanced")),
+                        *(row[name] for name in PREPARED_COLUMNS),
                         uid,
                         now,
                         uid,
