@@ -31,6 +31,9 @@ PREPARED_COLUMNS = (
     "level_id",
     "advanced",
 )
+PREPARED_FIELDS = frozenset(PREPARED_COLUMNS)
+# Those the INSERT cannot do without (required, no default).
+PREPARED_REQUIRED = ("move_line_id", "move_id", "currency_id")
 
 
 class AccountDunningActionLine(models.Model):
@@ -152,9 +155,8 @@ class AccountDunningActionLine(models.Model):
             isinstance(command, list | tuple)
             and command[0] == Command.CREATE
             and isinstance(command[2], dict)
-            and command[2].keys() <= set(PREPARED_COLUMNS)
-            and all(command[2].get(name) for name in ("move_line_id", "move_id"))
-            and command[2].get("currency_id")
+            and command[2].keys() <= PREPARED_FIELDS
+            and all(command[2].get(name) for name in PREPARED_REQUIRED)
             for command in commands
         ):
             return action_vals, None
