@@ -35,12 +35,10 @@ class AccountDunningAction(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
-    # Stored, given at creation (see ``create``): each amount is rounded to
-    # it as it is written, and left to compute it was computed again for
-    # each new action alone.
-    currency_id = fields.Many2one(
-        related="company_id.currency_id", store=True, precompute=True
-    )
+    # Stored, and given at creation with the company (see ``create``): each
+    # amount is rounded to it as it is written. Not precomputed: Odoo then
+    # drops a given value and builds each new action in memory to compute it.
+    currency_id = fields.Many2one(related="company_id.currency_id", store=True)
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",
@@ -186,7 +184,12 @@ class AccountDunningAction(models.Model):
         string="Letter Failure", readonly=True, copy=False
     )
     mail_id = fields.Many2one(
-        "mail.mail", string="Email Sent", readonly=True, copy=False
+        "mail.mail",
+        string="Email Sent",
+        compute="_compute_mail_id",
+        store=True,
+        copy=False,
+        help="The last email queued for this reminder, followed by its delivery.",
     )
     delivery_ids = fields.One2many(
         "account.dunning.delivery",
@@ -259,6 +262,13 @@ class AccountDunningAction(models.Model):
             action.access_url = f"/my/dunning/{action.id}"
         return res
 
+    @api.model
+    def mail_allowed_qweb_expressions(self):
+        """The reminders' subjects name the company: a plain field, which Odoo
+        then renders without evaluating code, as it does for a template's
+        other plain placeholders."""
+        return (*super().mail_allowed_qweb_expressions(), "object.company_id.name")
+
     def _get_dunning_answer_url(self):
         """Absolute signed link of the customer's answer page, carried by
         the reminder's email and letter (see ``account.dunning.portal``).
@@ -280,6 +290,13 @@ class AccountDunningAction(models.Model):
                 if action.state == "done"
                 else 0.0
             )
+
+    @api.depends("delivery_ids.mail_id")
+    def _compute_mail_id(self):
+        # Read from the deliveries, written for a whole set at once, rather
+        # than written on each action as its email is queued.
+        for action in self:
+            action.mail_id = action.delivery_ids.filtered("mail_id")[-1:].mail_id
 
     @api.depends("delivery_ids.state", "delivery_ids.handled")
     def _compute_delivery_state(self):

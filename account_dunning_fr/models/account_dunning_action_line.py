@@ -5,6 +5,9 @@ what was left to pay (in company currency and in its own currency) and the
 level it was reminded at. Credits are listed as deductions.
 """
 
+from collections import defaultdict
+from datetime import date
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
@@ -108,13 +111,19 @@ class AccountDunningActionLine(models.Model):
             lambda line: line.move_line_id.company_id != line.company_id
         )
         if foreign:
-            raise ValidationError(
-                self.env._(
-                    "A dunning action lists the journal items of its own company "
-                    "only: %(items)s belong to another company.",
-                    items=", ".join(foreign.move_line_id.mapped("display_name")),
-                )
+            raise self._foreign_items_error(foreign.move_line_id)
+
+    @api.model
+    def _foreign_items_error(self, items):
+        """The error refusing ``items`` (``account.move.line``) of another
+        company than the action listing them."""
+        return ValidationError(
+            self.env._(
+                "A dunning action lists the journal items of its own company "
+                "only: %(items)s belong to another company.",
+                items=", ".join(items.mapped("display_name")),
             )
+        )
 
     @api.model
     def _prepare_vals(self, item, level_id=None):
@@ -173,7 +182,7 @@ class AccountDunningActionLine(models.Model):
         one line at a time), for rows of plain values taken from the
         items. What the ORM would check or update is done here for the set:
         the rights of ``create`` (access rights and record rules), the
-        company of the items (``_check_item_company``), the amounts rounded
+        company of the items (as ``_check_item_company``), the amounts rounded
         to their currency, and the caches of the actions' and invoices'
         lines emptied, their dependent fields marked to compute.
 
@@ -191,9 +200,21 @@ class AccountDunningActionLine(models.Model):
         if not rows:
             return self.browse()
         self.check_access("create")
+        # The items' company, checked before anything is written; the run
+        # has the items in its cache, read when it prepared the lines.
+        items = self.env["account.move.line"].browse(
+            vals["move_line_id"] for _action, vals in rows
+        )
+        foreign = items.browse(
+            item.id
+            for item, (action, _vals) in zip(items, rows, strict=True)
+            if item.company_id != action.company_id
+        )
+        if foreign:
+            raise self._foreign_items_error(foreign)
         uid, now = self.env.uid, self.env.cr.now()
         Currency = self.env["res.currency"]
-        values = []
+        values, written = [], []
         for action, vals in rows:
             company = action.company_id
             currency = Currency.browse(vals["currency_id"])
@@ -215,6 +236,7 @@ class AccountDunningActionLine(models.Model):
                 "level_id": vals.get("level_id") or None,
                 "advanced": bool(vals.get("advanced")),
             }
+            written.append(row)
             values.append(
                 SQL(
                     "%s",
@@ -243,20 +265,6 @@ class AccountDunningActionLine(models.Model):
             )
         )
         lines = self.browse(row[0] for row in self.env.cr.fetchall())
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT line.id
-                  FROM account_dunning_action_line line
-                  JOIN account_move_line item ON item.id = line.move_line_id
-                 WHERE line.id = ANY(%s) AND item.company_id != line.company_id
-                """,
-                lines.ids,
-            )
-        )
-        foreign = self.browse(row[0] for row in self.env.cr.fetchall())
-        if foreign:
-            foreign._check_item_company()
         lines.check_access("create")
         actions.invalidate_recordset(["line_ids"])
         self.env["account.move"].browse(
@@ -265,7 +273,61 @@ class AccountDunningActionLine(models.Model):
         lines.modified(["action_id", "company_id", *PREPARED_COLUMNS], create=True)
         # Written above with the line: nothing to compute.
         self.env.remove_to_compute(self._fields["company_id"], lines)
+        self._cache_inserted(
+            lines,
+            [action for action, _vals in rows],
+            written,
+            {
+                "create_uid": uid,
+                "create_date": now,
+                "write_uid": uid,
+                "write_date": now,
+            },
+        )
         return lines
+
+    @api.model
+    def _cache_inserted(self, lines, actions, rows, log_values):
+        """Put what ``_insert_prepared`` wrote in the cache, as the ORM's
+        ``create`` does: the lines' columns, and each action's lines in the
+        order of ``_order`` (``action_id`` then ``is_credit``, then
+        ``date_maturity`` with the empty ones last as the database sorts
+        them, then ``id``). The set's next steps read them without reading
+        back the rows just written.
+
+        :param lines: the lines inserted, in the order of ``rows``
+        :param actions: the action of each line (``account.dunning.action``)
+        :param rows: the values of ``PREPARED_COLUMNS`` written for each line
+        :param log_values: ``create_uid``, ``create_date``, ``write_uid``
+            and ``write_date`` written on every line
+        """
+        cache = self.env.cache
+        columns = {
+            "action_id": [action.id for action in actions],
+            "company_id": [action.company_id.id for action in actions],
+            **{name: [row[name] for row in rows] for name in PREPARED_COLUMNS},
+            **{name: [value] * len(lines) for name, value in log_values.items()},
+        }
+        for name, values in columns.items():
+            field = self._fields[name]
+            # As the ORM caches what it reads: the values are those written.
+            cache.update(
+                lines,
+                field,
+                [
+                    field.convert_to_cache(value, lines, validate=False)
+                    for value in values
+                ],
+            )
+        ordered = defaultdict(list)
+        for line, action, row in zip(lines, actions, rows, strict=True):
+            due = fields.Date.to_date(row["date_maturity"])
+            ordered[action].append(
+                (row["is_credit"], due is None, due or date.min, line.id)
+            )
+        line_ids = self.env["account.dunning.action"]._fields["line_ids"]
+        for action, keys in ordered.items():
+            cache.set(action, line_ids, tuple(key[-1] for key in sorted(keys)))
 
     @api.model
     def _get_open_items(self, moves):

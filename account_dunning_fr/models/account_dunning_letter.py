@@ -171,11 +171,22 @@ class AccountDunningLetter(models.AbstractModel):
 
     @api.model
     def _get_mail_template(self, action):
-        """Email template sent with the letter: the level's own, else the one
-        written for the letter type, else the generic reminder."""
-        letter_type = self._get_letter_type(action)
-        level_template = action.level_id.mail_template_id
-        if level_template and letter_type == (action.level_id.letter_type or "first"):
+        """Email template sent with the letter of ``action``: see
+        ``_get_type_mail_template``."""
+        return self._get_type_mail_template(
+            self._get_letter_type(action), action.level_id
+        )
+
+    @api.model
+    def _get_type_mail_template(self, letter_type, level):
+        """Email template sent with a letter of ``letter_type`` at ``level``
+        (``account.dunning.level``, possibly empty): the level's own, else
+        the one written for the letter type, else the generic reminder.
+
+        :return: ``mail.template``
+        """
+        level_template = level.mail_template_id
+        if level_template and letter_type == (level.letter_type or "first"):
             return level_template
         xmlid = LETTER_MAIL_TEMPLATES.get(letter_type)
         template = xmlid and self.env.ref(xmlid, raise_if_not_found=False)

@@ -365,8 +365,10 @@ class AccountDunningRunUnit(models.Model):
 
         :return: ``{unit id: dict for account.dunning.action.create}``
         """
+        # Each read of a JSON field returns a deep copy: read once per unit.
+        planned = {unit.id: unit.action_vals or {} for unit in self}
         packed = {
-            unit.id: (unit.action_vals or {}).get("line_ids", []) for unit in self
+            unit_id: vals.get("line_ids", []) for unit_id, vals in planned.items()
         }
         # Read together: the items of every unit of the set.
         items = self.env["account.move.line"].browse(
@@ -377,7 +379,7 @@ class AccountDunningRunUnit(models.Model):
         Builder = self.env["account.dunning.planning"]
         result = {}
         for unit in self:
-            vals = dict(unit.action_vals, run_unit_id=unit.id, **unit._get_own_vals())
+            vals = dict(planned[unit.id], run_unit_id=unit.id, **unit._get_own_vals())
             if packed[unit.id]:
                 plain = [by_id[item_id] for item_id, _l in packed[unit.id]]
                 vals.update(Builder._prepare_claim_vals(plain, dict(packed[unit.id])))

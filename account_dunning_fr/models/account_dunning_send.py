@@ -194,19 +194,27 @@ class AccountDunningSend(models.AbstractModel):
         )
         Letter = self.env["account.dunning.letter"]
         groups = defaultdict(list)
+        # Looked up once per letter type and level: finding a template by its
+        # XML id asks the database whether it still exists.
+        templates = {}
         for action in actions:
-            groups[Letter._get_mail_template(action)].append(action.id)
+            key = (Letter._get_letter_type(action), action.level_id)
+            if key not in templates:
+                templates[key] = Letter._get_type_mail_template(*key)
+            groups[templates[key]].append(action.id)
         deliveries = []
         for template, action_ids in groups.items():
             group = actions.browse(action_ids)
             # The template's body is compiled once for the group (ir.qweb).
+            # The author is the one Odoo would find for each email (whoever
+            # runs the dunning), given once instead of looked up per email.
             mails = template.with_context(dunning_qweb_cache={}).send_mail_batch(
-                group.ids
+                group.ids, email_values={"author_id": self.env.user.partner_id.id}
             )
             for action, mail in zip(group, mails, strict=True):
                 if action.letter_attachment_id:
                     mail.attachment_ids = [Command.link(action.letter_attachment_id.id)]
-                action.mail_id = mail
+                # The action's mail_id follows from this delivery.
                 recipient = action._get_recipient("email")
                 deliveries.append(
                     {

@@ -37,9 +37,76 @@ class TestDunningEngineBatches(DunningEngineCommon):
             "a cancelled action no longer blocks",
         )
 
+    def test_lines_written_at_once_known_as_the_database_orders_them(self):
+        """The lines an action's creation writes in one statement are known
+        without reading them back, and they are what the database holds, in
+        its order: debits before credits, by due date, one without a due
+        date last."""
+        moves = self._credit_note(self.customer, 50.0)
+        for amount, offset in ((300.0, -20), (200.0, -40), (100.0, -30)):
+            moves |= self._create_invoice(self.customer, amount, day(offset))
+        items = moves.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        )
+        Line = self.env["account.dunning.action.line"]
+        commands = Line._prepare_commands(
+            items._dunning_items(), dict.fromkeys(items.ids, self.levels[1].id)
+        )
+        debits = [vals for _c, _id, vals in commands if not vals["is_credit"]]
+        debits[0]["date_maturity"] = False
+        action = self.env["account.dunning.action"].create(
+            {
+                "company_id": self.company.id,
+                "partner_id": self.customer.id,
+                "line_ids": commands,
+            }
+        )
+        fnames = [
+            "action_id",
+            "company_id",
+            "move_line_id",
+            "move_id",
+            "kind",
+            "is_credit",
+            "date_maturity",
+            "currency_id",
+            "amount_residual",
+            "amount_residual_currency",
+            "level_id",
+            "advanced",
+            "create_uid",
+            "write_uid",
+        ]
+
+        def lines():
+            return [
+                (line.id, *(line[fname] for fname in fnames))
+                for line in action.line_ids
+            ]
+
+        with self.assertQueryCount(0):
+            known = lines()
+        self.env.invalidate_all()
+        self.assertEqual(known, lines())
+        credit = action.line_ids.filtered("is_credit")
+        self.assertEqual(
+            [(line.is_credit, line.date_maturity) for line in action.line_ids],
+            [
+                (False, day(-40)),
+                (False, day(-30)),
+                (False, False),
+                (True, credit.move_line_id.date_maturity),
+            ],
+        )
+
     def test_queries_per_batch_do_not_grow_with_customers(self):
         def count_queries(customers):
             self.env.invalidate_all()
+            # Odoo makes an environment again once the one it kept was
+            # garbage-collected, and reads its company from the user: read
+            # it before counting, so that the count does not depend on when
+            # the collector ran.
+            self.env.user.fetch(["company_id", "company_ids"])
             before = self.env.cr.sql_log_count
             self.env["account.dunning.planning"]._prepare_proposals(
                 day(3), partners=customers
@@ -168,6 +235,37 @@ class TestDunningEngineBatches(DunningEngineCommon):
             else:
                 self.assertIn("Dear Sir or Madam", body)
                 self.assertIn(amount, body)
+
+    def test_subjects_rendered_without_evaluating_code(self):
+        """The subjects of the shipped reminder emails name plain fields only,
+        in every language: Odoo renders them without evaluating code, and
+        they still name the company and the reminder."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        Mixin = self.env["mail.render.mixin"]
+        templates = self.env["mail.template"].search(
+            [("model", "=", "account.dunning.action")]
+        )
+        self.assertGreaterEqual(len(templates), 8)
+        for template in templates:
+            for lang in ("en_US", "fr_FR"):
+                subject = template.with_context(lang=lang).subject
+                self.assertFalse(
+                    Mixin._has_unsafe_expression_template_inline_template(
+                        subject, "account.dunning.action"
+                    ),
+                    f"{template.name} ({lang}): {subject}",
+                )
+        self._create_invoice(self.customer, 500.0, DUE)
+        Action = self.Action.with_context(dunning_skip_letter_rendering=True)
+        with freeze_time(day(3)):
+            action = Action._run_dunning(
+                date=day(3), companies=self.company, partners=self.customer
+            )
+        self.assertEqual(action.state, "done")
+        self.assertEqual(
+            action.mail_id.subject,
+            f"{self.company.name} – Unpaid invoices ({action.name})",
+        )
 
     def test_run_wizard_preview_adjust_execute(self):
         self._create_invoice(self.customer, 500.0, DUE)
