@@ -46,6 +46,7 @@ from . import mail_notification
 from . import mail_thread
 from . import account_dunning_overview
 from . import mail_mail
+from . import mail_message
 from . import mail_template
 from . import account_dunning_answer
 from . import payment_transaction

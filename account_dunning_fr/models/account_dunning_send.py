@@ -208,7 +208,7 @@ class AccountDunningSend(models.AbstractModel):
             # The template's body is compiled once for the group (ir.qweb).
             # The author is the one Odoo would find for each email (whoever
             # runs the dunning), given once instead of looked up per email.
-            mails = template.with_context(dunning_qweb_cache={}).send_mail_batch(
+            mails = template.with_context(dunning_render_cache={}).send_mail_batch(
                 group.ids, email_values={"author_id": self.env.user.partner_id.id}
             )
             for action, mail in zip(group, mails, strict=True):

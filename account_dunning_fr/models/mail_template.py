@@ -14,7 +14,7 @@ class MailTemplate(models.Model):
     _inherit = "mail.template"
 
     def _render_eval_context(self):
-        """Within a batch of reminders (``dunning_qweb_cache`` in the
+        """Within a batch of reminders (``dunning_render_cache`` in the
         context, see ``ir.qweb._compile``), dates and amounts are formatted
         by a formatter made once per language (and currency) for the whole
         batch, and each date once per value.
@@ -27,7 +27,7 @@ class MailTemplate(models.Model):
         the same.
         """
         values = super()._render_eval_context()
-        batch = self.env.context.get("dunning_qweb_cache")
+        batch = self.env.context.get("dunning_render_cache")
         if batch is None:
             return values
         format_date = values["format_date"]

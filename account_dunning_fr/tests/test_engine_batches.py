@@ -7,8 +7,9 @@ from unittest.mock import patch
 from freezegun import freeze_time
 from lxml import etree
 
+from odoo import fields as odoo_fields
 from odoo.tests import tagged
-from odoo.tools import format_amount, format_date, mute_logger
+from odoo.tools import format_amount, format_date, html_sanitize, mute_logger
 
 from odoo.addons.base.models.ir_qweb import IrQWeb
 
@@ -166,7 +167,7 @@ class TestDunningEngineBatches(DunningEngineCommon):
             "28/02/2026",
         )
         values = Template.with_context(
-            lang="fr_FR", dunning_qweb_cache={}
+            lang="fr_FR", dunning_render_cache={}
         )._render_eval_context()
         self.assertEqual(values["format_date"](date(2026, 3, 5)), "05/03/2026")
         self.assertEqual(values["format_date"](False), "")
@@ -218,6 +219,59 @@ class TestDunningEngineBatches(DunningEngineCommon):
             else:
                 self.assertIn("Dear Sir or Madam", body)
                 self.assertIn(amount, body)
+
+    def test_email_body_sanitized_once_as_odoo_sanitizes_it(self):
+        """Each reminder email's body is sanitized once, not three times
+        (message column, message and email in the cache), and what is kept
+        is what Odoo's own sanitizing of that body gives: the same text in
+        the database, on the message and on the email. What the sanitizer
+        removes is still removed within a batch."""
+        customers = self.env["res.partner"]
+        for i in range(3):
+            customers |= self._create_customer(
+                f"Client {i}",
+                email=f"compta{i}@client.example",
+                dunning_policy_id=self.policy.id,
+            )
+            self._create_invoice(customers[-1], 1000.0 + i, DUE)
+        sanitized = []
+
+        def counting(src, **options):
+            sanitized.append(src)
+            return html_sanitize(src, **options)
+
+        Action = self.Action.with_context(dunning_skip_letter_rendering=True)
+        with freeze_time(day(3)), patch.object(odoo_fields, "html_sanitize", counting):
+            actions = Action._run_dunning(
+                date=day(3), companies=self.company, partners=customers
+            )
+        self.assertEqual(len(actions), 3)
+        bodies = [str(action.mail_id.body_html) for action in actions]
+        for body in bodies:
+            self.assertEqual(
+                sum(str(src) == body for src in sanitized), 1, "sanitized once"
+            )
+        field = self.env["mail.message"]._fields["body"]
+        kept = {action: action.mail_id.body for action in actions}
+        self.env.invalidate_all()
+        for action, body in zip(actions, bodies, strict=True):
+            expected = field.convert_to_cache(body, self.env["mail.message"])
+            self.assertEqual(action.mail_id.mail_message_id.body, expected)
+            self.assertEqual(action.mail_id.body, expected)
+            self.assertEqual(kept[action], expected)
+        # A batch gives back only what the sanitizer made of a value.
+        message = (
+            self.env["mail.message"]
+            .with_context(dunning_render_cache={})
+            .create(
+                [
+                    {"body": '<p>Bonjour</p><script>alert("x")</script>'},
+                    {"body": '<p>Bonjour</p><script>alert("x")</script>'},
+                ]
+            )
+        )
+        self.env.invalidate_all()
+        self.assertEqual(message.mapped("body"), ["<p>Bonjour</p>"] * 2)
 
     def test_subjects_rendered_without_evaluating_code(self):
         """The subjects of the shipped reminder emails name plain fields only,
