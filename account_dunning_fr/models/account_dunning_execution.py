@@ -22,6 +22,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, email_normalize
 
+from ..tools import dunning_steps
+
 _logger = logging.getLogger(__name__)
 
 # Concurrency errors must reach the cron runner, which retries the set.
@@ -312,25 +314,29 @@ class AccountDunningExecution(models.AbstractModel):
             MoveLine.browse(ids).write(
                 {"dunning_level_id": level_id, "dunning_last_date": date}
             )
-        # The highest level each invoice's items reached, read in one query:
-        # loading every line of the invoices (products, taxes) cost more
-        # than the writes.
+        # The levels each invoice's items reached, read in one query (loading
+        # every line of the invoices, products and taxes, cost more than the
+        # writes); the invoice takes the highest, as the customer does.
         MoveLine.flush_model(["dunning_level_id"])
         self.env.cr.execute(
             SQL(
                 """
-                SELECT DISTINCT ON (item.move_id) item.move_id, level.id
-                  FROM account_move_line item
-                  JOIN account_dunning_level level
-                    ON level.id = item.dunning_level_id
-                 WHERE item.move_id = ANY(%s)
-                 ORDER BY item.move_id, level.delay_days DESC,
-                          level.sequence DESC, level.id
+                SELECT DISTINCT move_id, dunning_level_id
+                  FROM account_move_line
+                 WHERE move_id = ANY(%s) AND dunning_level_id IS NOT NULL
                 """,
                 actions.move_ids.ids,
             )
         )
-        reached = dict(self.env.cr.fetchall())
+        level_ids = defaultdict(set)
+        for move_id, level_id in self.env.cr.fetchall():
+            level_ids[move_id].add(level_id)
+        Level = self.env["account.dunning.level"]
+        levels = Level._get_step_levels(set().union(*level_ids.values()))
+        reached = {
+            move_id: dunning_steps.highest(levels[level_id] for level_id in ids).id
+            for move_id, ids in level_ids.items()
+        }
         moves = defaultdict(list)
         for action in actions:
             for move in action.move_ids:

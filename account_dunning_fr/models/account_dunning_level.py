@@ -243,6 +243,19 @@ class AccountDunningLevel(models.Model):
             level.id: level._get_step_level() for level in self.browse(list(level_ids))
         }
 
+    def _get_highest(self):
+        """The most advanced of these levels, as the run ranks them when it
+        plans (``tools.dunning_steps.highest``: the latest trigger, then the
+        highest sequence, then the level created first). The one rule for
+        an invoice's level and a customer's highest level.
+
+        :return: one ``account.dunning.level``, or an empty recordset
+        """
+        top = dunning_steps.highest(
+            self._get_step_levels(self.ids).values() if self else ()
+        )
+        return self.browse(top.id if top else ())
+
     def _get_step_level(self):
         """This level as ``tools.dunning_steps.Level`` (None when empty)."""
         if not self:

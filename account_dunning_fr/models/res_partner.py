@@ -281,11 +281,7 @@ class ResPartner(models.Model):
                 figures["overdue_count"] and figures["credits"]
             )
             partner.dunning_has_overdue = bool(figures["overdue_count"])
-            partner.dunning_level_id = (
-                max(reached, key=lambda lvl: (lvl.delay_days, lvl.sequence))
-                if reached
-                else False
-            )
+            partner.dunning_level_id = reached._get_highest()
             partner.dunning_next_date = next_steps.get(customer_id, (None, False))[1]
 
     def _search_dunning_has_overdue(self, operator, value):

@@ -105,6 +105,40 @@ class TestOneAnswer(DunningEngineCommon):
         self.assertNotIn(first, action.line_ids.move_line_id, "barred: never claimed")
         self.assertIn(last, action.line_ids.move_line_id)
 
+    def test_highest_level_of_invoice_and_customer_is_the_runs(self):
+        """An invoice shows the highest level its items reached, and the
+        customer the highest of all: the rule the run plans with (latest
+        trigger, then sequence, then the level created first), whatever
+        the order the levels are read in."""
+        invoice = self._invoice_in_instalments(day(-40), 0, 30, 2000.0)
+        other = self._create_invoice(self.customer, 300.0, day(-1))
+        self._run(day(3))
+        items = (invoice | other).line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        self.assertTrue(items.dunning_level_id)
+        for move in invoice | other:
+            reached = items.filtered(lambda i, m=move: i.move_id == m).dunning_level_id
+            self.assertEqual(move.dunning_level_id, reached._get_highest())
+        self.customer.invalidate_recordset()
+        self.assertEqual(
+            self.customer.dunning_level_id, items.dunning_level_id._get_highest()
+        )
+        # A level of another policy ranked alike (same trigger, same
+        # sequence), created later: the first one stays the highest.
+        first = self.levels[1]
+        alike = self._create_policy(
+            "Autre politique",
+            [self._level_vals(first.sequence, first.delay_days, name="Relance")],
+        ).level_ids
+        self.assertEqual((first | alike)._get_highest(), first)
+        self.assertEqual((alike | first)._get_highest(), first)
+        self.assertFalse(self.env["account.dunning.level"]._get_highest())
+        invoice.dunning_level_id = alike
+        other.dunning_level_id = first
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.dunning_level_id, first)
+
     def test_announced_deadline_is_the_levels(self):
         """The deadline the action records, the one a validation later
         moves, and the one the letter prints come from the level."""

@@ -51,6 +51,20 @@ class TestToolsDunningSteps(DatabaseFreeCase):
         assert POLICY.next_level(OTHER_POLICY_LEVEL) == SECOND
         assert POLICY.next_level(steps.Level(10, delay_days=60)) is None
 
+    def test_highest_level_latest_trigger_then_sequence_then_first_created(self):
+        assert steps.highest([FIRST, NOTICE, SECOND]) == NOTICE
+        # Across policies: the later trigger, whatever the sequence.
+        assert steps.highest([OTHER_POLICY_LEVEL, FIRST]) == OTHER_POLICY_LEVEL
+        assert steps.highest([SECOND, OTHER_POLICY_LEVEL]) == SECOND
+        later = steps.Level(11, sequence=20, delay_days=20)
+        same_trigger = steps.Level(12, sequence=30, delay_days=20)
+        assert steps.highest([same_trigger, later]) == same_trigger
+        # Ranked alike: the one created first, in whichever order they come.
+        alike = steps.Level(13, sequence=20, delay_days=20)
+        assert steps.highest([SECOND, alike]) == SECOND
+        assert steps.highest([alike, SECOND]) == SECOND
+        assert steps.highest([]) is None
+
     def test_next_applicable_level(self):
         cases = [
             (None, 500.0, True, FIRST),

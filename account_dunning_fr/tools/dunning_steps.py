@@ -49,16 +49,21 @@ class Level:
     min_days_since_last: int = 0
     # Derived once: planning asks for them about every open item.
     rank: tuple = field(init=False, compare=False, repr=False)
+    precedence: tuple = field(init=False, compare=False, repr=False)
     delay: timedelta = field(init=False, compare=False, repr=False)
     follow_up: timedelta = field(init=False, compare=False, repr=False)
     cadence: timedelta = field(init=False, compare=False, repr=False)
 
     def __post_init__(self):
         # rank: the order of levels, across policies too (later trigger,
-        # then sequence); follow_up: from the letter of this level to the
-        # day after the deadline it announced; cadence: the least time
-        # since the customer's last action, one day at least.
+        # then sequence); precedence: the rank, then the level created
+        # first, so that which of two levels ranked alike is the highest
+        # does not depend on the order they are read in; follow_up: from
+        # the letter of this level to the day after the deadline it
+        # announced; cadence: the least time since the customer's last
+        # action, one day at least.
         object.__setattr__(self, "rank", (self.delay_days, self.sequence))
+        object.__setattr__(self, "precedence", (*self.rank, -self.id))
         object.__setattr__(self, "delay", timedelta(days=self.delay_days))
         object.__setattr__(
             self, "follow_up", timedelta(days=self.payment_deadline_days + 1)
@@ -139,7 +144,18 @@ class Step:
     item_levels: dict
 
 
-_by_rank = attrgetter("rank")
+_by_precedence = attrgetter("precedence")
+
+
+def highest(levels):
+    """The most advanced of ``levels``: the latest trigger, then the
+    highest sequence (``Level.rank``), across policies too; of two levels
+    ranked alike, the one created first (lowest id).
+
+    :param levels: iterable of ``Level``
+    :return: ``Level``, or None when ``levels`` is empty
+    """
+    return max(levels, key=_by_precedence, default=None)
 
 
 def item_kind(move_type, debit, is_payment):
@@ -285,10 +301,10 @@ def plan_account(debits, credits, policy, last_action_date, date, owes, level_id
             steps[item.id] = level
     if not steps:
         return None
-    level = max(steps.values(), key=_by_rank)
+    level = highest(steps.values())
     reached = [item.level for item in overdue if item.level]
     if reached and policy:
-        top = max(reached, key=_by_rank)
+        top = highest(reached)
         if level.rank < top.rank and policy.next_level(top):
             # Never a milder letter than the one the customer last got while
             # that one can still be followed up: the new items join the next
