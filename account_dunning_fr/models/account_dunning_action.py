@@ -658,8 +658,11 @@ class AccountDunningAction(models.Model):
             return
         if isinstance(texts, str):
             texts = dict.fromkeys(self.ids, texts)
+        # A batch of notes: each body sanitized once, not once for its
+        # column and again for the cache (mail.message's body field).
+        batch = {"dunning_render_cache": {}}
         if on_actions:
-            self._message_log_batch(
+            self.with_context(**batch)._message_log_batch(
                 bodies={action.id: html_escape(texts[action.id]) for action in self}
             )
         # A batch log takes one body per record: a customer named twice (two
@@ -676,10 +679,9 @@ class AccountDunningAction(models.Model):
                     break
             else:
                 rounds.append({customer_id: body})
+        Partner = self.env["res.partner"].with_context(**batch)
         for bodies in rounds:
-            self.env["res.partner"].browse(list(bodies))._message_log_batch(
-                bodies=bodies
-            )
+            Partner.browse(list(bodies))._message_log_batch(bodies=bodies)
 
     # ------------------------------------------------------------ replies
     def _message_post_after_hook(self, message, msg_values):

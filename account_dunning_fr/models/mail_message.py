@@ -3,15 +3,16 @@ from odoo import fields, models
 
 class BatchSanitizedHtml(fields.Html):
     """An HTML field whose sanitization is done once per value within a
-    batch of reminders.
+    batch of reminders or of history notes.
 
     Creating an email from a template sanitizes its body three times: for
     the message's column, for the message in the ORM cache, and for the
-    email in the ORM cache (it inherits the message's body). The three
-    passes read the same text with the same options, so they give the same
-    result; on a run they cost more than rendering the body. Within a batch
-    (``dunning_render_cache`` in the context, a dict made for one batch) the
-    first result is kept and given again for the same text.
+    email in the ORM cache (it inherits the message's body); a note's body
+    is sanitized twice. The passes read the same text with the same
+    options, so they give the same result; on a run they cost more than
+    rendering the body. Within a batch (``dunning_render_cache`` in the
+    context, a dict made for one batch) the first result is kept and given
+    again for the same text.
 
     Everything else is Odoo's ``Html`` field, whose ``_convert`` still does
     the sanitizing: nothing unsanitized is ever returned. A value that a
@@ -50,5 +51,5 @@ class MailMessage(models.Model):
     _inherit = "mail.message"
 
     # The same field as Odoo's, sanitized once per value within a batch of
-    # reminders; the email inherits it (mail.mail's body).
+    # reminders or notes; the email inherits it (mail.mail's body).
     body = BatchSanitizedHtml()

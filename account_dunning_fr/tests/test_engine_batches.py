@@ -222,7 +222,8 @@ class TestDunningEngineBatches(DunningEngineCommon):
 
     def test_email_body_sanitized_once_as_odoo_sanitizes_it(self):
         """Each reminder email's body is sanitized once, not three times
-        (message column, message and email in the cache), and what is kept
+        (message column, message and email in the cache), the note on its
+        customer once, not twice, and what is kept
         is what Odoo's own sanitizing of that body gives: the same text in
         the database, on the message and on the email. What the sanitizer
         removes is still removed within a batch."""
@@ -250,6 +251,15 @@ class TestDunningEngineBatches(DunningEngineCommon):
         for body in bodies:
             self.assertEqual(
                 sum(str(src) == body for src in sanitized), 1, "sanitized once"
+            )
+        # The note each reminder leaves on its customer: once too.
+        for action in actions:
+            self.assertEqual(
+                sum(
+                    "data-oe-model" in src and f">{action.name}<" in src
+                    for src in sanitized
+                ),
+                1,
             )
         field = self.env["mail.message"]._fields["body"]
         kept = {action: action.mail_id.body for action in actions}
