@@ -331,7 +331,9 @@ class AccountDunningExecution(models.AbstractModel):
         level_ids = defaultdict(set)
         for move_id, level_id in self.env.cr.fetchall():
             level_ids[move_id].add(level_id)
-        Level = self.env["account.dunning.level"]
+        # sudo: the rank of levels the run itself wrote on these items, read
+        # whatever the companies the user works in (as the items are).
+        Level = self.env["account.dunning.level"].sudo()
         levels = Level._get_step_levels(set().union(*level_ids.values()))
         reached = {
             move_id: dunning_steps.highest(levels[level_id] for level_id in ids).id

@@ -110,19 +110,29 @@ class TestOneAnswer(DunningEngineCommon):
         customer the highest of all: the rule the run plans with (latest
         trigger, then sequence, then the level created first), whatever
         the order the levels are read in."""
-        invoice = self._invoice_in_instalments(day(-40), 0, 30, 2000.0)
+        invoice = self._invoice_in_instalments(day(-40), 0, 60, 2000.0)
         other = self._create_invoice(self.customer, 300.0, day(-1))
-        self._run(day(3))
         items = (invoice | other).line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
         )
-        self.assertTrue(items.dunning_level_id)
+        # The instalment not yet due keeps the courtesy reminder it got: the
+        # run leaves it, and the invoice then has items at two levels.
+        later = items.filtered(lambda i: i.date_maturity == day(20))
+        later.dunning_level_id = self.levels[0]
+        self._run(day(3))
+
+        def by_hand(levels):
+            return max(levels, key=lambda lvl: (lvl.delay_days, lvl.sequence, -lvl.id))
+
+        self.assertEqual(len(invoice.line_ids.dunning_level_id), 2)
         for move in invoice | other:
             reached = items.filtered(lambda i, m=move: i.move_id == m).dunning_level_id
+            self.assertEqual(move.dunning_level_id, by_hand(reached))
             self.assertEqual(move.dunning_level_id, reached._get_highest())
+        self.assertNotEqual(invoice.dunning_level_id, self.levels[0])
         self.customer.invalidate_recordset()
         self.assertEqual(
-            self.customer.dunning_level_id, items.dunning_level_id._get_highest()
+            self.customer.dunning_level_id, by_hand(items.dunning_level_id)
         )
         # A level of another policy ranked alike (same trigger, same
         # sequence), created later: the first one stays the highest.
