@@ -251,9 +251,7 @@ class AccountDunningLevel(models.Model):
 
         :return: one ``account.dunning.level``, or an empty recordset
         """
-        top = dunning_steps.highest(
-            self._get_step_levels(self.ids).values() if self else ()
-        )
+        top = dunning_steps.highest(self._get_step_levels(self.ids).values())
         return self.browse(top.id if top else ())
 
     def _get_step_level(self):
